@@ -1,0 +1,193 @@
+"""The ``qujat`` command line: serve, keys, render, verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings
+from forms.errors import QujatError
+
+__all__ = ["main"]
+
+DEV_KEY_FILE = "dev-api-key"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return Settings(**overrides)
+
+
+def _write_secret(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text + "\n")
+
+
+def _ensure_dev_api_key(settings: Settings) -> None:
+    """On a development server's first start, create an API key and say where it is."""
+    from api.services import build_services
+
+    path = settings.data_dir / DEV_KEY_FILE
+    if settings.env != "development" or path.exists():
+        if path.exists():
+            print(f"qujat: development API key in {path}", file=sys.stderr)
+        return
+    services = build_services(settings)
+    _, secret = services.registry.create_api_key(
+        "Development organisation", {"issue", "sign", "revoke", "admin"}
+    )
+    _write_secret(path, secret)
+    print(f"qujat: created a development API key (scopes issue,sign,revoke,admin) in {path}:")
+    print(secret, flush=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(args)
+    if args.port and "QUJAT_PUBLIC_BASE_URL" not in os.environ:
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        settings = settings.model_copy(update={"public_base_url": f"http://{host}:{args.port}"})
+    _ensure_dev_api_key(settings)
+    app = create_app(settings)
+    print(f"qujat: serving on http://{args.host}:{args.port} (data in {settings.data_dir})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from registry import Registry
+
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    registry = Registry.open(settings.db_url, settings.files_dir)
+    if args.keys_command == "create":
+        scopes = {s.strip() for s in args.scopes.split(",") if s.strip()}
+        unknown = scopes - {"issue", "sign", "revoke", "admin"}
+        if unknown or not scopes:
+            print(f"qujat: unknown scopes {sorted(unknown)}", file=sys.stderr)
+            return 2
+        record, secret = registry.create_api_key(args.org, scopes)
+        print(f"key id {record.id} for {record.organisation!r}, scopes {','.join(sorted(scopes))}")
+        print(secret)
+    elif args.keys_command == "list":
+        for k in registry.api_keys():
+            state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
+            print(f"{k.id}\t{k.organisation}\t{','.join(sorted(k.scopes))}\t{state}")
+    elif args.keys_command == "revoke":
+        registry.revoke_api_key(args.key_id)
+        print(f"revoked {args.key_id}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from forms import get_form
+    from generator import DocumentMeta, Renderer
+    from registry import new_id
+
+    spec = get_form(args.form)
+    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
+    case = spec.validate(data)
+    doc_id = new_id()
+    settings = _settings(args)
+    meta = DocumentMeta(
+        id=doc_id,
+        verify_url=f"{settings.public_base_url.rstrip('/')}/v/{doc_id}",
+        issuer=settings.issuer_name,
+        issued_on=getattr(case, "issue_date", None) or datetime.now(UTC).date(),
+    )
+    pdf = Renderer().render(spec, args.lang, case, meta)
+    Path(args.output).write_bytes(pdf)
+    print(f"wrote {args.output} ({len(pdf)} bytes, unsigned preview, id {doc_id})")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from signing import ensure_dev_pki
+    from verify import load_trust_roots, validate_pdf
+
+    settings = _settings(args)
+    roots_paths = list(settings.trust_roots)
+    if settings.issuer_p12 is None and (settings.keys_dir / "ca.pem").exists():
+        roots_paths.append(ensure_dev_pki(settings.keys_dir, settings.issuer_name).ca_cert_path)
+    report = validate_pdf(Path(args.file).read_bytes(), load_trust_roots(roots_paths))
+    for s in report.signatures:
+        mark = "ok " if s.bottom_line else "BAD"
+        when = s.signed_at.isoformat() if s.signed_at else "?"
+        print(
+            f"[{mark}] {s.field_name}: {s.signer_name} ({s.signer_organisation or '-'}) at {when}"
+            f" intact={s.intact} valid={s.valid} trusted={s.trusted}"
+        )
+    if not report.signatures:
+        print("no signatures")
+    if report.modified_after_signing:
+        print("the document was changed after it was signed")
+    print("VALID" if report.ok else "INVALID")
+    return 0 if report.ok else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qujat", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the HTTP server")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--data-dir")
+    s.set_defaults(func=cmd_serve)
+
+    k = sub.add_parser("keys", help="manage API keys")
+    ks = k.add_subparsers(dest="keys_command", required=True)
+    kc = ks.add_parser("create", help="create a key; prints it as the last line")
+    kc.add_argument("--org", required=True)
+    kc.add_argument("--scopes", default="issue")
+    kc.add_argument("--data-dir")
+    kl = ks.add_parser("list", help="list keys (never their secrets)")
+    kl.add_argument("--data-dir")
+    kr = ks.add_parser("revoke", help="revoke a key by id")
+    kr.add_argument("key_id")
+    kr.add_argument("--data-dir")
+    k.set_defaults(func=cmd_keys)
+
+    r = sub.add_parser("render", help="render an unsigned preview PDF from a JSON case")
+    r.add_argument("form")
+    r.add_argument("data")
+    r.add_argument("-o", "--output", required=True)
+    r.add_argument("--lang", choices=["kk", "ru"], default="kk")
+    r.add_argument("--data-dir")
+    r.set_defaults(func=cmd_render)
+
+    v = sub.add_parser("verify", help="check a PDF's signatures; exit 0 only if all are valid")
+    v.add_argument("file")
+    v.add_argument("--data-dir")
+    v.set_defaults(func=cmd_verify)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except QujatError as exc:
+        print(f"qujat: {exc.message}", file=sys.stderr)
+        for d in exc.details:
+            print(f"  {d.field}: {d.rule}: {d.message}", file=sys.stderr)
+        return 2
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"qujat: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""One JSON shape for every error the API returns.
+
+``{"error": {"code", "message", "details": [{"field", "rule", "message", "paragraph"?}]}}``
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from forms.errors import ErrorDetail, QujatError
+
+__all__ = ["ApiError", "error_body", "install_error_handlers"]
+
+log = logging.getLogger("qujat.api")
+
+
+class ApiError(QujatError):
+    """An error only the HTTP layer knows about (authentication, size, rate)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: list[ErrorDetail] | None = None
+    ) -> None:
+        super().__init__(message, details)
+        self.http_status = status
+        self.code = code
+
+
+def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": [d.as_dict() for d in details or []],
+        }
+    }
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+}
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error, ours or the framework's, to the one shape."""
+
+    @app.exception_handler(QujatError)
+    async def _ours(_request: Request, exc: QujatError) -> JSONResponse:
+        if exc.http_status >= 500:
+            log.error("request failed: %s: %s", exc.code, exc.message)
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.details), status_code=exc.http_status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            ErrorDetail(_field_path(tuple(e.get("loc", ()))), str(e["type"]), str(e["msg"]))
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            error_body("validation_failed", "The request is invalid", details), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "http_error")
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return JSONResponse(
+            error_body("internal_error", "Something went wrong on our side"), status_code=500
+        )

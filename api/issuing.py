@@ -1,0 +1,125 @@
+"""Issuance: validate → render → certify → register, in one direction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from api.services import Services
+from forms import ErrorDetail, FormDataInvalid, get_form
+from forms.errors import Conflict, NotFound
+from generator import DocumentMeta
+from registry import DocumentRecord, NewDocument, new_id
+from registry.records import ApiKeyRecord
+from signing import certify
+
+__all__ = ["IssueRequest", "issue_document"]
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """What a platform posts to ``POST /v1/documents``."""
+
+    form: str
+    lang: str
+    data: dict[str, Any]
+    protocol_id: str | None = None
+    idempotency_key: str | None = None
+
+    def fingerprint(self) -> str:
+        body = {"form": self.form, "lang": self.lang, "data": self.data, "protocol": self.protocol_id}
+        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def verify_url(services: Services, doc_id: str) -> str:
+    return f"{services.settings.public_base_url.rstrip('/')}/v/{doc_id}"
+
+
+def _replay(services: Services, key: ApiKeyRecord, req: IssueRequest) -> DocumentRecord | None:
+    if req.idempotency_key is None:
+        return None
+    found = services.registry.by_idempotency_key(key.organisation, req.idempotency_key)
+    if found is not None and found.request_sha256 != req.fingerprint():
+        raise Conflict(
+            "This Idempotency-Key was used for a different request",
+            [ErrorDetail("Idempotency-Key", "idempotency_key_reused", "use a new key")],
+        )
+    return found
+
+
+def _check_protocol(services: Services, key: ApiKeyRecord, protocol_id: str) -> None:
+    protocol = services.registry.find(protocol_id)
+    if protocol is None or protocol.organisation != key.organisation:
+        raise FormDataInvalid(
+            [ErrorDetail("protocol_id", "protocol_exists", "no such protocol", "seed 002 §12")]
+        )
+
+
+def issue_document(
+    services: Services, key: ApiKeyRecord, req: IssueRequest
+) -> tuple[DocumentRecord, bool]:
+    """Issue the document ``req`` asks for; returns it and whether it was created now.
+
+    The same Idempotency-Key with the same body returns the first document; with another
+    body it is a :class:`Conflict`. Nothing is stored unless every stage succeeded.
+    """
+    replay = _replay(services, key, req)
+    if replay is not None:
+        return replay, False
+    spec = get_form(req.form)
+    spec.template(req.lang)
+    case = spec.validate(req.data)
+    if req.protocol_id is not None:
+        _check_protocol(services, key, req.protocol_id)
+    doc_id = new_id()
+    issued_on: date = getattr(case, "issue_date", None) or services.clock().date()
+    meta = DocumentMeta(
+        id=doc_id,
+        verify_url=verify_url(services, doc_id),
+        issuer=services.issuer.subject_name,
+        issued_on=issued_on,
+    )
+    pdf = services.renderer.render(spec, req.lang, case, meta)
+    signed = certify(pdf, services.issuer, reason=spec.title_kk, field_name="Issuer")
+    new = NewDocument(
+        id=doc_id,
+        form=spec.id,
+        lang=req.lang,
+        status="issued",
+        case_data=case.model_dump(mode="json"),
+        summary=spec.summary(case),
+        signatures=[
+            {
+                "field": "Issuer",
+                "role": "issuer",
+                "signer": services.issuer.subject_name,
+                "signed_at": services.clock().isoformat(),
+            }
+        ],
+        holder_name=spec.holder_name(case),
+        valid_until=spec.valid_until(case),
+        organisation=key.organisation,
+        api_key_id=key.id,
+        protocol_id=req.protocol_id,
+        idempotency_key=req.idempotency_key,
+        request_sha256=req.fingerprint(),
+    )
+    try:
+        return services.registry.register(new, signed), True
+    except Conflict:
+        twin = _replay(services, key, req)
+        if twin is None:
+            raise
+        return twin, False
+
+
+def document_for(services: Services, key: ApiKeyRecord, doc_id: str) -> DocumentRecord:
+    """The document if it belongs to the key's organisation; otherwise it does not exist."""
+    record = services.registry.find(doc_id)
+    if record is None or record.organisation != key.organisation:
+        raise NotFound(f"no document {doc_id[:40]!r}")
+    return record

@@ -1,0 +1,104 @@
+"""What comes in and what goes out of the HTTP API: separate types for each."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "DocumentCreate",
+    "DocumentPublic",
+    "FormPublic",
+    "FormsPublic",
+    "RevokeRequest",
+    "SignaturePublic",
+    "VerificationPublic",
+]
+
+
+class DocumentCreate(BaseModel):
+    """``POST /v1/documents``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    form: str = Field(max_length=64, examples=["qualification-certificate"])
+    lang: Literal["kk", "ru"] = "kk"
+    data: dict[str, Any]
+    protocol_id: str | None = Field(default=None, max_length=32)
+
+
+class SignaturePublic(BaseModel):
+    field: str
+    role: str
+    signer: str
+    signed_at: datetime | None = None
+
+
+class Links(BaseModel):
+    self: str
+    pdf: str
+    verify: str
+
+
+class DocumentPublic(BaseModel):
+    """A document as its issuer sees it."""
+
+    id: str
+    form: str
+    lang: str
+    status: str
+    sha256: str
+    verify_url: str
+    holder_name: str | None
+    valid_until: date | None
+    protocol_id: str | None
+    created_at: datetime
+    revoked_at: datetime | None = None
+    signatures: list[SignaturePublic]
+    required_signers: list[dict[str, Any]] = Field(default_factory=list)
+    links: Links
+
+
+class RevokeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class FormPublic(BaseModel):
+    id: str
+    title_kk: str
+    title_ru: str
+    source: str
+    languages: list[str]
+    signing: str
+    signature_roles: list[str]
+    links: dict[str, str]
+
+
+class FormsPublic(BaseModel):
+    forms: list[FormPublic]
+    count: int
+
+
+class HolderPublic(BaseModel):
+    name: str | None
+    iin_masked: str | None = None
+
+
+class VerificationPublic(BaseModel):
+    """What anyone may learn about a document id: no more than an employer needs."""
+
+    id: str
+    status: str
+    form: str | None = None
+    form_title: dict[str, str] | None = None
+    holder: HolderPublic | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    issued_at: datetime | None = None
+    valid_until: date | None = None
+    revoked_at: datetime | None = None
+    signatures: list[SignaturePublic] = Field(default_factory=list)
+    sha256: str | None = None

@@ -1,0 +1,66 @@
+"""The parts the API adapts, built once per process: registry, renderer, issuer key, trust."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from asn1crypto import x509
+
+from api.settings import Settings
+from forms import all_forms
+from generator import Renderer
+from registry import Registry
+from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
+from verify import load_trust_roots
+
+__all__ = ["Services", "build_services"]
+
+log = logging.getLogger("qujat")
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Services:
+    """Long-lived collaborators of the request handlers (keys loaded once, compilers warm)."""
+
+    settings: Settings
+    registry: Registry
+    renderer: Renderer
+    issuer: IssuerKey
+    trust_roots: tuple[x509.Certificate, ...]
+    clock: Clock
+
+    def today(self) -> datetime:
+        return self.clock()
+
+
+def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
+    if settings.issuer_p12 is not None:
+        passphrase = read_passphrase(file=settings.issuer_passphrase_file)
+        return load_pkcs12(settings.issuer_p12, passphrase), []
+    pki = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
+    key = load_pkcs12(pki.issuer_p12_path, read_passphrase(file=pki.issuer_passphrase_path))
+    return key, [pki.ca_cert_path]
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    """Open the registry (migrating it), load the issuer key, warm the templates."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    issuer, dev_roots = _issuer_key(settings)
+    roots = load_trust_roots([*dev_roots, *settings.trust_roots])
+    registry = Registry.open(settings.db_url, settings.files_dir, clock)
+    renderer = Renderer()
+    renderer.warm(all_forms())
+    return Services(
+        settings=settings,
+        registry=registry,
+        renderer=renderer,
+        issuer=issuer,
+        trust_roots=tuple(roots),
+        clock=clock or (lambda: datetime.now(UTC)),
+    )

@@ -1,0 +1,89 @@
+"""Field types shared by the forms' data models."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from forms.rules.identity import NameInvalid, bin_is_valid, iin_is_valid, normalise_name
+
+__all__ = [
+    "Bin",
+    "CaseModel",
+    "Iin",
+    "LongText",
+    "Name",
+    "OrgName",
+    "Person",
+    "ShortText",
+]
+
+
+class CaseModel(BaseModel):
+    """Base of every form's data: unknown fields refused, strings bounded, values immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_max_length=2000,
+        str_strip_whitespace=True,
+    )
+
+
+def _name(value: str) -> str:
+    try:
+        return normalise_name(value)
+    except NameInvalid as exc:
+        raise PydanticCustomError("name_invalid", "name {reason}", {"reason": str(exc)}) from None
+
+
+def _iin(value: str) -> str:
+    if not iin_is_valid(value):
+        raise PydanticCustomError(
+            "iin_checksum",
+            "IIN must be 12 digits with a valid check digit and birth date",
+            {"paragraph": "Law on national registers of identification numbers"},
+        )
+    return value
+
+
+def _bin(value: str) -> str:
+    if not bin_is_valid(value):
+        raise PydanticCustomError(
+            "bin_checksum",
+            "BIN must be 12 digits with a valid check digit",
+            {"paragraph": "Law on national registers of identification numbers"},
+        )
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_name)]
+"""A person's full name (тегі, аты, әкесінің аты), NFC-normalised, no control characters."""
+OrgName = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_name)]
+"""The full name of an organisation or body."""
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_name)]
+"""A short free text (a position, a number)."""
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_name)]
+"""A longer free text (a course title, a reason)."""
+Iin = Annotated[str, Field(pattern=r"^\d{12}$", examples=["871008401427"]), AfterValidator(_iin)]
+"""Individual identification number (ЖСН/ИИН)."""
+Bin = Annotated[str, Field(pattern=r"^\d{12}$", examples=["940140000385"]), AfterValidator(_bin)]
+"""Business identification number (БСН/БИН)."""
+
+
+class Person(CaseModel):
+    """A person the document names."""
+
+    full_name: Name
+    iin: Iin | None = None
+
+
+def years_later(start: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February falls back to 28 February."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)

@@ -1,0 +1,20 @@
+"""The registry of issued documents: SQLAlchemy 2 models, Alembic migrations, file store.
+
+SQLite (WAL) by default, PostgreSQL in production. Holds no business rules.
+"""
+
+from __future__ import annotations
+
+from registry.files import LocalFileStore
+from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
+from registry.store import Registry, make_engine, new_id
+
+__all__ = [
+    "ApiKeyRecord",
+    "DocumentRecord",
+    "LocalFileStore",
+    "NewDocument",
+    "Registry",
+    "make_engine",
+    "new_id",
+]

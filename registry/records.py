@@ -1,0 +1,81 @@
+"""What the registry hands out: frozen records, never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+__all__ = ["ApiKeyRecord", "DocumentRecord", "NewDocument"]
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document about to be registered, with its signed PDF."""
+
+    id: str
+    """Random id (base32 of 160 bits)."""
+    form: str
+    """Form id."""
+    lang: str
+    """``kk`` or ``ru``."""
+    status: str
+    """``issued`` or ``awaiting-signatures``."""
+    case_data: dict[str, Any]
+    """The validated case, as JSON."""
+    summary: dict[str, Any]
+    """What the public page may show (never a full IIN: masked when read out)."""
+    signatures: list[dict[str, Any]]
+    """Signatures so far: field, role, signer, signed_at."""
+    holder_name: str | None
+    """The person the document is about."""
+    valid_until: date | None
+    """Computed end of validity."""
+    organisation: str
+    """The client organisation that issued it (tenancy)."""
+    api_key_id: str | None
+    """The key it was issued with."""
+    protocol_id: str | None = None
+    """The protocol the document rests on, if any."""
+    idempotency_key: str | None = None
+    """The client's Idempotency-Key."""
+    request_sha256: str | None = None
+    """Hash of the request body, to tell a retry from a different request under one key."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A registered document."""
+
+    id: str
+    form: str
+    lang: str
+    status: str
+    sha256: str
+    """SHA-256 of the current signed PDF (with every signature so far)."""
+    original_sha256: str
+    """SHA-256 of the PDF as first certified."""
+    case_data: dict[str, Any]
+    summary: dict[str, Any]
+    signatures: list[dict[str, Any]]
+    holder_name: str | None
+    valid_until: date | None
+    protocol_id: str | None
+    organisation: str
+    idempotency_key: str | None
+    request_sha256: str | None
+    created_at: datetime
+    updated_at: datetime
+    revoked_at: datetime | None
+    revocation_reason: str | None
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """An API key without its secret."""
+
+    id: str
+    organisation: str
+    scopes: frozenset[str]
+    created_at: datetime
+    revoked_at: datetime | None

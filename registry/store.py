@@ -1,0 +1,220 @@
+"""The registry: documents, their files and API keys, behind one small interface."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from forms.errors import Conflict, NotFound, RegistryError
+from registry.files import LocalFileStore
+from registry.models import ApiKeyRow, DocumentRow
+from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
+
+__all__ = ["Registry", "make_engine", "new_id"]
+
+Clock = Callable[[], datetime]
+
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def new_id(bits: int = 160) -> str:
+    """A random, unguessable id in lower-case base32 (160 bits → 32 characters)."""
+    value = secrets.randbits(bits)
+    return "".join(_B32[(value >> (5 * i)) & 31] for i in range(bits // 5))
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _to_record(row: DocumentRow) -> DocumentRecord:
+    return DocumentRecord(**{f.name: getattr(row, f.name) for f in fields(DocumentRecord)})
+
+
+def _key_record(row: ApiKeyRow) -> ApiKeyRecord:
+    return ApiKeyRecord(
+        id=row.id,
+        organisation=row.organisation,
+        scopes=frozenset(s for s in row.scopes.split(",") if s),
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class Registry:
+    """Documents, API keys and PDF files. An issuance either fully happens or leaves nothing."""
+
+    def __init__(self, engine: Engine, files: LocalFileStore, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.files = files
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @classmethod
+    def open(cls, url: str, files_dir: Path, clock: Clock | None = None) -> Registry:
+        """Open (and migrate) the registry at ``url`` with files under ``files_dir``."""
+        from registry.migrate import upgrade
+
+        engine = make_engine(url)
+        upgrade(engine)
+        return cls(engine, LocalFileStore(files_dir), clock)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except (IntegrityError, RegistryError):
+            session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
+        finally:
+            session.close()
+
+    # Documents
+
+    def register(self, doc: NewDocument, pdf: bytes) -> DocumentRecord:
+        """Store ``pdf`` and its row together; on any failure neither remains.
+
+        Under the same (organisation, Idempotency-Key) a concurrent twin wins and this call
+        raises :class:`Conflict` (the caller then reads the twin).
+        """
+        digest = self.files.put(pdf)
+        now = self._clock()
+        row = DocumentRow(
+            **{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
+            sha256=digest,
+            original_sha256=digest,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self._session() as s:
+                s.add(row)
+        except BaseException as exc:
+            if not self._file_referenced(digest):
+                self.files.delete(digest)
+            if isinstance(exc, IntegrityError):
+                raise Conflict("a document with this idempotency key already exists") from None
+            raise
+        return _to_record(row)
+
+    def _file_referenced(self, digest: str) -> bool:
+        try:
+            with self._sessions() as s:
+                return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == digest)) is not None
+        except SQLAlchemyError:
+            return True  # cannot tell: keep the file; an orphan is harmless, a lost file is not
+
+    def get(self, doc_id: str) -> DocumentRecord:
+        """The document ``doc_id``; :class:`NotFound` if there is none."""
+        with self._session() as s:
+            row = s.get(DocumentRow, doc_id) if len(doc_id) <= 32 else None
+            if row is None:
+                raise NotFound(f"no document {doc_id[:40]!r}")
+            return _to_record(row)
+
+    def find(self, doc_id: str) -> DocumentRecord | None:
+        try:
+            return self.get(doc_id)
+        except NotFound:
+            return None
+
+    def by_idempotency_key(self, organisation: str, key: str) -> DocumentRecord | None:
+        with self._session() as s:
+            row = s.scalar(
+                select(DocumentRow).where(
+                    DocumentRow.organisation == organisation, DocumentRow.idempotency_key == key
+                )
+            )
+            return _to_record(row) if row else None
+
+    def by_sha256(self, digest: str) -> DocumentRecord | None:
+        """The document whose current or original PDF has this hash."""
+        with self._session() as s:
+            row = s.scalar(
+                select(DocumentRow).where(
+                    (DocumentRow.sha256 == digest) | (DocumentRow.original_sha256 == digest)
+                )
+            )
+            return _to_record(row) if row else None
+
+    def pdf(self, record: DocumentRecord) -> bytes:
+        return self.files.get(record.sha256)
+
+    def revoke(self, doc_id: str, reason: str) -> DocumentRecord:
+        """Mark a document revoked; the PDF is kept. Revoking twice is a :class:`Conflict`."""
+        with self._session() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                raise NotFound(f"no document {doc_id!r}")
+            if row.status == "revoked":
+                raise Conflict("the document is already revoked")
+            now = self._clock()
+            row.status, row.revoked_at, row.revocation_reason = "revoked", now, reason
+            row.updated_at = now
+            s.flush()
+            return _to_record(row)
+
+    # API keys
+
+    def create_api_key(self, organisation: str, scopes: set[str]) -> tuple[ApiKeyRecord, str]:
+        """A new key for ``organisation``; returns the record and the secret (shown once)."""
+        key_id = new_id(80)
+        secret = f"qj_{key_id}_{secrets.token_urlsafe(32)}"
+        row = ApiKeyRow(
+            id=key_id,
+            organisation=organisation,
+            secret_sha256=hashlib.sha256(secret.encode()).hexdigest(),
+            scopes=",".join(sorted(scopes)),
+            created_at=self._clock(),
+        )
+        with self._session() as s:
+            s.add(row)
+        return _key_record(row), secret
+
+    def api_key_for(self, secret: str) -> ApiKeyRecord | None:
+        """The live key whose secret this is, or ``None``."""
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        with self._session() as s:
+            row = s.scalar(select(ApiKeyRow).where(ApiKeyRow.secret_sha256 == digest))
+            if row is None or row.revoked_at is not None:
+                return None
+            return _key_record(row)
+
+    def api_keys(self) -> list[ApiKeyRecord]:
+        with self._session() as s:
+            return [_key_record(r) for r in s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at))]
+
+    def revoke_api_key(self, key_id: str) -> None:
+        with self._session() as s:
+            row = s.get(ApiKeyRow, key_id)
+            if row is None:
+                raise NotFound(f"no API key {key_id!r}")
+            row.revoked_at = self._clock()

@@ -1,0 +1,220 @@
+"""PAdES signatures: the issuer's certification (DocMDP P=2) and later approval signatures.
+
+Every signature is an incremental update: the original bytes (and so their PDF/A-3b
+character) are kept as they are, and each signer appends one revision.
+
+The signature time is taken from ``now`` (a clock passed in) and written to the signature
+dictionary's ``/M``; PAdES forbids the CMS signing-time attribute. It is the signer's claim,
+not a trusted time: pass a ``timestamper`` (RFC 3161) for that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields
+from pyhanko.sign.general import SigningError as PyhankoSigningError
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps import TimeStamper
+
+from forms.errors import SigningError
+from signing.keys import IssuerKey
+
+__all__ = [
+    "EmptyField",
+    "certify",
+    "certify_async",
+    "sign_field",
+    "sign_field_async",
+]
+
+_DIGEST = "sha256"
+# Room in /Contents beyond the certificates and the raw signature: attributes, algorithm
+# identifiers, DER headers. Generous on purpose; unused room is zero bytes, not time.
+_CMS_OVERHEAD = 2048
+
+
+@dataclass(frozen=True)
+class EmptyField:
+    """A signature field created at certification, for a countersigner to sign later."""
+
+    name: str
+    """Field name (``/T``), e.g. ``"Chair"``; unique in the document."""
+    page: int = -1
+    """Page index (0-based; negative counts from the end, -1 is the last page)."""
+    box: tuple[int, int, int, int] | None = None
+    """Widget rectangle (x1, y1, x2, y2) in points; ``None`` for an invisible field."""
+
+
+def certify(
+    pdf: bytes,
+    issuer: IssuerKey,
+    *,
+    reason: str | None = None,
+    location: str | None = None,
+    field_name: str = "Issuer",
+    empty_fields: Sequence[EmptyField] = (),
+    timestamper: TimeStamper | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """Certify ``pdf`` for the issuer: PAdES, DocMDP P=2 (form filling and signing allowed).
+
+    The ``empty_fields`` are created in the same revision, so countersigners can sign them
+    later without breaking the certification. The signature has no visible appearance: the
+    document prints its own QR code and signature lines. Not for use inside a running event
+    loop; use :func:`certify_async` there.
+    """
+    return asyncio.run(
+        certify_async(
+            pdf,
+            issuer,
+            reason=reason,
+            location=location,
+            field_name=field_name,
+            empty_fields=empty_fields,
+            timestamper=timestamper,
+            now=now,
+        )
+    )
+
+
+async def certify_async(
+    pdf: bytes,
+    issuer: IssuerKey,
+    *,
+    reason: str | None = None,
+    location: str | None = None,
+    field_name: str = "Issuer",
+    empty_fields: Sequence[EmptyField] = (),
+    timestamper: TimeStamper | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """:func:`certify` for callers already inside an event loop."""
+    names = [field_name, *(f.name for f in empty_fields)]
+    if len(set(names)) != len(names):
+        raise SigningError(f"Signature field names must be unique: {names}")
+    meta = PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm=_DIGEST,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+        reason=reason,
+        location=location,
+    )
+    try:
+        writer = _open(pdf)
+        for spec in empty_fields:
+            fields.append_signature_field(
+                writer, fields.SigFieldSpec(spec.name, on_page=spec.page, box=spec.box)
+            )
+        pdf_signer = PdfSigner(
+            meta,
+            issuer.signer,
+            timestamper=timestamper,
+            new_field_spec=fields.SigFieldSpec(field_name, on_page=-1),
+        )
+        return await _sign(pdf_signer, writer, now, existing_fields_only=False)
+    except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
+        raise SigningError(f"Certification failed: {exc}") from exc
+
+
+def sign_field(
+    pdf: bytes,
+    signer: Signer,
+    field_name: str,
+    *,
+    reason: str | None = None,
+    timestamper: TimeStamper | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """Sign the existing empty field ``field_name`` (an approval signature, PAdES)."""
+    return asyncio.run(
+        sign_field_async(pdf, signer, field_name, reason=reason, timestamper=timestamper, now=now)
+    )
+
+
+async def sign_field_async(
+    pdf: bytes,
+    signer: Signer,
+    field_name: str,
+    *,
+    reason: str | None = None,
+    timestamper: TimeStamper | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """:func:`sign_field` for callers already inside an event loop."""
+    meta = PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm=_DIGEST,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+    )
+    try:
+        writer = _open(pdf)
+        if not _has_empty_field(writer, field_name):
+            raise SigningError(f"The document has no empty signature field {field_name!r}")
+        pdf_signer = PdfSigner(meta, signer, timestamper=timestamper)
+        return await _sign(pdf_signer, writer, now, existing_fields_only=True)
+    except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
+        raise SigningError(f"Signing field {field_name!r} failed: {exc}") from exc
+
+
+def _open(pdf: bytes) -> IncrementalPdfFileWriter:
+    try:
+        return IncrementalPdfFileWriter(BytesIO(pdf), strict=True)
+    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise SigningError(f"The PDF to sign cannot be read: {exc}") from exc
+
+
+def _has_empty_field(writer: IncrementalPdfFileWriter, field_name: str) -> bool:
+    for name, value, _ref in fields.enumerate_sig_fields(writer.prev, filled_status=False):
+        if name == field_name and value is None:
+            return True
+    return False
+
+
+async def _sign(
+    pdf_signer: PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    now: datetime | None,
+    *,
+    existing_fields_only: bool,
+) -> bytes:
+    """pyHanko's ``async_sign_pdf``, step by step, to set the clock and size /Contents once.
+
+    Without ``bytes_reserved`` pyHanko makes a whole dry-run signature to measure the CMS
+    container; we bound its size from the certificates instead.
+    """
+    session = pdf_signer.init_signing_session(writer, existing_fields_only=existing_fields_only)
+    session.system_time = now or datetime.now(UTC)
+    validation_info = await session.perform_presign_validation(writer)
+    reserved = _reserve(pdf_signer.signer, session.timestamper)
+    if reserved is None:
+        reserved = await session.estimate_signature_container_size(validation_info, tight=False)
+    tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
+    prepared, output = tbs.digest_tbs_document()
+    post = await tbs.perform_signature(
+        document_digest=prepared.document_digest,
+        pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=session.system_time),
+    )
+    await post.post_signature_processing(output)
+    output.seek(0)
+    return bytes(output.read())
+
+
+def _reserve(signer: Signer, timestamper: TimeStamper | None) -> int | None:
+    """Hex characters to reserve for the CMS object; ``None`` to let pyHanko measure it."""
+    cert = signer.signing_cert
+    if cert is None or timestamper is not None:
+        return None  # a timestamp token's size is only known by asking for one
+    der = len(cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry)
+    der += 2 * (int(cert.public_key.bit_size) // 8) + _CMS_OVERHEAD
+    return 2 * der

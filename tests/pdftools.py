@@ -1,0 +1,64 @@
+"""Independent looks at a PDF: text, attachments, XMP, signatures (pdfsig), QR (zbarimg)."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader
+
+
+def text_of(pdf: bytes) -> str:
+    """All text pypdf extracts, with white space removed so wrapped lines compare whole."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in reader.pages))
+
+
+def squeeze(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+def attachments(pdf: bytes) -> dict[str, bytes]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return {name: data[0] for name, data in reader.attachments.items()}
+
+
+def xmp(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    meta = reader.trailer["/Root"]["/Metadata"].get_object()
+    return meta.get_data().decode("utf-8", "replace")
+
+
+def pdfsig(pdf: bytes, nss_db: str | None = None) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf)
+        fh.flush()
+        cmd = ["pdfsig", *(["-nssdir", nss_db] if nss_db else []), fh.name]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        return done.stdout + done.stderr
+
+
+def qpdf_check(pdf: bytes) -> subprocess.CompletedProcess[str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf)
+        fh.flush()
+        return subprocess.run(["qpdf", "--check", fh.name], capture_output=True, text=True)
+
+
+def qr_payloads(pdf: bytes, dpi: int = 150) -> list[str]:
+    """Rasterise page 1 as a printer would and decode every QR code on it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "doc.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(src), f"{tmp}/page"],
+            check=True,
+        )
+        page = next(Path(tmp).glob("page*.png"))
+        done = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True
+        )
+        return [line for line in done.stdout.splitlines() if line]
