@@ -29,7 +29,7 @@ from pyhanko.sign.validation import (
     async_validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.status import ModificationInfo
+from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from forms.errors import VerificationError
@@ -199,10 +199,30 @@ async def _validate_one(sig: EmbeddedPdfSignature, context: ValidationContext) -
         trusted=bool(getattr(status, "trusted", False)),
         coverage=_enum_name(status.coverage, "unclear"),
         modification_level=_enum_name(level, "unknown"),
-        docmdp_ok=bool(status.docmdp_ok),
-        bottom_line=bool(getattr(status, "bottom_line", False)),
+        docmdp_ok=_docmdp_ok(status),
+        bottom_line=_bottom_line(status),
         timestamp=is_timestamp,
     )
+
+
+def _bottom_line(status: ModificationInfo) -> bool:
+    if isinstance(status, PdfSignatureStatus):
+        return bool(status.bottom_line)
+    # a document timestamp: pyHanko gives no bottom line, so apply the same rule
+    return bool(
+        getattr(status, "intact", False)
+        and getattr(status, "valid", False)
+        and getattr(status, "trusted", False)
+        and _docmdp_ok(status)
+    )
+
+
+def _docmdp_ok(status: ModificationInfo) -> bool:
+    if status.docmdp_ok is not None:
+        return bool(status.docmdp_ok)
+    # undetermined (pyHanko leaves it so for a timestamp over the whole file): fine only if
+    # nothing but validation data came after
+    return status.modification_level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
 
 
 def _broken(sig: EmbeddedPdfSignature, is_timestamp: bool, exc: Exception) -> SignatureReport:

@@ -27,14 +27,14 @@ def verify_id(doc_id: str, services: ServicesDep) -> VerificationPublic:
 async def _read_pdf(request: Request, limit: int) -> bytes:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=1, max_part_size=limit)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ApiError(
-                422, "validation_failed", "Send the PDF as the 'file' part",
-                [ErrorDetail("file", "missing", "no file part")],
-            )  # fmt: skip
-        data = await upload.read(limit + 1)
+        async with request.form(max_files=1, max_fields=1, max_part_size=limit) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise ApiError(
+                    422, "validation_failed", "Send the PDF as the 'file' part",
+                    [ErrorDetail("file", "missing", "no file part")],
+                )  # fmt: skip
+            data = await upload.read(limit + 1)
     else:
         chunks, size = [], 0
         async for chunk in request.stream():

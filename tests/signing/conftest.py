@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 import typst
 
-from signing import DevPki, EmptyField, IssuerKey, certify, ensure_dev_pki, load_pkcs12
-from signing import read_passphrase
+from signing import (
+    DevPki,
+    EmptyField,
+    IssuerKey,
+    certify,
+    ensure_dev_pki,
+    load_pkcs12,
+    read_passphrase,
+)
 
 FONTS = Path(__file__).resolve().parents[2] / "generator" / "fonts"
 ORG = "Қазақстан Республикасы Оқу-ағарту министрлігі Білім беру сапасын бағалау орталығы"
@@ -28,14 +34,6 @@ def compile_pdfa(source: str = SOURCE) -> bytes:
     pdf = compiler.compile(pdf_standards="a-3b", timestamp=1700000000)
     assert isinstance(pdf, bytes)
     return pdf
-
-
-def pdfsig(pdf: bytes, tmp_path: Path, *args: str) -> str:
-    """poppler's independent signature checker; its whole output."""
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    run = subprocess.run(["pdfsig", *args, str(path)], capture_output=True, text=True, check=False)
-    return run.stdout + run.stderr
 
 
 @pytest.fixture(scope="session")

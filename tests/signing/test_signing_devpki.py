@@ -23,7 +23,9 @@ def _mode(path: Path) -> int:
 
 
 def _issuer_cert(pki: DevPki) -> x509.Certificate:
-    p12 = pkcs12.load_pkcs12(pki.issuer_p12_path.read_bytes(), read_passphrase(file=pki.issuer_passphrase_path))
+    p12 = pkcs12.load_pkcs12(
+        pki.issuer_p12_path.read_bytes(), read_passphrase(file=pki.issuer_passphrase_path)
+    )
     assert p12.cert is not None
     return p12.cert.certificate
 

@@ -12,8 +12,15 @@ import pytest
 import typst
 from asn1crypto import x509
 
-from signing import DevPki, EmptyField, IssuerKey, certify, ensure_dev_pki, load_pkcs12
-from signing import read_passphrase
+from signing import (
+    DevPki,
+    EmptyField,
+    IssuerKey,
+    certify,
+    ensure_dev_pki,
+    load_pkcs12,
+    read_passphrase,
+)
 from verify import load_trust_roots
 
 FONTS = Path(__file__).resolve().parents[2] / "generator" / "fonts"
@@ -24,18 +31,6 @@ SOURCE = """
 Осы куәлік Әбілқайыров Нұрсұлтан Ғалымұлына берілді: педагог-шебер біліктілік санаты.
 #for i in range(25) [ Жол #i: Қазақстан Республикасы Оқу-ағарту министрлігі. \\ ]
 """
-
-
-def pdfsig(pdf: bytes, tmp_path: Path, *args: str) -> str:
-    """poppler's independent signature checker; its whole output."""
-    path = tmp_path / "checked.pdf"
-    path.write_bytes(pdf)
-    run = subprocess.run(["pdfsig", *args, str(path)], capture_output=True, text=True, check=False)
-    return run.stdout + run.stderr
-
-
-def issuer_from(pki: DevPki) -> IssuerKey:
-    return load_pkcs12(pki.issuer_p12_path, read_passphrase(file=pki.issuer_passphrase_path))
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +48,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
 
 @pytest.fixture(scope="session")
 def issuer(pki: DevPki) -> IssuerKey:
-    return issuer_from(pki)
+    return load_pkcs12(pki.issuer_p12_path, read_passphrase(file=pki.issuer_passphrase_path))
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +68,16 @@ def certified(pdfa: bytes, issuer: IssuerKey) -> bytes:
 
 @pytest.fixture(scope="session")
 def nssdb(tmp_path_factory: pytest.TempPathFactory, pki: DevPki) -> str:
-    """An NSS database trusting the development CA, for ``pdfsig -nssdir``."""
+    """An NSS database trusting the development CA, for ``pdfsig -nssdir``.
+
+    poppler 22.12 checks signer certificates for S/MIME use, so the CA needs the S/MIME
+    trust flag (``C,C,``); ``C,,`` (SSL only) leaves pdfsig saying "issuer isn't Trusted".
+    """
     folder = tmp_path_factory.mktemp("nss")
     db = f"sql:{folder}"
     subprocess.run(["certutil", "-N", "--empty-password", "-d", db], check=True)
     subprocess.run(
-        ["certutil", "-A", "-d", db, "-n", "qujat-ca", "-t", "C,,", "-i", str(pki.ca_cert_path)],
+        ["certutil", "-A", "-d", db, "-n", "qujat-ca", "-t", "C,C,", "-i", str(pki.ca_cert_path)],
         check=True,
     )
     return db

@@ -1,0 +1,117 @@
+"""Verification: by id, by upload, on the public page; tampered and appended PDFs."""
+
+from __future__ import annotations
+
+import copy
+import io
+
+from fastapi.testclient import TestClient
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from api.services import Services
+from forms import get_form
+from tests.conftest import Org
+
+
+def issue(client: TestClient, org: Org, form: str, data: dict | None = None) -> dict:
+    body = {"form": form, "lang": "kk", "data": data or get_form(form).example}
+    r = client.post("/v1/documents", json=body, headers=org.headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def pdf_of(client: TestClient, org: Org, doc: dict) -> bytes:
+    return client.get(doc["links"]["pdf"], headers=org.headers).content
+
+
+def upload(client: TestClient, data: bytes) -> dict:
+    r = client.post("/v1/verify", files={"file": ("doc.pdf", data, "application/pdf")})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_verify_by_id_valid_and_never_a_full_iin(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    body = client.get(f"/v1/verify/{doc['id']}").json()
+    assert body["status"] == "valid"
+    assert body["holder"] == {"name": "Сәрсенбаева Гүлнұр Жұмабайқызы", "iin_masked": "87100840****"}
+    assert "871008401427" not in client.get(f"/v1/verify/{doc['id']}").text
+    page = client.get(f"/v/{doc['id']}?lang=ru")
+    assert "Документ действителен" in page.text and "871008401427" not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert page.headers["referrer-policy"] == "no-referrer"
+
+
+def test_unknown_id(client: TestClient) -> None:
+    assert client.get("/v1/verify/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").json()["status"] == "unknown"
+    assert client.get("/v1/verify/" + "z" * 300).json()["status"] == "unknown"
+    page = client.get("/v/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", headers={"Accept-Language": "en"})
+    assert page.status_code == 404 and "No such document" in page.text
+
+
+def test_expired_course_certificate(client: TestClient, org: Org) -> None:
+    data = copy.deepcopy(dict(get_form("course-certificate").example))
+    data.update(start_date="2020-02-03", end_date="2020-02-14", issue_date="2020-02-20")
+    doc = issue(client, org, "course-certificate", data)
+    assert doc["valid_until"] == "2023-02-20"
+    assert client.get(f"/v1/verify/{doc['id']}").json()["status"] == "expired"
+
+
+def test_revoked_document(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "course-certificate")
+    r = client.post(f"/v1/documents/{doc['id']}/revoke", json={"reason": "issued in error"},
+                    headers=org.headers)  # fmt: skip
+    assert r.status_code == 200 and r.json()["status"] == "revoked"
+    body = client.get(f"/v1/verify/{doc['id']}").json()
+    assert body["status"] == "revoked" and body["revoked_at"]
+    assert client.get(doc["links"]["pdf"], headers=org.headers).status_code == 200
+    assert "Құжат кері қайтарылған" in client.get(f"/v/{doc['id']}").text
+
+
+def test_upload_genuine(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    report = upload(client, pdf_of(client, org, doc))
+    assert report["verdict"] == "genuine"
+    assert report["byte_identical_to_issued"] and report["signatures_ok"]
+    assert report["document"]["id"] == doc["id"]
+    raw = client.post("/v1/verify", content=pdf_of(client, org, doc),
+                      headers={"content-type": "application/pdf"})  # fmt: skip
+    assert raw.json()["verdict"] == "genuine"
+
+
+def test_upload_tampered(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    pdf = bytearray(pdf_of(client, org, doc))
+    at = pdf.index("Сәрсенбаева".encode()) if "Сәрсенбаева".encode() in pdf else len(pdf) // 3
+    pdf[at] ^= 0x01
+    report = upload(client, bytes(pdf))
+    assert report["verdict"] == "not-genuine"
+    assert not report["signatures_ok"] and not report["byte_identical_to_issued"]
+
+
+def test_upload_with_appended_unsigned_update(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf_of(client, org, doc)), strict=False)
+    page = w.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(90)
+    w.update_container(page)
+    out = io.BytesIO()
+    w.write(out)
+    report = upload(client, out.getvalue())
+    assert report["verdict"] == "not-genuine"
+    assert report["modified_after_signing"] and not report["signatures_ok"]
+
+
+def test_upload_garbage_is_a_clear_4xx(client: TestClient) -> None:
+    for junk in (b"not a pdf at all", b"%PDF-1.7\n%%EOF", b"%PDF-1.7\n" + b"\x00" * 5000):
+        r = client.post("/v1/verify", files={"file": ("x.pdf", junk, "application/pdf")})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "unreadable_pdf"
+
+
+def test_upload_too_large(client: TestClient, services: Services) -> None:
+    big = b"%PDF-1.7\n" + b"0" * (services.settings.max_upload_bytes + 1)
+    r = client.post("/v1/verify", content=big, headers={"content-type": "application/pdf"})
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "payload_too_large"

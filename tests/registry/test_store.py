@@ -1,0 +1,85 @@
+"""The registry on a real SQLite database and a real file store."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from forms.errors import Conflict, NotFound
+from registry import NewDocument, Registry, new_id
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Registry:
+    return Registry.open(f"sqlite:///{tmp_path / 'r.db'}", tmp_path / "files")
+
+
+def doc(**kw: object) -> NewDocument:
+    base: dict[str, object] = dict(
+        id=new_id(), form="qualification-certificate", lang="kk", status="issued",
+        case_data={"a": 1}, summary={}, signatures=[], holder_name="Әлия", valid_until=None,
+        organisation="Org", api_key_id=None,
+    )  # fmt: skip
+    base.update(kw)
+    return NewDocument(**base)  # type: ignore[arg-type]
+
+
+def files_in(registry: Registry) -> list[Path]:
+    return [p for p in registry.files.root.rglob("*") if p.is_file()]
+
+
+def test_register_stores_row_and_file(registry: Registry) -> None:
+    record = registry.register(doc(), b"%PDF-1.7 one")
+    assert record.sha256 == hashlib.sha256(b"%PDF-1.7 one").hexdigest()
+    assert registry.pdf(registry.get(record.id)) == b"%PDF-1.7 one"
+    assert registry.by_sha256(record.sha256) == record
+    assert registry.get(record.id).created_at.tzinfo is not None
+
+
+def test_a_failed_insert_leaves_no_file(registry: Registry) -> None:
+    first = registry.register(doc(), b"%PDF-1.7 first")
+    with pytest.raises(Conflict):
+        registry.register(doc(id=first.id), b"%PDF-1.7 second, never registered")
+    assert files_in(registry) == [registry.files.root / first.sha256[:2] / first.sha256[2:4] / first.sha256]
+
+
+def test_a_failed_insert_keeps_a_file_another_row_uses(registry: Registry) -> None:
+    first = registry.register(doc(), b"%PDF-1.7 shared")
+    with pytest.raises(Conflict):
+        registry.register(doc(id=first.id), b"%PDF-1.7 shared")
+    assert registry.pdf(first) == b"%PDF-1.7 shared"
+
+
+def test_idempotency_key_is_unique_per_organisation(registry: Registry) -> None:
+    registry.register(doc(idempotency_key="k1"), b"%PDF a")
+    registry.register(doc(idempotency_key="k1", organisation="Other"), b"%PDF b")
+    with pytest.raises(Conflict):
+        registry.register(doc(idempotency_key="k1"), b"%PDF c")
+    assert registry.by_idempotency_key("Org", "k1") is not None
+
+
+def test_ids_are_160_bit_base32() -> None:
+    ids = {new_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(len(i) == 32 for i in ids)
+
+
+def test_revoke_and_unknown(registry: Registry) -> None:
+    record = registry.register(doc(), b"%PDF r")
+    revoked = registry.revoke(record.id, "issued in error")
+    assert revoked.status == "revoked" and revoked.revocation_reason == "issued in error"
+    with pytest.raises(Conflict):
+        registry.revoke(record.id, "again")
+    with pytest.raises(NotFound):
+        registry.get("nope")
+
+
+def test_api_keys_are_stored_hashed(registry: Registry, tmp_path: Path) -> None:
+    record, secret = registry.create_api_key("Org", {"issue"})
+    assert registry.api_key_for(secret) == record
+    for path in tmp_path.glob("r.db*"):
+        assert secret.encode() not in path.read_bytes()
+    registry.revoke_api_key(record.id)
+    assert registry.api_key_for(secret) is None
