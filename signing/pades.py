@@ -215,6 +215,7 @@ def _reserve(signer: Signer, timestamper: TimeStamper | None) -> int | None:
     cert = signer.signing_cert
     if cert is None or timestamper is not None:
         return None  # a timestamp token's size is only known by asking for one
-    der = len(cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry)
+    certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
+    der = sum(len(c) for c in certs)
     der += 2 * (int(cert.public_key.bit_size) // 8) + _CMS_OVERHEAD
     return 2 * der

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forms.catalogue import applications, protocols, sheets
 from forms.catalogue.certificates import (
     COURSE_CERTIFICATE,
     COURSE_SUPPLEMENT,
@@ -15,5 +16,8 @@ FORMS: dict[str, FormSpec] = {
         QUALIFICATION_CERTIFICATE,
         COURSE_CERTIFICATE,
         COURSE_SUPPLEMENT,
+        *protocols.FORMS,
+        *applications.FORMS,
+        *sheets.FORMS,
     )
 }

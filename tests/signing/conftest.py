@@ -30,7 +30,9 @@ SOURCE = """
 
 def compile_pdfa(source: str = SOURCE) -> bytes:
     """A PDF/A-3b document, as the generator makes them."""
-    compiler = typst.Compiler(source.encode(), font_paths=[str(FONTS)], ignore_system_fonts=True)
+    fonts = [str(FONTS)]
+    # the stub's Input type variable cannot be solved here
+    compiler = typst.Compiler(source.encode(), font_paths=fonts, ignore_system_fonts=True)  # type: ignore[misc]
     pdf = compiler.compile(pdf_standards="a-3b", timestamp=1700000000)
     assert isinstance(pdf, bytes)
     return pdf

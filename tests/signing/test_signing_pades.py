@@ -32,7 +32,7 @@ def test_certification_signature_dictionary(certified: bytes) -> None:
     assert sig.sig_object["/Reason"] == "Issued"
     assert sig.md_algorithm == "sha256"
     assert reader.root["/Perms"]["/DocMDP"].get_object() is sig.sig_object
-    assert int(sig.docmdp_level.value) == 2  # type: ignore[union-attr]
+    assert sig.docmdp_level is not None and int(sig.docmdp_level.value) == 2
 
 
 def test_certification_widget_is_invisible_and_printable(certified: bytes) -> None:

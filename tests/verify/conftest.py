@@ -35,7 +35,9 @@ SOURCE = """
 
 @pytest.fixture(scope="session")
 def pdfa() -> bytes:
-    compiler = typst.Compiler(SOURCE.encode(), font_paths=[str(FONTS)], ignore_system_fonts=True)
+    fonts = [str(FONTS)]
+    # the stub's Input type variable cannot be solved here
+    compiler = typst.Compiler(SOURCE.encode(), font_paths=fonts, ignore_system_fonts=True)  # type: ignore[misc]
     pdf = compiler.compile(pdf_standards="a-3b", timestamp=1700000000)
     assert isinstance(pdf, bytes)
     return pdf

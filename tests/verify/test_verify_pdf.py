@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call"
 """validate_pdf: each happy path paired with its tamper test, checked again by poppler's pdfsig."""
 
 from __future__ import annotations
