@@ -67,3 +67,22 @@ def test_load_pem_refuses_a_foreign_key(pki: DevPki) -> None:
         load_pem(cert_pem, other_key)
     with pytest.raises(KeyStoreError):
         load_pem(b"garbage", b"garbage")
+
+
+def test_public_names() -> None:
+    import signing
+
+    assert sorted(signing.__all__) == [
+        "DevPki",
+        "EmptyField",
+        "IssuerKey",
+        "certify",
+        "certify_async",
+        "ensure_dev_pki",
+        "issue_certificate",
+        "load_pem",
+        "load_pkcs12",
+        "read_passphrase",
+        "sign_field",
+        "sign_field_async",
+    ]

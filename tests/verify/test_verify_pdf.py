@@ -307,3 +307,15 @@ def pdfsig(pdf: bytes, tmp_path: Path, *args: str) -> str:
     path.write_bytes(pdf)
     run = subprocess.run(["pdfsig", *args, str(path)], capture_output=True, text=True, check=False)
     return run.stdout + run.stderr
+
+
+def test_public_names() -> None:
+    import verify
+
+    assert sorted(verify.__all__) == [
+        "PdfReport",
+        "SignatureReport",
+        "load_trust_roots",
+        "validate_pdf",
+        "validate_pdf_async",
+    ]

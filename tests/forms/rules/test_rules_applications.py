@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from forms.errors import FormDataInvalid
-from forms.rules.applications import REFUSAL_GROUNDS, REQUIREMENTS, check_application
+from forms.rules.applications import (
+    REFUSAL_GROUNDS,
+    REQUIREMENTS,
+    ApplicationDecision,
+    check_application,
+)
 from forms.rules.calendar import WorkingCalendar
 from forms.rules.categories import Category, CategoryKind
 
@@ -18,8 +24,8 @@ ALL = {r.id for r in REQUIREMENTS}
 ESSAY = " ".join(f"сөз{i}" for i in range(270))
 
 
-def check(docs: set[str] = ALL, **kw: object) -> object:
-    args: dict[str, object] = {
+def check(docs: set[str] = ALL, **kw: Any) -> ApplicationDecision:
+    args: dict[str, Any] = {
         "kind": CategoryKind.TEACHER,
         "attached_document_ids": docs,
         "requested_category": Category.TEACHER_EXPERT,
@@ -28,7 +34,7 @@ def check(docs: set[str] = ALL, **kw: object) -> object:
         "calendar": CAL,
     }
     args.update(kw)
-    return check_application(**args)  # type: ignore[arg-type]
+    return check_application(**args)
 
 
 def test_requirements_data() -> None:
@@ -36,46 +42,48 @@ def test_requirements_data() -> None:
     assert all(r.kk and r.ru for r in REQUIREMENTS)
     assert len({r.id for r in REQUIREMENTS}) == len(REQUIREMENTS)
     assert {g.paragraph for g in REFUSAL_GROUNDS.values()} >= {
-        "seed 002 App. 4 item 9.1", "seed 002 App. 4 item 9.2", "seed 002 App. 4 item 9.3"
+        "seed 002 App. 4 item 9.1",
+        "seed 002 App. 4 item 9.2",
+        "seed 002 App. 4 item 9.3",
     }
 
 
 def test_accepted() -> None:
     d = check(essay_text=ESSAY)
-    assert d.accepted  # type: ignore[attr-defined]
-    assert d.registered_on == date(2025, 10, 3)  # type: ignore[attr-defined]
-    assert d.notice_due == date(2025, 10, 6)  # type: ignore[attr-defined]
-    assert d.details() == []  # type: ignore[attr-defined]
+    assert d.accepted
+    assert d.registered_on == date(2025, 10, 3)
+    assert d.notice_due == date(2025, 10, 6)
+    assert d.details() == []
 
 
 def test_after_hours_registered_next_working_day() -> None:
     d = check(submitted_at=datetime(2025, 10, 3, 18, 0, 59, tzinfo=TZ))
-    assert d.registered_on == date(2025, 10, 6)  # type: ignore[attr-defined]
-    assert d.notice_due == date(2025, 10, 7)  # type: ignore[attr-defined]
+    assert d.registered_on == date(2025, 10, 6)
+    assert d.notice_due == date(2025, 10, 7)
 
 
 def test_optional_documents_not_required() -> None:
     d = check(ALL - {"identity-document", "professional-achievements"})
-    assert d.accepted  # type: ignore[attr-defined]
+    assert d.accepted
 
 
 def test_missing_documents_listed() -> None:
     d = check(ALL - {"essay", "course-certificate"})
-    assert not d.accepted  # type: ignore[attr-defined]
-    assert [r.id for r in d.missing] == ["course-certificate", "essay"]  # type: ignore[attr-defined]
-    assert {x.rule for x in d.details()} == {"document_missing"}  # type: ignore[attr-defined]
+    assert not d.accepted
+    assert [r.id for r in d.missing] == ["course-certificate", "essay"]
+    assert {x.rule for x in d.details()} == {"document_missing"}
 
 
 def test_category_documents_only_for_holders() -> None:
     docs = ALL - {"category-certificate-and-order"}
-    assert check(docs, current_category=None, requested_category=Category.TEACHER).accepted  # type: ignore[attr-defined]
-    assert not check(docs).accepted  # type: ignore[attr-defined]
+    assert check(docs, current_category=None, requested_category=Category.TEACHER).accepted
+    assert not check(docs).accepted
 
 
 def test_test_waived() -> None:
     docs = ALL - {"knowledge-test-certificate"}
-    assert not check(docs).accepted  # type: ignore[attr-defined]
-    assert check(docs, test_waived=True).accepted  # type: ignore[attr-defined]
+    assert not check(docs).accepted
+    assert check(docs, test_waived=True).accepted
 
 
 @pytest.mark.parametrize(
@@ -89,9 +97,9 @@ def test_test_waived() -> None:
 )
 def test_window(submitted: datetime, inside: bool) -> None:
     d = check(submitted_at=submitted)
-    assert d.accepted is inside  # type: ignore[attr-defined]
+    assert d.accepted is inside
     if not inside:
-        assert [f.ground.id for f in d.grounds] == ["outside-application-window"]  # type: ignore[attr-defined]
+        assert [f.ground.id for f in d.grounds] == ["outside-application-window"]
 
 
 def test_refusal_grounds() -> None:
@@ -101,14 +109,14 @@ def test_refusal_grounds() -> None:
         requested_category=Category.TEACHER_MASTER,
         essay_text="тым қысқа",
     )
-    ids = [f.ground.id for f in d.grounds]  # type: ignore[attr-defined]
+    ids = [f.ground.id for f in d.grounds]
     assert ids == [
         "unreliable-documents",
         "no-personal-data-consent",
         "non-compliant-materials",
         "non-compliant-materials",
     ]
-    rules = {x.rule for x in d.details()}  # type: ignore[attr-defined]
+    rules = {x.rule for x in d.details()}
     assert rules == {"unreliable_documents", "no_personal_data_consent", "non_compliant_materials"}
 
 

@@ -1,4 +1,4 @@
-"""Categories, ladders, equivalences, fallbacks, direct awards (seed 002 §6–§11, §30–§32, §43–§49)."""
+"""Categories, ladders, equivalences, fallbacks, direct awards (seed 002 §6–§11, §30–§49)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import pytest
 
 from forms.errors import DetailCollector, FormDataInvalid
 from forms.rules.categories import (
-    DIRECT_AWARD_GROUNDS,
     LADDERS,
     Category,
     CategoryKind,
     category_after_failed_test,
     check_requested_category,
-    direct_award_category,
     equivalent_category,
     kind_of,
     name_of,
@@ -20,6 +18,7 @@ from forms.rules.categories import (
     transfer_equivalent,
     validity_years,
 )
+from forms.rules.direct_awards import DIRECT_AWARD_GROUNDS, direct_award_category
 
 C = Category
 

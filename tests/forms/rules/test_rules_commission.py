@@ -137,35 +137,79 @@ def test_allowed_outcomes_per_protocol() -> None:
     assert Outcome.MATCHES_LOWER_THAN_DECLARED not in allowed_outcomes(ProtocolType.TEACHERS)
 
 
-GOOD = Decision("871008401427", Category.TEACHER_EXPERT, Outcome.MATCHES_DECLARED,
-                Category.TEACHER_EXPERT, Category.TEACHER_MODERATOR)
+GOOD = Decision(
+    "871008401427",
+    Category.TEACHER_EXPERT,
+    Outcome.MATCHES_DECLARED,
+    Category.TEACHER_EXPERT,
+    Category.TEACHER_MODERATOR,
+)
 
 
 def test_valid_protocol() -> None:
-    lower = Decision("760212350620", Category.TEACHER_RESEARCHER,
-                     Outcome.MATCHES_LOWER_THAN_CURRENT, Category.TEACHER_MODERATOR,
-                     Category.TEACHER_EXPERT)
-    fail = Decision("1", Category.TEACHER_MASTER, Outcome.DOES_NOT_MATCH,
-                    Category.TEACHER_RESEARCHER, Category.TEACHER_RESEARCHER,
-                    reason="ПББ шекті деңгейі", early=True)
-    check_protocol(ProtocolType.TEACHERS, make(7), [GOOD, lower, fail],
-                   [Vote(7, 0), Vote(5, 2), Vote(4, 3)])
+    lower = Decision(
+        "760212350620",
+        Category.TEACHER_RESEARCHER,
+        Outcome.MATCHES_LOWER_THAN_CURRENT,
+        Category.TEACHER_MODERATOR,
+        Category.TEACHER_EXPERT,
+    )
+    fail = Decision(
+        "1",
+        Category.TEACHER_MASTER,
+        Outcome.DOES_NOT_MATCH,
+        Category.TEACHER_RESEARCHER,
+        Category.TEACHER_RESEARCHER,
+        reason="ПББ шекті деңгейі",
+        early=True,
+    )
+    check_protocol(
+        ProtocolType.TEACHERS, make(7), [GOOD, lower, fail], [Vote(7, 0), Vote(5, 2), Vote(4, 3)]
+    )
 
 
 @pytest.mark.parametrize(
     ("decision", "rule"),
     [
-        (Decision("1", Category.TEACHER_EXPERT, Outcome.MATCHES_DECLARED,
-                  Category.TEACHER_MODERATOR), "decision_awarded_mismatch"),
-        (Decision("1", Category.TEACHER_EXPERT, Outcome.MATCHES_CURRENT,
-                  Category.TEACHER_EXPERT, Category.TEACHER_MODERATOR),
-         "decision_awarded_mismatch"),
-        (Decision("1", Category.TEACHER_EXPERT, Outcome.MATCHES_LOWER_THAN_CURRENT,
-                  Category.TEACHER_EXPERT, Category.TEACHER_EXPERT), "decision_awarded_mismatch"),
-        (Decision("1", Category.TEACHER_EXPERT, Outcome.DOES_NOT_MATCH, None),
-         "decision_reason_required"),
-        (Decision("1", Category.TEACHER_EXPERT, Outcome.MATCHES_LOWER_THAN_DECLARED,
-                  Category.TEACHER_MODERATOR), "decision_outcome_not_allowed"),
+        (
+            Decision(
+                "1", Category.TEACHER_EXPERT, Outcome.MATCHES_DECLARED, Category.TEACHER_MODERATOR
+            ),
+            "decision_awarded_mismatch",
+        ),
+        (
+            Decision(
+                "1",
+                Category.TEACHER_EXPERT,
+                Outcome.MATCHES_CURRENT,
+                Category.TEACHER_EXPERT,
+                Category.TEACHER_MODERATOR,
+            ),
+            "decision_awarded_mismatch",
+        ),
+        (
+            Decision(
+                "1",
+                Category.TEACHER_EXPERT,
+                Outcome.MATCHES_LOWER_THAN_CURRENT,
+                Category.TEACHER_EXPERT,
+                Category.TEACHER_EXPERT,
+            ),
+            "decision_awarded_mismatch",
+        ),
+        (
+            Decision("1", Category.TEACHER_EXPERT, Outcome.DOES_NOT_MATCH, None),
+            "decision_reason_required",
+        ),
+        (
+            Decision(
+                "1",
+                Category.TEACHER_EXPERT,
+                Outcome.MATCHES_LOWER_THAN_DECLARED,
+                Category.TEACHER_MODERATOR,
+            ),
+            "decision_outcome_not_allowed",
+        ),
     ],
 )
 def test_bad_decisions_refused(decision: Decision, rule: str) -> None:
@@ -175,11 +219,13 @@ def test_bad_decisions_refused(decision: Decision, rule: str) -> None:
 
 
 def test_heads_protocol_lower_than_declared() -> None:
-    ok = Decision("1", Category.HEAD_FIRST, Outcome.MATCHES_LOWER_THAN_DECLARED,
-                  Category.HEAD_SECOND)
+    ok = Decision(
+        "1", Category.HEAD_FIRST, Outcome.MATCHES_LOWER_THAN_DECLARED, Category.HEAD_SECOND
+    )
     check_protocol(ProtocolType.HEADS, make(7), [ok])
-    bad = Decision("1", Category.HEAD_SECOND, Outcome.MATCHES_LOWER_THAN_DECLARED,
-                   Category.HEAD_FIRST)
+    bad = Decision(
+        "1", Category.HEAD_SECOND, Outcome.MATCHES_LOWER_THAN_DECLARED, Category.HEAD_FIRST
+    )
     with pytest.raises(FormDataInvalid) as exc:
         check_protocol(ProtocolType.HEADS, make(7), [bad])
     assert rules(exc) == {"decision_awarded_mismatch"}

@@ -8,7 +8,6 @@ from forms.errors import FormDataInvalid
 from forms.rules.essay import check_essay_length, count_words
 
 
-
 def words(n: int) -> str:
     return " ".join(f"сөз{i}," for i in range(n))
 
@@ -24,8 +23,9 @@ def test_length_accepted(n: int) -> None:
     assert check_essay_length(words(n)) == n
 
 
-@pytest.mark.parametrize(("n", "rule"), [(0, "essay_too_short"), (249, "essay_too_short"),
-                                         (301, "essay_too_long")])
+@pytest.mark.parametrize(
+    ("n", "rule"), [(0, "essay_too_short"), (249, "essay_too_short"), (301, "essay_too_long")]
+)
 def test_length_refused(n: int, rule: str) -> None:
     with pytest.raises(FormDataInvalid) as exc:
         check_essay_length(words(n))

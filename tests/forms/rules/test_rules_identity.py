@@ -85,8 +85,16 @@ def test_iin_date_and_century_boundaries(head: str, ok: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("head", "ok"), [("94013", False), ("94014", True), ("94016", True), ("94017", False),
-                     ("94004", False), ("94134", False), ("94124", True)]
+    ("head", "ok"),
+    [
+        ("94013", False),
+        ("94014", True),
+        ("94016", True),
+        ("94017", False),
+        ("94004", False),
+        ("94134", False),
+        ("94124", True),
+    ],
 )
 def test_bin_month_and_entity_type(head: str, ok: bool) -> None:
     assert bin_is_valid(_complete(head)) is ok
