@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -79,11 +78,3 @@ class Person(CaseModel):
 
     full_name: Name
     iin: Iin | None = None
-
-
-def years_later(start: date, years: int) -> date:
-    """The same calendar day ``years`` later; 29 February falls back to 28 February."""
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return start.replace(year=start.year + years, day=28)

@@ -1,30 +1,22 @@
-"""Names of the qualification categories a certificate can carry (seed 002 §31, §44, §48)."""
+"""Category names for templates, derived from the rules (seed 002 §31, §44, §48).
+
+``CATEGORIES`` maps a category code to (kk name, ru name, kind); the single source is
+:mod:`forms.rules.categories`.
+"""
 
 from __future__ import annotations
 
-# code → (kk, ru, holder kind). The holder kind decides the validity term (§3, §43).
+from forms.rules.categories import Category, CategoryKind, kind_of, name_of
+
+__all__ = ["AWARDABLE", "CATEGORIES"]
+
+AWARDABLE: frozenset[Category] = frozenset(
+    c
+    for c in Category
+    if kind_of(c) in (CategoryKind.TEACHER, CategoryKind.HEAD, CategoryKind.DEPUTY)
+)
+"""Categories a commission awards or confirms today; the legacy ones only map onto these."""
+
 CATEGORIES: dict[str, tuple[str, str, str]] = {
-    "teacher": ("педагог", "педагог", "teacher"),
-    "teacher-moderator": ("педагог-модератор", "педагог-модератор", "teacher"),
-    "teacher-expert": ("педагог-сарапшы", "педагог-эксперт", "teacher"),
-    "teacher-researcher": ("педагог-зерттеуші", "педагог-исследователь", "teacher"),
-    "teacher-master": ("педагог-шебер", "педагог-мастер", "teacher"),
-    "head-first": ("бірінші санаттағы басшы", "руководитель первой категории", "head"),
-    "head-second": ("екінші санаттағы басшы", "руководитель второй категории", "head"),
-    "head-third": ("үшінші санаттағы басшы", "руководитель третьей категории", "head"),
-    "deputy-first": (
-        "бірінші санаттағы басшының орынбасары",
-        "заместитель руководителя первой категории",
-        "deputy",
-    ),
-    "deputy-second": (
-        "екінші санаттағы басшының орынбасары",
-        "заместитель руководителя второй категории",
-        "deputy",
-    ),
-    "deputy-third": (
-        "үшінші санаттағы басшының орынбасары",
-        "заместитель руководителя третьей категории",
-        "deputy",
-    ),
+    c.value: (name_of(c).kk, name_of(c).ru, kind_of(c).value) for c in Category
 }

@@ -9,21 +9,19 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from forms.catalogue.categories import CATEGORIES
+from forms.catalogue.categories import AWARDABLE, CATEGORIES
 from forms.dates import date_parts
+from forms.errors import FormDataInvalid
+from forms.rules.categories import Category
+from forms.rules.validity import (
+    course_certificate_valid_until,
+    course_outcome,
+    qualification_valid_until,
+)
 from forms.spec import FormSpec, SigningMode
-from forms.types import Bin, CaseModel, LongText, Name, OrgName, Person, ShortText, years_later
+from forms.types import Bin, CaseModel, LongText, Name, OrgName, Person, ShortText
 
 __all__ = ["COURSE_CERTIFICATE", "COURSE_SUPPLEMENT", "QUALIFICATION_CERTIFICATE"]
-
-CategoryCode = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
-
-VALIDITY_YEARS = {"teacher": 5, "deputy": 5, "head": 3}
-"""Seed 002 §3 (teachers, methodists, deputies: five years), §43 (first heads: three)."""
-COURSE_VALIDITY_YEARS = 3
-"""Seed 004 §3.8: a course certificate is valid three years from its issue."""
-COURSE_PASS_SHARE = 0.5
-"""Seed 004 §3.6(4): the final test must reach at least 50 % of the maximum."""
 
 
 class Organisation(CaseModel):
@@ -52,7 +50,7 @@ class QualificationCertificate(CaseModel):
 
     holder: Person
     position: ShortText = Field(description="Лауазымның атауы / наименование должности")
-    category: CategoryCode = Field(description="The category awarded or confirmed")
+    category: Category = Field(description="The category awarded or confirmed")
     decision: Literal["awarded", "confirmed"] = Field(
         description="awarded (берілді / присвоена) or confirmed (расталды / подтверждена)"
     )
@@ -65,6 +63,12 @@ class QualificationCertificate(CaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> QualificationCertificate:
+        if self.category not in AWARDABLE:
+            raise PydanticCustomError(
+                "category_not_awardable",
+                "{category} is a former category; a certificate names the category it maps to",
+                {"category": self.category.value, "paragraph": "seed 002 §32, §48"},
+            )
         if self.order.date < self.commission_decision_date:
             raise PydanticCustomError(
                 "order_before_decision",
@@ -81,8 +85,7 @@ class QualificationCertificate(CaseModel):
 
 
 def _qualification_valid_until(case: QualificationCertificate) -> date:
-    kind = CATEGORIES[case.category][2]
-    return years_later(case.commission_decision_date, VALIDITY_YEARS[kind])
+    return qualification_valid_until(case.category, case.commission_decision_date)
 
 
 def _qualification_view(case: QualificationCertificate, lang: str) -> dict[str, Any]:
@@ -172,9 +175,12 @@ class CourseCertificate(CaseModel):
             raise PydanticCustomError(
                 "issued_before_course_end", "a certificate is issued after the course ends", {}
             )
-        if self.result.score > self.result.max_score:
-            raise PydanticCustomError("score_above_max", "score exceeds max_score", {})
-        if self.result.score < COURSE_PASS_SHARE * self.result.max_score:
+        try:
+            outcome = course_outcome(self.result.score, self.result.max_score, field="score")
+        except FormDataInvalid as exc:
+            d = exc.details[0]
+            raise PydanticCustomError(d.rule, d.message, {"paragraph": d.paragraph}) from None
+        if outcome != "certificate":
             raise PydanticCustomError(
                 "course_not_passed",
                 "a certificate needs at least 50 % of the maximum in the final assessment; "
@@ -185,7 +191,7 @@ class CourseCertificate(CaseModel):
 
 
 def _course_valid_until(case: CourseCertificate) -> date:
-    return years_later(case.issue_date, COURSE_VALIDITY_YEARS)
+    return course_certificate_valid_until(case.issue_date)
 
 
 def _course_view(case: CourseCertificate, lang: str) -> dict[str, Any]:
@@ -289,9 +295,17 @@ COURSE_SUPPLEMENT = FormSpec(
         "certificate_registration_number": "ZIAT-2025-1187",
         "course_title": "Жаратылыстану пәндерін оқытуда зерттеушілік тәсілді қолдану",
         "modules": [
-            {"name": "Зерттеушілік тәсілдің теориялық негіздері", "hours": 16, "grade": "өте жақсы"},
+            {
+                "name": "Зерттеушілік тәсілдің теориялық негіздері",
+                "hours": 16,
+                "grade": "өте жақсы",
+            },
             {"name": "Оқу зерттеуін жоспарлау және жүргізу", "hours": 24, "grade": "жақсы"},
-            {"name": "Білім алушылардың зерттеу дағдыларын бағалау", "hours": 20, "grade": "өте жақсы"},
+            {
+                "name": "Білім алушылардың зерттеу дағдыларын бағалау",
+                "hours": 20,
+                "grade": "өте жақсы",
+            },
             {"name": "Қорытынды жоба: сабақтар топтамасы", "hours": 20, "grade": "өте жақсы"},
         ],
         "head": {"full_name": "Жұманова Бақыт Асқарқызы", "position": "Директор"},

@@ -53,7 +53,7 @@ def post(client: TestClient, org: Org, data: dict, form: str = FORM, **extra) ->
     [
         (lambda d: d["holder"].update(iin="871008401428"), "data.holder.iin", "iin_checksum"),
         (lambda d: d.pop("registration_number"), "data.registration_number", "missing"),
-        (lambda d: d.update(category="teacher-wizard"), "data.category", "literal_error"),
+        (lambda d: d.update(category="teacher-wizard"), "data.category", "enum"),
         (lambda d: d.update(surprise=1), "data.surprise", "extra_forbidden"),
         (lambda d: d["holder"].update(full_name="Әли\x07"), "data.holder.full_name", "name_invalid"),
         (lambda d: d["organisation"].update(bin="940140000386"), "data.organisation.bin",
