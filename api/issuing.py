@@ -30,7 +30,12 @@ class IssueRequest:
     idempotency_key: str | None = None
 
     def fingerprint(self) -> str:
-        body = {"form": self.form, "lang": self.lang, "data": self.data, "protocol": self.protocol_id}
+        body = {
+            "form": self.form,
+            "lang": self.lang,
+            "data": self.data,
+            "protocol": self.protocol_id,
+        }
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

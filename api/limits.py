@@ -21,7 +21,12 @@ class BodyLimit:
     """ASGI middleware: at most ``default`` bytes of body, ``uploads`` for upload paths."""
 
     def __init__(self, app: ASGIApp, default: int, uploads: int, upload_paths: tuple[str, ...]):
-        self.app, self.default, self.uploads, self.upload_paths = app, default, uploads, upload_paths
+        self.app, self.default, self.uploads, self.upload_paths = (
+            app,
+            default,
+            uploads,
+            upload_paths,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

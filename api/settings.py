@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         if self.env == "production":
             if self.issuer_p12 is None:
                 raise ValueError("production needs QUJAT_ISSUER_P12 (no development key)")
-            if self.public_base_url.startswith("http://127.") or "localhost" in self.public_base_url:
+            if (
+                self.public_base_url.startswith("http://127.")
+                or "localhost" in self.public_base_url
+            ):
                 raise ValueError("production needs a public QUJAT_PUBLIC_BASE_URL")
         return self

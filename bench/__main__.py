@@ -35,7 +35,7 @@ def measure(label: str, n: int, fn: Callable[[int], object]) -> tuple[str, float
         fn(i)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
     return label, statistics.median(times), p95
 
 

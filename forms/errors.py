@@ -8,7 +8,7 @@ Every package raises subclasses of :class:`QujatError`; no builtin ``KeyError`` 
     ├── FormError
     │   ├── UnknownForm             404 unknown_form
     │   ├── UnsupportedLanguage     422 unsupported_language
-    │   └── FormDataInvalid         422 validation_failed   (details: field, rule, message, paragraph)
+    │   └── FormDataInvalid         422 validation_failed   (details: field, rule, paragraph)
     ├── RenderError                 500 render_failed        (generator/)
     ├── SigningError                500 signing_failed       (signing/)
     │   └── KeyStoreError           500 key_store_unavailable

@@ -119,8 +119,10 @@ def details_from_pydantic(exc: ValidationError, prefix: str) -> list[ErrorDetail
     """Turn pydantic's errors into ours: dotted field path, rule id, message, paragraph."""
     details = []
     for err in exc.errors(include_url=False):
-        path = ".".join([prefix, *(str(p) for p in err["loc"])]) if prefix else ".".join(
-            str(p) for p in err["loc"]
+        path = (
+            ".".join([prefix, *(str(p) for p in err["loc"])])
+            if prefix
+            else ".".join(str(p) for p in err["loc"])
         )
         ctx = err.get("ctx") or {}
         details.append(

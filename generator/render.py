@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import typst
 
@@ -18,7 +18,7 @@ from generator.qr import qr_svg
 
 __all__ = ["DocumentMeta", "Renderer", "fonts_dir"]
 
-PDF_STANDARD = "a-3b"
+PDF_STANDARD: Final = "a-3b"
 """PDF/A-3b: archival, and it admits the embedded case JSON (PDF/A-2b refuses attachments)."""
 
 
@@ -79,16 +79,7 @@ class Renderer:
     def render(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> bytes:
         """Render validated ``case`` (the form's model instance) to PDF/A-3b bytes."""
         template = spec.template(lang)
-        case_json = case.model_dump_json()
-        ctx = {
-            "doc": {"id": meta.id, "verify_url": meta.verify_url, "issuer": meta.issuer},
-            "view": spec.view(case, lang),
-        }
-        inputs = {
-            "case": case_json,
-            "ctx": json.dumps(ctx, ensure_ascii=False, default=str),
-            "qr": qr_svg(meta.verify_url).decode("ascii"),
-        }
+        inputs = _inputs(spec, lang, case, meta, qr_svg(meta.verify_url).decode("ascii"))
         stamp = datetime.combine(meta.issued_on, time(0, 0), tzinfo=UTC)
         compiler, lock = self._compiler(template)
         try:
@@ -101,3 +92,36 @@ class Renderer:
         if not isinstance(pdf, bytes):
             raise RenderError(f"Typst returned no PDF for {template}")
         return pdf
+
+    def html(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> str:
+        """Render validated ``case`` to Typst's HTML, the source of the DOCX copy.
+
+        Same template and warm compiler as :meth:`render`; the helpers of ``lib.typ`` emit
+        classed elements (header, title, blank, signature, verify…) in HTML instead of
+        layout; ``qr-block`` prints the verification URL and id as text instead of the QR
+        (the QR is still passed, so a template reading it compiles the same way).
+        """
+        template = spec.template(lang)
+        inputs = _inputs(spec, lang, case, meta, qr_svg(meta.verify_url).decode("ascii"))
+        compiler, lock = self._compiler(template)
+        try:
+            with lock:
+                html = compiler.compile(format="html", sys_inputs=inputs)
+        except typst.TypstError as exc:
+            raise RenderError(f"Typst could not render {template} as HTML: {exc.message}") from None
+        if not isinstance(html, bytes):
+            raise RenderError(f"Typst returned no HTML for {template}")
+        return html.decode("utf-8")
+
+
+def _inputs(spec: FormSpec, lang: str, case: Any, meta: DocumentMeta, qr: str) -> dict[str, str]:
+    """What a template reads from ``sys.inputs``: the case, its context, the QR as SVG."""
+    ctx = {
+        "doc": {"id": meta.id, "verify_url": meta.verify_url, "issuer": meta.issuer},
+        "view": spec.view(case, lang),
+    }
+    return {
+        "case": case.model_dump_json(),
+        "ctx": json.dumps(ctx, ensure_ascii=False, default=str),
+        "qr": qr,
+    }

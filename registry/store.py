@@ -128,7 +128,9 @@ class Registry:
     def _file_referenced(self, digest: str) -> bool:
         try:
             with self._sessions() as s:
-                return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == digest)) is not None
+                return (
+                    s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == digest)) is not None
+                )
         except SQLAlchemyError:
             return True  # cannot tell: keep the file; an orphan is harmless, a lost file is not
 
@@ -210,7 +212,9 @@ class Registry:
 
     def api_keys(self) -> list[ApiKeyRecord]:
         with self._session() as s:
-            return [_key_record(r) for r in s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at))]
+            return [
+                _key_record(r) for r in s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at))
+            ]
 
     def revoke_api_key(self, key_id: str) -> None:
         with self._session() as s:

@@ -16,7 +16,7 @@ def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         for k, v in value.items():
             yield from _leaves(v, f"{path}.{k}" if path else k)
     elif isinstance(value, list):
-        for i, v in enumerate(value):
+        for _i, v in enumerate(value):
             yield from _leaves(v, f"{path}[]")
     else:
         yield path, value

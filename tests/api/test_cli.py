@@ -47,7 +47,10 @@ def test_render_and_verify(tmp_path: Path, services) -> None:  # type: ignore[no
 
 
 def test_verify_signed_tampered_and_appended(
-    tmp_path: Path, client, org, data_dir: Path  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    client,
+    org,
+    data_dir: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     body = {"form": "qualification-certificate", "lang": "kk",
             "data": get_form("qualification-certificate").example}  # fmt: skip

@@ -55,7 +55,8 @@ def post(client: TestClient, org: Org, data: dict, form: str = FORM, **extra) ->
         (lambda d: d.pop("registration_number"), "data.registration_number", "missing"),
         (lambda d: d.update(category="teacher-wizard"), "data.category", "enum"),
         (lambda d: d.update(surprise=1), "data.surprise", "extra_forbidden"),
-        (lambda d: d["holder"].update(full_name="Әли\x07"), "data.holder.full_name", "name_invalid"),
+        (lambda d: d["holder"].update(full_name="Әли\x07"), "data.holder.full_name",
+         "name_invalid"),
         (lambda d: d["organisation"].update(bin="940140000386"), "data.organisation.bin",
          "bin_checksum"),
         (lambda d: d["order"].update(date="2025-06-01"), "data", "order_before_decision"),
@@ -70,7 +71,9 @@ def test_invalid_data_is_refused_and_writes_nothing(
     out = post(client, org, data)
     assert out["status"] == 422
     details = assert_error_shape(out["body"], "validation_failed")
-    assert {"field": field, "rule": rule} in [{"field": d["field"], "rule": d["rule"]} for d in details]
+    assert {"field": field, "rule": rule} in [
+        {"field": d["field"], "rule": d["rule"]} for d in details
+    ]
     assert snapshot(services) == before
 
 
@@ -154,7 +157,9 @@ def test_other_organisations_documents_do_not_exist(client: TestClient, make_org
         r = client.get(path, headers=other.headers)
         assert r.status_code == 404
         assert_error_shape(r.json(), "not_found")
-    r = client.post(f"/v1/documents/{doc['id']}/revoke", json={"reason": "x"}, headers=other.headers)
+    r = client.post(
+        f"/v1/documents/{doc['id']}/revoke", json={"reason": "x"}, headers=other.headers
+    )
     assert r.status_code == 404
 
 

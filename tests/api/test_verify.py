@@ -35,7 +35,10 @@ def test_verify_by_id_valid_and_never_a_full_iin(client: TestClient, org: Org) -
     doc = issue(client, org, "qualification-certificate")
     body = client.get(f"/v1/verify/{doc['id']}").json()
     assert body["status"] == "valid"
-    assert body["holder"] == {"name": "Сәрсенбаева Гүлнұр Жұмабайқызы", "iin_masked": "87100840****"}
+    assert body["holder"] == {
+        "name": "Сәрсенбаева Гүлнұр Жұмабайқызы",
+        "iin_masked": "87100840****",
+    }
     assert "871008401427" not in client.get(f"/v1/verify/{doc['id']}").text
     page = client.get(f"/v/{doc['id']}?lang=ru")
     assert "Документ действителен" in page.text and "871008401427" not in page.text

@@ -33,7 +33,9 @@ def test_same_input_and_id_give_the_same_bytes(renderer: Renderer, spec) -> None
 def test_another_id_gives_another_document(renderer: Renderer) -> None:
     spec = get_form("course-certificate")
     case = spec.validate(spec.example)
-    other = DocumentMeta(**{**META.__dict__, "id": "b" * 32, "verify_url": "https://x/v/" + "b" * 32})
+    other = DocumentMeta(
+        **{**META.__dict__, "id": "b" * 32, "verify_url": "https://x/v/" + "b" * 32}
+    )
     assert renderer.render(spec, "kk", case, META) != renderer.render(spec, "kk", case, other)
 
 

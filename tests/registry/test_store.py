@@ -42,7 +42,9 @@ def test_a_failed_insert_leaves_no_file(registry: Registry) -> None:
     first = registry.register(doc(), b"%PDF-1.7 first")
     with pytest.raises(Conflict):
         registry.register(doc(id=first.id), b"%PDF-1.7 second, never registered")
-    assert files_in(registry) == [registry.files.root / first.sha256[:2] / first.sha256[2:4] / first.sha256]
+    assert files_in(registry) == [
+        registry.files.root / first.sha256[:2] / first.sha256[2:4] / first.sha256
+    ]
 
 
 def test_a_failed_insert_keeps_a_file_another_row_uses(registry: Registry) -> None:
