@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.services import Services, build_services
+from tests.databases import fresh_database_url
 
 _orgs = itertools.count(1)
 
@@ -24,7 +25,12 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def services(data_dir: Path) -> Services:
-    return build_services(Settings(data_dir=data_dir, public_base_url="http://testserver"))
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=fresh_database_url(data_dir),
+        public_base_url="http://testserver",
+    )
+    return build_services(settings)
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,12 @@ import pytest
 
 from forms.errors import Conflict, NotFound
 from registry import NewDocument, Registry, new_id
+from tests.databases import fresh_database_url
 
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Registry:
-    return Registry.open(f"sqlite:///{tmp_path / 'r.db'}", tmp_path / "files")
+    return Registry.open(fresh_database_url(tmp_path), tmp_path / "files")
 
 
 def doc(**kw: object) -> NewDocument:
@@ -81,7 +82,10 @@ def test_revoke_and_unknown(registry: Registry) -> None:
 def test_api_keys_are_stored_hashed(registry: Registry, tmp_path: Path) -> None:
     record, secret = registry.create_api_key("Org", {"issue"})
     assert registry.api_key_for(secret) == record
-    for path in tmp_path.glob("r.db*"):
+    for path in tmp_path.glob("registry-*.db*"):
         assert secret.encode() not in path.read_bytes()
+    with registry.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT secret_sha256 FROM api_keys").scalars().all()
+    assert secret not in stored and all(len(s) == 64 for s in stored)
     registry.revoke_api_key(record.id)
     assert registry.api_key_for(secret) is None
