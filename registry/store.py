@@ -82,6 +82,10 @@ class Registry:
         upgrade(engine)
         return cls(engine, LocalFileStore(files_dir), clock)
 
+    def close(self) -> None:
+        """Close every pooled connection (end of process, end of a test)."""
+        self.engine.dispose()
+
     @contextmanager
     def _session(self) -> Iterator[Session]:
         session = self._sessions()

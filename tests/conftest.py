@@ -24,13 +24,15 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def services(data_dir: Path) -> Services:
+def services(data_dir: Path) -> Iterator[Services]:
     settings = Settings(
         data_dir=data_dir,
         database_url=fresh_database_url(data_dir),
         public_base_url="http://testserver",
     )
-    return build_services(settings)
+    services = build_services(settings)
+    yield services
+    services.registry.close()
 
 
 @pytest.fixture(scope="session")

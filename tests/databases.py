@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 SERVER_URL = os.environ.get("QUJAT_TEST_DATABASE_URL")
 
@@ -21,7 +22,7 @@ def fresh_database_url(directory: Path) -> str:
     if not SERVER_URL:
         return f"sqlite:///{directory / f'registry-{uuid.uuid4().hex[:8]}.db'}"
     name = f"qujat_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from tests.databases import fresh_database_url
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Registry:
-    return Registry.open(fresh_database_url(tmp_path), tmp_path / "files")
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    registry = Registry.open(fresh_database_url(tmp_path), tmp_path / "files")
+    yield registry
+    registry.close()
 
 
 def doc(**kw: object) -> NewDocument:
