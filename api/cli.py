@@ -136,6 +136,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_registry(args: argparse.Namespace) -> int:
+    from registry import Registry
+    from registry.consistency import check, sweep
+
+    settings = _settings(args)
+    registry = Registry.open(settings.db_url, settings.files_dir)
+    report = sweep(registry, args.older_than) if args.sweep else check(registry)
+    print(
+        f"{report.documents} documents, {report.files} files, "
+        f"{len(report.rows_without_file)} rows without their file, "
+        f"{len(report.unreferenced_files)} unreferenced files, "
+        f"{len(report.temporary_files)} temporary files"
+    )
+    for doc_id in report.rows_without_file:
+        print(f"MISSING FILE for document {doc_id}")
+    registry.close()
+    return 0 if report.ok else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qujat", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -158,6 +177,14 @@ def _parser() -> argparse.ArgumentParser:
     kr.add_argument("key_id")
     kr.add_argument("--data-dir")
     k.set_defaults(func=cmd_keys)
+
+    g = sub.add_parser("registry", help="check the registry against its files")
+    gs = g.add_subparsers(dest="registry_command", required=True)
+    gc = gs.add_parser("check", help="exit 1 if any document lacks its file")
+    gc.add_argument("--sweep", action="store_true", help="remove leftover files")
+    gc.add_argument("--older-than", type=float, default=600.0, help="seconds (sweep only)")
+    gc.add_argument("--data-dir")
+    g.set_defaults(func=cmd_registry)
 
     r = sub.add_parser("render", help="render an unsigned preview PDF from a JSON case")
     r.add_argument("form")
