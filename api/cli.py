@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
-from forms.errors import QujatError
+from forms.errors import QujatError, VerificationError
 
 __all__ = ["main"]
 
@@ -155,6 +155,64 @@ def cmd_registry(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _fetch(source: str) -> bytes:
+    """A file's bytes, or a URL's body (http/https only, bounded)."""
+    if source.startswith(("http://", "https://")):
+        from urllib.request import urlopen
+
+        with urlopen(source, timeout=15) as response:
+            body: bytes = response.read(64 * 1024 * 1024)
+            return body
+    return Path(source).read_bytes()
+
+
+def _qr_text(argument: str) -> str:
+    """The QR's text: decoded with zbarimg from an image file, else the argument itself."""
+    import subprocess
+
+    path = Path(argument)
+    if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pbm", ".pgm", ".ppm"):
+        done = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        found = [line for line in done.stdout.splitlines() if "QJ1:" in line]
+        if not found:
+            raise VerificationError(f"No Qujat QR code found in {path}")
+        return found[0]
+    return argument
+
+
+def cmd_verify_qr(args: argparse.Namespace) -> int:
+    from verify.offline import parse_key_set, read_status_list, verify_token
+
+    settings = _settings(args)
+    base = settings.public_base_url.rstrip("/")
+    text = _qr_text(args.qr)
+    if args.keys is None and "#" in text:  # the server the QR points to publishes its keys
+        base = text.split("/v/")[0]
+    keys = parse_key_set(_fetch(args.keys or f"{base}/.well-known/qujat/keys"))
+    status_list = None
+    if args.status_list != "none":
+        source = args.status_list or f"{base}/v1/status-list"
+        status_list = read_status_list(_fetch(source).decode("ascii", "replace"), keys)
+    verdict = verify_token(text, keys, datetime.now(UTC).date(), status_list)
+    p = verdict.payload
+    print(f"document   {p.doc_id} ({p.form})")
+    print(f"holder     {p.holder_name or '-'}")
+    print(f"category   {p.category or '-'}")
+    print(f"issued on  {p.issued_on.isoformat()}")
+    print(f"valid until {p.valid_until.isoformat() if p.valid_until else '-'}")
+    print(f"signature  {'valid' if verdict.signature_valid else 'INVALID'} (key {p.kid})")
+    print(f"expired    {'YES' if verdict.expired else 'no'}")
+    revoked = {None: "unknown (no status list)", True: "YES", False: "no"}[verdict.revoked]
+    print(f"revoked    {revoked}")
+    print("VALID" if verdict.ok else "INVALID")
+    return 0 if verdict.ok else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qujat", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -198,6 +256,25 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("file")
     v.add_argument("--data-dir")
     v.set_defaults(func=cmd_verify)
+
+    q = sub.add_parser(
+        "verify-qr",
+        help="check a QR code's offline token; exit 0 only if signed, unexpired, not revoked",
+    )
+    q.add_argument("qr", metavar="IMAGE_OR_TEXT", help="a PNG/JPG of the QR code, or its text")
+    q.add_argument(
+        "--keys",
+        metavar="FILE_OR_URL",
+        help="JWK set (default: /.well-known/qujat/keys of the QR's server)",
+    )
+    q.add_argument(
+        "--status-list",
+        metavar="FILE_OR_URL",
+        help="signed status list (default: /v1/status-list of the QR's server; "
+        "'none' to skip, and then the verdict cannot be VALID)",
+    )
+    q.add_argument("--data-dir")
+    q.set_defaults(func=cmd_verify_qr)
     return p
 
 
@@ -210,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         for d in exc.details:
             print(f"  {d.field}: {d.rule}: {d.message}", file=sys.stderr)
         return 2
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, json.JSONDecodeError, UnicodeError) as exc:
         print(f"qujat: {exc}", file=sys.stderr)
         return 2
     return code

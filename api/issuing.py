@@ -9,14 +9,17 @@ from datetime import date
 from typing import Any
 
 from api.services import Services
-from forms import ErrorDetail, FormDataInvalid, get_form
+from forms import ErrorDetail, FormDataInvalid, FormSpec, get_form
 from forms.errors import Conflict, NotFound
 from generator import DocumentMeta
-from registry import DocumentRecord, NewDocument, new_id
+from registry import DocumentRecord, NewDocument, StatusIndexTaken, new_id
 from registry.records import ApiKeyRecord
 from signing import certify
+from signing.tokens import TokenClaims, issue_token
 
-__all__ = ["IssueRequest", "issue_document"]
+__all__ = ["IssueRequest", "issue_document", "qr_payload"]
+
+_INDEX_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,59 @@ def issue_document(
     case = spec.validate(req.data)
     if req.protocol_id is not None:
         _check_protocol(services, key, req.protocol_id)
+    for _attempt in range(_INDEX_ATTEMPTS):
+        new, signed = _build(services, key, req, spec, case, services.registry.pick_status_index())
+        try:
+            return services.registry.register(new, signed), True
+        except StatusIndexTaken:
+            continue  # a concurrent issuance took the same random index: pick again
+        except Conflict:
+            twin = _replay(services, key, req)
+            if twin is None:
+                raise
+            return twin, False
+    raise Conflict("no free status list index after several attempts; try again")
+
+
+def qr_payload(services: Services, doc_id: str, claims: TokenClaims) -> str:
+    """What the QR holds: the page's URL, and the offline token in the fragment.
+
+    A phone opens the URL; the fragment never leaves it (browsers do not send it), so the
+    server never sees the token, and an offline verifier reads it from the QR text.
+    """
+    return f"{verify_url(services, doc_id)}#{issue_token(claims, services.token_key)}"
+
+
+def _build(
+    services: Services,
+    key: ApiKeyRecord,
+    req: IssueRequest,
+    spec: FormSpec,
+    case: Any,
+    status_index: int,
+) -> tuple[NewDocument, bytes]:
+    """Render and certify the document under a new id; nothing is stored yet."""
     doc_id = new_id()
     issued_on: date = getattr(case, "issue_date", None) or services.clock().date()
+    summary = spec.summary(case)
+    holder_name = spec.holder_name(case)
+    valid_until = spec.valid_until(case)
+    category = summary.get("category")
+    claims = TokenClaims(
+        doc_id=doc_id,
+        form=spec.id,
+        holder_name=holder_name,
+        category=str(category) if category else None,
+        valid_until=valid_until,
+        issued_on=issued_on,
+        status_index=status_index,
+    )
     meta = DocumentMeta(
         id=doc_id,
         verify_url=verify_url(services, doc_id),
         issuer=services.issuer.subject_name,
         issued_on=issued_on,
+        qr_payload=qr_payload(services, doc_id, claims),
     )
     pdf = services.renderer.render(spec, req.lang, case, meta)
     signed = certify(pdf, services.issuer, reason=spec.title_kk, field_name="Issuer")
@@ -96,7 +145,7 @@ def issue_document(
         lang=req.lang,
         status="issued",
         case_data=case.model_dump(mode="json"),
-        summary=spec.summary(case),
+        summary=summary,
         signatures=[
             {
                 "field": "Issuer",
@@ -105,21 +154,16 @@ def issue_document(
                 "signed_at": services.clock().isoformat(),
             }
         ],
-        holder_name=spec.holder_name(case),
-        valid_until=spec.valid_until(case),
+        holder_name=holder_name,
+        valid_until=valid_until,
         organisation=key.organisation,
         api_key_id=key.id,
         protocol_id=req.protocol_id,
         idempotency_key=req.idempotency_key,
         request_sha256=req.fingerprint(),
+        status_index=status_index,
     )
-    try:
-        return services.registry.register(new, signed), True
-    except Conflict:
-        twin = _replay(services, key, req)
-        if twin is None:
-            raise
-        return twin, False
+    return new, signed
 
 
 def document_for(services: Services, key: ApiKeyRecord, doc_id: str) -> DocumentRecord:

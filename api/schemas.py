@@ -39,6 +39,7 @@ class SignaturePublic(BaseModel):
 class Links(BaseModel):
     self: str
     pdf: str
+    docx: str
     verify: str
 
 

@@ -15,7 +15,9 @@ from forms import all_forms
 from generator import Renderer
 from registry import Registry
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
+from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
+from verify.isolation import IsolationLimits, ValidatorPool
 
 __all__ = ["Services", "build_services"]
 
@@ -34,6 +36,10 @@ class Services:
     issuer: IssuerKey
     trust_roots: tuple[x509.Certificate, ...]
     clock: Clock
+    token_key: TokenKey
+    """Signs the QR codes' offline tokens and the status list."""
+    validator: ValidatorPool
+    """Validates uploaded PDFs in worker processes bounded in time and memory."""
 
     def today(self) -> datetime:
         return self.clock()
@@ -56,6 +62,16 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     registry = Registry.open(settings.db_url, settings.files_dir, clock)
     renderer = Renderer()
     renderer.warm(all_forms())
+    if settings.token_key_file is not None:
+        token_key = load_token_key(settings.token_key_file)
+    else:
+        token_key = ensure_token_key(settings.keys_dir / "token.key.pem")
+    limits = IsolationLimits(
+        workers=settings.verify_workers,
+        timeout=settings.verify_timeout_seconds,
+        memory_bytes=settings.verify_memory_bytes,
+        max_bytes=settings.max_upload_bytes,
+    )
     return Services(
         settings=settings,
         registry=registry,
@@ -63,4 +79,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         issuer=issuer,
         trust_roots=tuple(roots),
         clock=clock or (lambda: datetime.now(UTC)),
+        token_key=token_key,
+        validator=ValidatorPool(roots, limits),
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 from typing import Any
 
 from api.schemas import HolderPublic, SignaturePublic, VerificationPublic
@@ -12,7 +15,10 @@ from forms.rules.identity import mask_iin
 from registry import DocumentRecord
 from verify.status import DocumentStatus, registry_status
 
-__all__ = ["public_view"]
+__all__ = ["logged_lookup", "public_view"]
+
+log = logging.getLogger("qujat.verify")
+_ID_SHAPE = re.compile(r"[a-z2-7]{1,32}")
 
 _PRIVATE = frozenset({"iin"})
 
@@ -27,6 +33,21 @@ def public_view(services: Services, doc_id: str) -> VerificationPublic:
     if record is None:
         return VerificationPublic(id=doc_id[:64], status=DocumentStatus.UNKNOWN)
     return view_of(services, record)
+
+
+def logged_lookup(services: Services, doc_id: str, via: str) -> VerificationPublic:
+    """:func:`public_view`, logged with id, status and latency only (no names, no IINs)."""
+    started = time.perf_counter()
+    view = public_view(services, doc_id)
+    shown = doc_id if _ID_SHAPE.fullmatch(doc_id) else "<malformed>"
+    log.info(
+        "lookup id=%s status=%s via=%s ms=%.1f",
+        shown,
+        view.status,
+        via,
+        (time.perf_counter() - started) * 1000,
+    )
+    return view
 
 
 def view_of(services: Services, record: DocumentRecord) -> VerificationPublic:

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from forms.charset import unsupported
 from forms.rules.identity import NameInvalid, bin_is_valid, iin_is_valid, normalise_name
 
 __all__ = [
@@ -34,9 +35,17 @@ class CaseModel(BaseModel):
 
 def _name(value: str) -> str:
     try:
-        return normalise_name(value)
+        value = normalise_name(value)
     except NameInvalid as exc:
         raise PydanticCustomError("name_invalid", "name {reason}", {"reason": str(exc)}) from None
+    missing = unsupported(value)
+    if missing:
+        raise PydanticCustomError(
+            "unsupported_character",
+            "the document font cannot print {chars}",
+            {"chars": " ".join(f"U+{ord(c):04X}" for c in missing[:5])},
+        )
+    return value
 
 
 def _iin(value: str) -> str:

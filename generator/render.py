@@ -39,6 +39,8 @@ class DocumentMeta:
     """The issuing organisation, the PDF's author."""
     issued_on: date
     """Fixes the PDF's creation date, so the same input renders the same bytes."""
+    qr_payload: str | None = None
+    """What the QR code holds; default ``verify_url`` (issuing adds the offline token)."""
 
 
 class Renderer:
@@ -79,7 +81,8 @@ class Renderer:
     def render(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> bytes:
         """Render validated ``case`` (the form's model instance) to PDF/A-3b bytes."""
         template = spec.template(lang)
-        inputs = _inputs(spec, lang, case, meta, qr_svg(meta.verify_url).decode("ascii"))
+        qr = qr_svg(meta.qr_payload or meta.verify_url).decode("ascii")
+        inputs = _inputs(spec, lang, case, meta, qr)
         stamp = datetime.combine(meta.issued_on, time(0, 0), tzinfo=UTC)
         compiler, lock = self._compiler(template)
         try:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from registry.files import LocalFileStore
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
-from registry.store import Registry, make_engine, new_id
+from registry.store import STATUS_LIST_BITS, Registry, StatusIndexTaken, make_engine, new_id
 
 __all__ = [
+    "STATUS_LIST_BITS",
     "ApiKeyRecord",
     "DocumentRecord",
     "LocalFileStore",
     "NewDocument",
     "Registry",
+    "StatusIndexTaken",
     "make_engine",
     "new_id",
 ]

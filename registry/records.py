@@ -41,6 +41,8 @@ class NewDocument:
     """The client's Idempotency-Key."""
     request_sha256: str | None = None
     """Hash of the request body, to tell a retry from a different request under one key."""
+    status_index: int | None = None
+    """The document's bit in the revocation status list (:meth:`Registry.pick_status_index`)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class DocumentRecord:
     updated_at: datetime
     revoked_at: datetime | None
     revocation_reason: str | None
+    status_index: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,11 +20,18 @@ from registry.files import LocalFileStore
 from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
 
-__all__ = ["Registry", "make_engine", "new_id"]
+__all__ = ["STATUS_LIST_BITS", "Registry", "StatusIndexTaken", "make_engine", "new_id"]
 
 Clock = Callable[[], datetime]
 
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+STATUS_LIST_BITS = 131_072
+"""The status list's smallest size (W3C Bitstring Status List minimum); indexes start here."""
+
+
+class StatusIndexTaken(Conflict):
+    """Another document took this status index first (a race); pick another and retry."""
 
 
 def new_id(bits: int = 160) -> str:
@@ -125,9 +132,48 @@ class Registry:
             if not self._file_referenced(digest):
                 self.files.delete(digest)
             if isinstance(exc, IntegrityError):
+                if doc.status_index is not None and self._index_taken(doc.status_index):
+                    raise StatusIndexTaken(f"status index {doc.status_index} is taken") from None
                 raise Conflict("a document with this idempotency key already exists") from None
             raise
         return _to_record(row)
+
+    def _index_taken(self, index: int) -> bool:
+        with self._session() as s:
+            found = s.scalar(select(DocumentRow.id).where(DocumentRow.status_index == index))
+            return found is not None
+
+    def pick_status_index(self) -> int:
+        """A random status list index no document holds yet.
+
+        Random, so the list reveals nothing about issue order. The window starts at the
+        list's minimum size and doubles whenever a pick lands on a taken index, so the list
+        grows only once it is crowded. Two concurrent issuances may still pick the same free
+        index: the unique index makes the second :meth:`register` raise
+        :class:`StatusIndexTaken`, and the caller picks again.
+        """
+        window = STATUS_LIST_BITS
+        while True:
+            index = secrets.randbelow(window)
+            if not self._index_taken(index):
+                return index
+            window *= 2
+
+    def revocations(self) -> list[tuple[int, datetime]]:
+        """``(status_index, revoked_at)`` of every revoked document: the bits to set."""
+        with self._session() as s:
+            rows = s.execute(
+                select(DocumentRow.status_index, DocumentRow.revoked_at).where(
+                    DocumentRow.status == "revoked", DocumentRow.status_index.is_not(None)
+                )
+            )
+            return [(int(i), at) for i, at in rows if i is not None and at is not None]
+
+    def max_status_index(self) -> int:
+        """The highest status index held (-1 if none): the list must reach it."""
+        with self._session() as s:
+            value = s.scalar(select(func.max(DocumentRow.status_index)))
+            return -1 if value is None else int(value)
 
     def _file_referenced(self, digest: str) -> bool:
         try:

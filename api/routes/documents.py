@@ -10,6 +10,8 @@ from api.deps import ApiKeyDep, ServicesDep, require_scope
 from api.issuing import IssueRequest, document_for, issue_document, verify_url
 from api.schemas import DocumentCreate, DocumentPublic, Links, RevokeRequest, SignaturePublic
 from api.services import Services
+from forms import get_form
+from generator import DocumentMeta, render_docx
 from registry import DocumentRecord
 from registry.records import ApiKeyRecord
 
@@ -17,6 +19,8 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 IssueKey = Annotated[ApiKeyRecord, Depends(require_scope("issue"))]
 RevokeKey = Annotated[ApiKeyRecord, Depends(require_scope("revoke"))]
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def to_public(services: Services, record: DocumentRecord) -> DocumentPublic:
@@ -36,6 +40,7 @@ def to_public(services: Services, record: DocumentRecord) -> DocumentPublic:
         links=Links(
             self=f"/v1/documents/{record.id}",
             pdf=f"/v1/documents/{record.id}/pdf",
+            docx=f"/v1/documents/{record.id}/docx",
             verify=f"/v1/verify/{record.id}",
         ),
     )
@@ -74,6 +79,25 @@ def download_pdf(doc_id: str, services: ServicesDep, key: ApiKeyDep) -> Response
         services.registry.pdf(record),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{record.form}-{record.id}.pdf"'},
+    )
+
+
+@router.get("/{doc_id}/docx", response_class=Response)
+def download_docx(doc_id: str, services: ServicesDep, key: ApiKeyDep) -> Response:
+    """An editable, unsigned DOCX copy, rendered again from the stored case data."""
+    record = document_for(services, key, doc_id)
+    spec = get_form(record.form)
+    case = spec.validate(record.case_data)
+    meta = DocumentMeta(
+        id=record.id,
+        verify_url=verify_url(services, record.id),
+        issuer=services.issuer.subject_name,
+        issued_on=getattr(case, "issue_date", None) or record.created_at.date(),
+    )
+    return Response(
+        render_docx(services.renderer, spec, record.lang, case, meta),
+        media_type=DOCX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{record.form}-{record.id}.docx"'},
     )
 
 

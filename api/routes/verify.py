@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,20 +13,20 @@ from api.deps import ServicesDep
 from api.errors import ApiError
 from api.schemas import VerificationPublic
 from api.services import Services
-from api.verification import public_view, view_of
-from forms.errors import ErrorDetail
-from verify import validate_pdf
+from api.verification import logged_lookup, view_of
+from forms.errors import ErrorDetail, QujatError
 
 router = APIRouter(prefix="/v1/verify", tags=["verify"])
+log = logging.getLogger("qujat.verify")
 
 
 @router.get("/{doc_id}")
 def verify_id(doc_id: str, services: ServicesDep) -> VerificationPublic:
     """Status (valid, expired, revoked, awaiting-signatures, unknown) and public facts."""
-    return public_view(services, doc_id)
+    return logged_lookup(services, doc_id, "json")
 
 
-async def _read_pdf(request: Request, limit: int) -> bytes:
+async def read_pdf(request: Request, limit: int) -> bytes:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         async with request.form(max_files=1, max_fields=1, max_part_size=limit) as form:
@@ -57,11 +59,20 @@ async def _read_pdf(request: Request, limit: int) -> bytes:
 
 
 def upload_report(services: Services, data: bytes) -> dict[str, Any]:
-    """Every signature's state, whether anything was appended, and the registry's match."""
-    report = validate_pdf(data, services.trust_roots, max_bytes=services.settings.max_upload_bytes)
+    """Every signature's state, whether anything was appended, and the registry's match.
+
+    The PDF is validated in an isolated worker (bounded time and memory): a hostile file
+    gets ``unreadable_pdf`` or ``pdf_too_complex``, never a crash of the server.
+    """
+    started = time.perf_counter()
+    try:
+        report = services.validator.validate(data)
+    except QujatError as exc:
+        log.info("upload rejected code=%s bytes=%d ms=%.1f", exc.code, len(data), _ms(started))
+        raise
     record = services.registry.by_sha256(report.sha256)
     identical = record is not None and record.sha256 == report.sha256
-    return {
+    result: dict[str, Any] = {
         "sha256": report.sha256,
         "signatures_ok": report.ok,
         "modified_after_signing": report.modified_after_signing,
@@ -83,10 +94,22 @@ def upload_report(services: Services, data: bytes) -> dict[str, Any]:
         "document": view_of(services, record).model_dump(mode="json") if record else None,
         "verdict": "genuine" if report.ok and identical else "not-genuine",
     }
+    log.info(
+        "upload id=%s status=%s verdict=%s ms=%.1f",
+        record.id if record else "-",
+        result["document"]["status"] if result["document"] else "unknown",
+        result["verdict"],
+        _ms(started),
+    )
+    return result
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 @router.post("")
 async def verify_upload(request: Request, services: ServicesDep) -> dict[str, Any]:
     """Upload a PDF (``application/pdf`` body or multipart ``file``) and get a report."""
-    data = await _read_pdf(request, services.settings.max_upload_bytes)
+    data = await read_pdf(request, services.settings.max_upload_bytes)
     return await run_in_threadpool(upload_report, services, data)

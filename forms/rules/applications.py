@@ -201,6 +201,9 @@ class Finding:
     """What exactly is wrong."""
     field: str
     """The case-data field concerned."""
+    rule: str = ""
+    """The rule that found it (``category_sequence``, ``essay_too_short``…); empty when the
+    ground itself is the rule."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,9 @@ class ApplicationDecision:
             for r in self.missing
         ]
         out += [
-            ErrorDetail(f.field, f.ground.id.replace("-", "_"), f.detail, f.ground.paragraph)
+            ErrorDetail(
+                f.field, f.rule or f.ground.id.replace("-", "_"), f.detail, f.ground.paragraph
+            )
             for f in self.grounds
         ]
         return out
@@ -311,7 +316,7 @@ def check_application(
         except FormDataInvalid as exc:
             errors.details.extend(exc.details)
     for d in errors.details:
-        grounds.append(Finding(g["non-compliant-materials"], d.message, d.field))
+        grounds.append(Finding(g["non-compliant-materials"], d.message, d.field, d.rule))
     return ApplicationDecision(
         accepted=not missing and not grounds,
         registered_on=registered,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 
+import pytest
 from fastapi.testclient import TestClient
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -118,3 +120,48 @@ def test_upload_too_large(client: TestClient, services: Services) -> None:
     r = client.post("/v1/verify", content=big, headers={"content-type": "application/pdf"})
     assert r.status_code == 413
     assert r.json()["error"]["code"] == "payload_too_large"
+
+
+def check_page(client: TestClient, data: bytes, lang: str) -> tuple[int, str]:
+    r = client.post(f"/v/check?lang={lang}", files={"file": ("doc.pdf", data, "application/pdf")})
+    return r.status_code, r.text
+
+
+def test_upload_form_on_the_page(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    page = client.get(f"/v/{doc['id']}?lang=en").text
+    assert 'action="/v/check?lang=en"' in page and 'enctype="multipart/form-data"' in page
+    assert "<script" not in page
+    pdf = pdf_of(client, org, doc)
+    code, html = check_page(client, pdf, "ru")
+    assert code == 200 and "Файл подлинный" in html and "Документ действителен" in html
+    assert "Сәрсенбаева Гүлнұр Жұмабайқызы" in html and "871008401427" not in html
+    tampered = bytearray(pdf)
+    tampered[len(pdf) // 3] ^= 0x01
+    code, html = check_page(client, bytes(tampered), "kk")
+    assert code == 200 and "Файл берілген құжатпен сәйкес келмейді" in html
+    code, html = check_page(client, b"garbage", "en")
+    assert code == 422 and "cannot be read as a PDF" in html
+
+
+def test_page_shows_the_revocation_date_first(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "course-certificate")
+    client.post(f"/v1/documents/{doc['id']}/revoke", json={"reason": "x"}, headers=org.headers)
+    html = client.get(f"/v/{doc['id']}?lang=en").text
+    verdict = html.index("The document has been revoked")
+    assert verdict < html.index("Revoked:") < html.index("Жақсылықов Ерлан")
+
+
+def test_lookups_are_logged_without_personal_data(
+    client: TestClient, org: Org, caplog: pytest.LogCaptureFixture
+) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    with caplog.at_level(logging.INFO, logger="qujat.verify"):
+        client.get(f"/v1/verify/{doc['id']}")
+        client.get(f"/v/{doc['id']}")
+        client.get("/v/<script>")
+    lines = [r.getMessage() for r in caplog.records if r.name == "qujat.verify"]
+    assert any(f"id={doc['id']} status=valid via=json" in line for line in lines)
+    assert any("id=<malformed> status=unknown via=page" in line for line in lines)
+    for line in lines:
+        assert "Сәрсенбаева" not in line and "871008401427" not in line

@@ -117,7 +117,17 @@ def test_refusal_grounds() -> None:
         "non-compliant-materials",
     ]
     rules = {x.rule for x in d.details()}
-    assert rules == {"unreliable_documents", "no_personal_data_consent", "non_compliant_materials"}
+    # a non-compliance names the rule that found it, under the item 9.2 ground
+    assert rules == {
+        "unreliable_documents",
+        "no_personal_data_consent",
+        "category_sequence",
+        "essay_too_short",
+    }
+    assert {f.rule for f in d.grounds if f.ground.id == "non-compliant-materials"} == {
+        "category_sequence",
+        "essay_too_short",
+    }
 
 
 def test_unknown_document_refused() -> None:

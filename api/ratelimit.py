@@ -1,0 +1,116 @@
+"""Rate limits on the public endpoints: a token bucket per client IP and endpoint class.
+
+Two classes: *lookups* (``/v/{id}``, ``/v1/verify/{id}``, keys, status list; cheap) and
+*uploads* (``POST /v1/verify``, ``POST /v/check``; each costs a PDF validation). A client
+starts with ``burst`` tokens, each request spends one, and tokens come back at the sustained
+rate; an empty bucket answers 429 ``rate_limited`` with ``Retry-After``.
+
+The buckets live in this process's memory: with N workers a client gets up to N times the
+rate. That is deliberate for now (another issue moves shared state to PostgreSQL); a limiter
+that fails open is better than one that needs a shared store to answer. The client IP is the
+socket peer: behind a proxy, run uvicorn with ``--forwarded-allow-ips`` so it is the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.errors import error_body
+from forms.errors import ErrorDetail
+
+__all__ = ["Bucket", "RateLimit", "endpoint_class"]
+
+_MAX_CLIENTS = 100_000  # buckets kept; the least recently seen client is forgotten first
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A token bucket's shape."""
+
+    rate_per_second: float
+    """Tokens regained per second (the sustained rate)."""
+    burst: int
+    """Tokens a new client starts with, and the most it can save up."""
+
+
+def endpoint_class(method: str, path: str) -> str | None:
+    """``"upload"``, ``"lookup"`` or ``None`` (not limited here: authenticated or health)."""
+    if method == "POST" and path in ("/v1/verify", "/v/check"):
+        return "upload"
+    if method in ("GET", "HEAD") and (
+        path.startswith(("/v/", "/v1/verify/", "/.well-known/qujat/")) or path == "/v1/status-list"
+    ):
+        return "lookup"
+    return None
+
+
+class RateLimit:
+    """ASGI middleware applying :class:`Bucket` limits per (client IP, endpoint class)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        buckets: dict[str, Bucket],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app, self.buckets, self.clock = app, buckets, clock
+        # (ip, class) -> (tokens, last refill); one event loop, so no lock is needed
+        self._state: OrderedDict[tuple[str, str], tuple[float, float]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        kind = endpoint_class(scope["method"], scope["path"])
+        bucket = self.buckets.get(kind) if kind else None
+        if bucket is None or kind is None:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        wait = self._take((client[0] if client else "unknown", kind), bucket)
+        if wait > 0:
+            await _too_many(send, wait)
+            return
+        await self.app(scope, receive, send)
+
+    def _take(self, key: tuple[str, str], bucket: Bucket) -> float:
+        """Spend a token; 0 if there was one, else the seconds until there will be."""
+        now = self.clock()
+        tokens, last = self._state.pop(key, (float(bucket.burst), now))
+        tokens = min(float(bucket.burst), tokens + (now - last) * bucket.rate_per_second)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / bucket.rate_per_second
+        self._state[key] = (tokens, now)
+        if len(self._state) > _MAX_CLIENTS:
+            self._state.popitem(last=False)
+        return wait
+
+
+async def _too_many(send: Send, wait: float) -> None:
+    seconds = max(1, math.ceil(wait))
+    body = error_body(
+        "rate_limited",
+        f"Too many requests; try again in {seconds} s",
+        [ErrorDetail("client", "rate_limit", f"retry after {seconds} s")],
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"retry-after", str(seconds).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
