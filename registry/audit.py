@@ -99,11 +99,9 @@ def verify_chain(engine: Engine) -> int | None:
     with Session(engine) as session:
         for row in session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.seq)):
             entry = AuditEntry(row.action, row.subject, row.actor, row.organisation, row.details)
-            if (
-                row.seq != expected
-                or row.prev_hash != prev
-                or row.hash != entry_hash(prev, row.seq, row.at, entry)
-            ):
+            if row.seq != expected:
+                return min(row.seq, expected)  # a gap: the missing entry is the first broken
+            if row.prev_hash != prev or row.hash != entry_hash(prev, row.seq, row.at, entry):
                 return row.seq
             prev, expected = row.hash, expected + 1
         head = session.get(AuditHeadRow, 1)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from forms.errors import Conflict, NotFound, RegistryError
+from registry.audit import AuditEntry, append
 from registry.files import LocalFileStore
 from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
@@ -125,9 +126,18 @@ class Registry:
             created_at=now,
             updated_at=now,
         )
+        audit = AuditEntry(
+            "document.issued",
+            doc.id,
+            doc.api_key_id or "system",
+            doc.organisation,
+            {"form": doc.form, "lang": doc.lang, "status": doc.status, "sha256": digest},
+        )
         try:
             with self._session() as s:
                 s.add(row)
+                s.flush()
+                append(s, audit, now)  # last: the chain's head is locked only until commit
         except BaseException as exc:
             if not self._file_referenced(digest):
                 self.files.delete(digest)
@@ -220,7 +230,7 @@ class Registry:
     def pdf(self, record: DocumentRecord) -> bytes:
         return self.files.get(record.sha256)
 
-    def revoke(self, doc_id: str, reason: str) -> DocumentRecord:
+    def revoke(self, doc_id: str, reason: str, actor: str = "system") -> DocumentRecord:
         """Mark a document revoked; the PDF is kept. Revoking twice is a :class:`Conflict`."""
         with self._session() as s:
             row = s.get(DocumentRow, doc_id)
@@ -232,11 +242,14 @@ class Registry:
             row.status, row.revoked_at, row.revocation_reason = "revoked", now, reason
             row.updated_at = now
             s.flush()
+            append(s, AuditEntry("document.revoked", doc_id, actor, row.organisation, {}), now)
             return _to_record(row)
 
     # API keys
 
-    def create_api_key(self, organisation: str, scopes: set[str]) -> tuple[ApiKeyRecord, str]:
+    def create_api_key(
+        self, organisation: str, scopes: set[str], actor: str = "cli"
+    ) -> tuple[ApiKeyRecord, str]:
         """A new key for ``organisation``; returns the record and the secret (shown once)."""
         key_id = new_id(80)
         secret = f"qj_{key_id}_{secrets.token_urlsafe(32)}"
@@ -249,6 +262,10 @@ class Registry:
         )
         with self._session() as s:
             s.add(row)
+            s.flush()
+            details = {"scopes": row.scopes}
+            entry = AuditEntry("api_key.created", key_id, actor, organisation, details)
+            append(s, entry, row.created_at)
         return _key_record(row), secret
 
     def api_key_for(self, secret: str) -> ApiKeyRecord | None:
@@ -266,9 +283,11 @@ class Registry:
                 _key_record(r) for r in s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at))
             ]
 
-    def revoke_api_key(self, key_id: str) -> None:
+    def revoke_api_key(self, key_id: str, actor: str = "cli") -> None:
         with self._session() as s:
             row = s.get(ApiKeyRow, key_id)
             if row is None:
                 raise NotFound(f"no API key {key_id!r}")
             row.revoked_at = self._clock()
+            entry = AuditEntry("api_key.revoked", key_id, actor, row.organisation, {})
+            append(s, entry, row.revoked_at)

@@ -107,4 +107,4 @@ def revoke_document(
 ) -> DocumentPublic:
     """Mark the document revoked (the PDF is kept; the public page says revoked)."""
     document_for(services, key, doc_id)
-    return to_public(services, services.registry.revoke(doc_id, body.reason))
+    return to_public(services, services.registry.revoke(doc_id, body.reason, actor=key.id))
