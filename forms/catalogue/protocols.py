@@ -920,3 +920,11 @@ FORMS: tuple[FormSpec, ...] = (
     ATTESTED_LIST,
 )
 """The protocols, their extracts, the order on categories and the published list."""
+
+
+PROTOCOL_FORM_IDS = frozenset({PROTOCOL_TEACHERS.id, PROTOCOL_HEADS.id})
+
+
+def protocol_decisions(case: TeachersProtocol | HeadsProtocol) -> list[Decision]:
+    """Every decision of a protocol as the rules see it (for extracts and certificates)."""
+    return [_decision(row) for row in case.decisions]
