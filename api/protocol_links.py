@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from forms import ErrorDetail, FormDataInvalid, FormSpec, get_form
-from forms.catalogue.protocols import PROTOCOL_FORM_IDS, protocol_decisions
+from forms.catalogue.protocols import (
+    PROTOCOL_FORM_IDS,
+    HeadsProtocol,
+    TeachersProtocol,
+    protocol_decisions,
+)
 from forms.errors import Conflict
 from forms.rules.categories import Category
 from forms.rules.commission import Outcome
@@ -37,7 +42,9 @@ def check_against_protocol(spec: FormSpec, case: Any, protocol: DocumentRecord) 
             [ErrorDetail("protocol_id", "protocol_not_signed",
                          f"the protocol is {protocol.status}", "seed 002 §12, §23")],
         )  # fmt: skip
-    decisions = protocol_decisions(get_form(protocol.form).validate(protocol.case_data))
+    protocol_case = get_form(protocol.form).validate(protocol.case_data)
+    assert isinstance(protocol_case, TeachersProtocol | HeadsProtocol)
+    decisions = protocol_decisions(protocol_case)
     if spec.id == "qualification-certificate":
         if not case.holder.iin:
             raise FormDataInvalid(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,13 +58,17 @@ class Org:
         self.headers = {"Authorization": f"Bearer {self.secret}"}
 
 
+MakeOrg = Callable[..., Org]
+"""``make_org("issue", "revoke")``: a new organisation with a key of those scopes."""
+
+
 @pytest.fixture
 def org(services: Services) -> Org:
     return Org(services, {"issue", "revoke"})
 
 
 @pytest.fixture
-def make_org(services: Services):  # type: ignore[no-untyped-def]
+def make_org(services: Services) -> MakeOrg:
     return lambda *scopes: Org(services, set(scopes))
 
 

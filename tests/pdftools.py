@@ -7,6 +7,7 @@ import re
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -28,8 +29,8 @@ def attachments(pdf: bytes) -> dict[str, bytes]:
 
 def xmp(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
-    meta = reader.trailer["/Root"]["/Metadata"].get_object()
-    return meta.get_data().decode("utf-8", "replace")
+    meta: Any = reader.trailer["/Root"]["/Metadata"].get_object()  # type: ignore[index]
+    return str(meta.get_data().decode("utf-8", "replace"))
 
 
 def pdfsig(pdf: bytes, nss_db: str | None = None) -> str:

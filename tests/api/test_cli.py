@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from api.services import Services
 from forms import get_form
+from tests.conftest import Org
 
 QUJAT = [sys.executable, "-m", "api.cli"]
 
@@ -29,7 +33,7 @@ def test_keys_create_prints_the_key_last(tmp_path: Path) -> None:
     assert bad.returncode == 2
 
 
-def test_render_and_verify(tmp_path: Path, services) -> None:  # type: ignore[no-untyped-def]
+def test_render_and_verify(tmp_path: Path, services: Services) -> None:
     case = tmp_path / "case.json"
     case.write_text(json.dumps(dict(get_form("course-certificate").example)), encoding="utf-8")
     out = tmp_path / "preview.pdf"
@@ -48,9 +52,9 @@ def test_render_and_verify(tmp_path: Path, services) -> None:  # type: ignore[no
 
 def test_verify_signed_tampered_and_appended(
     tmp_path: Path,
-    client,
-    org,
-    data_dir: Path,  # type: ignore[no-untyped-def]
+    client: TestClient,
+    org: Org,
+    data_dir: Path,
 ) -> None:
     body = {"form": "qualification-certificate", "lang": "kk",
             "data": get_form("qualification-certificate").example}  # fmt: skip

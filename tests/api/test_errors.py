@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 from api.services import Services
 from forms import get_form
 from registry.models import DocumentRow
-from tests.conftest import Org
+from tests.conftest import MakeOrg, Org
 
 FORM = "qualification-certificate"
 
@@ -27,7 +29,7 @@ def snapshot(services: Services) -> tuple[int, int]:
     return rows, files
 
 
-def assert_error_shape(body: dict, code: str) -> list[dict]:
+def assert_error_shape(body: dict[str, Any], code: str) -> list[dict[str, Any]]:
     assert set(body) == {"error"}
     err = body["error"]
     assert set(err) == {"code", "message", "details"}
@@ -37,11 +39,11 @@ def assert_error_shape(body: dict, code: str) -> list[dict]:
     return list(err["details"])
 
 
-def example() -> dict:
+def example() -> dict[str, Any]:
     return copy.deepcopy(dict(get_form(FORM).example))
 
 
-def post(client: TestClient, org: Org, data: dict, form: str = FORM, **extra) -> dict:
+def post(client: TestClient, org: Org, data: dict[str, Any], form: str = FORM) -> dict[str, Any]:
     r = client.post(
         "/v1/documents", json={"form": form, "lang": "kk", "data": data}, headers=org.headers
     )
@@ -63,7 +65,12 @@ def post(client: TestClient, org: Org, data: dict, form: str = FORM, **extra) ->
     ],
 )  # fmt: skip
 def test_invalid_data_is_refused_and_writes_nothing(
-    client: TestClient, org: Org, services: Services, mutate, field: str, rule: str
+    client: TestClient,
+    org: Org,
+    services: Services,
+    mutate: Callable[[dict[str, Any]], object],
+    field: str,
+    rule: str,
 ) -> None:
     before = snapshot(services)
     data = example()
@@ -130,7 +137,7 @@ def test_unknown_route_and_method(client: TestClient) -> None:
 
 
 def test_issuing_needs_a_key_with_the_issue_scope(
-    client: TestClient, make_org, services: Services
+    client: TestClient, make_org: MakeOrg, services: Services
 ) -> None:
     body = {"form": FORM, "lang": "kk", "data": example()}
     before = snapshot(services)
@@ -147,7 +154,7 @@ def test_issuing_needs_a_key_with_the_issue_scope(
     assert snapshot(services) == before
 
 
-def test_other_organisations_documents_do_not_exist(client: TestClient, make_org) -> None:
+def test_other_organisations_documents_do_not_exist(client: TestClient, make_org: MakeOrg) -> None:
     owner, other = make_org("issue", "revoke"), make_org("issue", "revoke")
     doc = client.post(
         "/v1/documents", json={"form": FORM, "lang": "kk", "data": example()}, headers=owner.headers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,11 +19,13 @@ from verify import validate_pdf
 CORE_FORMS = ["qualification-certificate", "course-certificate", "course-certificate-supplement"]
 
 
-def issue(client: TestClient, org: Org, form: str, lang: str, data: dict | None = None) -> dict:
+def issue(
+    client: TestClient, org: Org, form: str, lang: str, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
     body = {"form": form, "lang": lang, "data": data or get_form(form).example}
     r = client.post("/v1/documents", json=body, headers=org.headers)
     assert r.status_code == 201, r.text
-    return r.json()
+    return dict(r.json())
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -100,3 +103,12 @@ def test_all_core_forms_are_served(client: TestClient) -> None:
         example = client.get(f"/v1/forms/{form}/example").json()
         get_form(form).validate(example)
     assert len(listed) == len(all_forms())
+
+
+def test_scoring_sheet_returns_its_computed_totals(client: TestClient, org: Org) -> None:
+    spec = get_form("portfolio-evaluation-teacher")
+    doc = issue(client, org, spec.id, "kk")
+    computed = doc["computed"]
+    case = spec.validate(spec.example)
+    assert computed == {k: v for k, v in spec.summary(case).items() if k != "iin"}
+    assert computed["total"] > 0 and computed["recommended_category"]

@@ -6,13 +6,17 @@ import copy
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import text
 
+from api.services import Services
 from forms import get_form
-from tests.conftest import Org
+from tests.conftest import MakeOrg, Org
 
 
-def issue(client: TestClient, org: Org, form: str, data: Any, protocol_id: str | None = None):
+def issue(
+    client: TestClient, org: Org, form: str, data: Any, protocol_id: str | None = None
+) -> Response:
     body = {"form": form, "lang": "kk", "data": data, "protocol_id": protocol_id}
     return client.post("/v1/documents", json=body, headers=org.headers)
 
@@ -23,7 +27,7 @@ def protocol(client: TestClient, org: Org) -> dict[str, Any]:
     return dict(r.json())
 
 
-def signed(client: TestClient, org: Org, services) -> str:  # type: ignore[no-untyped-def]
+def signed(client: TestClient, org: Org, services: Services) -> str:
     """A protocol the whole commission has signed (status issued)."""
     doc = protocol(client, org)
     record = services.registry.get(doc["id"])
@@ -43,7 +47,9 @@ def certificate_for(person: dict[str, Any], category: str) -> dict[str, Any]:
     return data
 
 
-def test_certificate_matching_the_protocol(client: TestClient, org: Org, services) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_matching_the_protocol(
+    client: TestClient, org: Org, services: Services
+) -> None:
     pid = signed(client, org, services)
     row = get_form("protocol-teachers").example["decisions"][0]
     r = issue(client, org, "qualification-certificate",
@@ -53,8 +59,8 @@ def test_certificate_matching_the_protocol(client: TestClient, org: Org, service
 
 
 def test_certificate_with_another_category_is_refused(
-    client: TestClient, org: Org, services
-) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, org: Org, services: Services
+) -> None:
     pid = signed(client, org, services)
     row = get_form("protocol-teachers").example["decisions"][0]
     r = issue(client, org, "qualification-certificate",
@@ -66,8 +72,8 @@ def test_certificate_with_another_category_is_refused(
 
 
 def test_certificate_for_a_person_not_in_the_protocol(
-    client: TestClient, org: Org, services
-) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, org: Org, services: Services
+) -> None:
     pid = signed(client, org, services)
     r = issue(client, org, "qualification-certificate",
               certificate_for({"full_name": "Бөтен Адам", "iin": "760212350620"},
@@ -77,8 +83,8 @@ def test_certificate_for_a_person_not_in_the_protocol(
 
 
 def test_another_organisations_protocol_does_not_exist(
-    client: TestClient, make_org, services
-) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, make_org: MakeOrg, services: Services
+) -> None:
     owner, other = make_org("issue"), make_org("issue")
     pid = signed(client, owner, services)
     row = get_form("protocol-teachers").example["decisions"][0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import logging
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,21 +17,23 @@ from forms import get_form
 from tests.conftest import Org
 
 
-def issue(client: TestClient, org: Org, form: str, data: dict | None = None) -> dict:
+def issue(
+    client: TestClient, org: Org, form: str, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
     body = {"form": form, "lang": "kk", "data": data or get_form(form).example}
     r = client.post("/v1/documents", json=body, headers=org.headers)
     assert r.status_code == 201, r.text
-    return r.json()
+    return dict(r.json())
 
 
-def pdf_of(client: TestClient, org: Org, doc: dict) -> bytes:
+def pdf_of(client: TestClient, org: Org, doc: dict[str, Any]) -> bytes:
     return client.get(doc["links"]["pdf"], headers=org.headers).content
 
 
-def upload(client: TestClient, data: bytes) -> dict:
+def upload(client: TestClient, data: bytes) -> dict[str, Any]:
     r = client.post("/v1/verify", files={"file": ("doc.pdf", data, "application/pdf")})
     assert r.status_code == 200, r.text
-    return r.json()
+    return dict(r.json())
 
 
 def test_verify_by_id_valid_and_never_a_full_iin(client: TestClient, org: Org) -> None:
@@ -99,10 +102,10 @@ def test_upload_with_appended_unsigned_update(client: TestClient, org: Org) -> N
     doc = issue(client, org, "qualification-certificate")
     w = IncrementalPdfFileWriter(io.BytesIO(pdf_of(client, org, doc)), strict=False)
     page = w.root["/Pages"]["/Kids"][0].get_object()
-    page["/Rotate"] = generic.NumberObject(90)
+    page["/Rotate"] = generic.NumberObject(90)  # type: ignore[no-untyped-call]
     w.update_container(page)
     out = io.BytesIO()
-    w.write(out)
+    w.write(out)  # type: ignore[no-untyped-call]
     report = upload(client, out.getvalue())
     assert report["verdict"] == "not-genuine"
     assert report["modified_after_signing"] and not report["signatures_ok"]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from forms import all_forms, get_form
+from forms import FormSpec, all_forms, get_form
 from generator import DocumentMeta, Renderer, qr_svg
 from tests.pdftools import qr_payloads, squeeze, text_of
 
@@ -24,7 +24,7 @@ def renderer() -> Renderer:
 
 
 @pytest.mark.parametrize("spec", all_forms(), ids=lambda s: s.id)
-def test_same_input_and_id_give_the_same_bytes(renderer: Renderer, spec) -> None:
+def test_same_input_and_id_give_the_same_bytes(renderer: Renderer, spec: FormSpec) -> None:
     case = spec.validate(spec.example)
     for lang in spec.languages:
         assert renderer.render(spec, lang, case, META) == renderer.render(spec, lang, case, META)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from forms.errors import Conflict
 from registry import NewDocument, Registry, new_id
 from registry.audit import verify_chain
 from tests.databases import fresh_database_url
@@ -55,7 +56,7 @@ def test_every_change_is_appended_and_chained(registry: Registry) -> None:
 
 def test_a_failed_issuance_appends_nothing(registry: Registry) -> None:
     first = registry.register(doc(), b"%PDF a")
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict):
         registry.register(doc(id=first.id), b"%PDF b")
     assert [a for _, a, _ in actions(registry)] == ["document.issued"]
     assert verify_chain(registry.engine) is None
@@ -65,7 +66,7 @@ def test_a_failed_issuance_appends_nothing(registry: Registry) -> None:
     "tamper",
     [
         "UPDATE audit_log SET subject = 'forged' WHERE seq = 2",
-        "UPDATE audit_log SET details = '{\"form\": \"x\"}' WHERE seq = 2",
+        'UPDATE audit_log SET details = \'{"form": "x"}\' WHERE seq = 2',
         "DELETE FROM audit_log WHERE seq = 2",
         "DELETE FROM audit_log WHERE seq = 3",
     ],
