@@ -17,7 +17,13 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forms.catalogue.categories import CATEGORIES
-from forms.catalogue.certificates import CourseResult, Head, Organisation
+from forms.catalogue.certificates import (
+    CourseResult,
+    Head,
+    Organisation,
+    check_course_dates,
+    course_result_outcome,
+)
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
 from forms.rules.applications import REFUSAL_GROUNDS, REQUIREMENTS
@@ -28,7 +34,6 @@ from forms.rules.categories import (
     equivalent_category,
     kind_of,
 )
-from forms.rules.validity import course_outcome
 from forms.spec import FormSpec, SignatureRole, SigningMode
 from forms.types import CaseModel, Iin, LongText, Name, OrgName, Person, ShortText
 
@@ -498,25 +503,13 @@ class CourseAttendanceNote(CaseModel):
 
     @model_validator(mode="after")
     def _not_passed_and_dates(self) -> CourseAttendanceNote:
-        if self.end_date < self.start_date:
+        check_course_dates(self.start_date, self.end_date, self.issue_date)
+        if self.result is not None and course_result_outcome(self.result) == "certificate":
             raise PydanticCustomError(
-                "course_dates_reversed", "the course cannot end before it starts", {}
+                "course_passed",
+                "the listener passed the final assessment; issue a course-certificate",
+                {"paragraph": "seed 004 §3.6, §3.7, §3.9"},
             )
-        if self.issue_date < self.end_date:
-            raise PydanticCustomError(
-                "issued_before_course_end", "the note is issued after the course ends", {}
-            )
-        if self.result is not None:
-            try:
-                outcome = course_outcome(self.result.score, self.result.max_score, field="score")
-            except FormDataInvalid as exc:
-                raise _rule_error(exc) from None
-            if outcome == "certificate":
-                raise PydanticCustomError(
-                    "course_passed",
-                    "the listener passed the final assessment; issue a course-certificate",
-                    {"paragraph": "seed 004 §3.6, §3.7, §3.9"},
-                )
         return self
 
 

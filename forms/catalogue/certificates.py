@@ -151,6 +151,27 @@ class CourseResult(CaseModel):
     max_score: float = Field(gt=0)
 
 
+def check_course_dates(start: date, end: date, issued: date) -> None:
+    """A course ends after it starts; its certificate or note is issued after it ends."""
+    if end < start:
+        raise PydanticCustomError(
+            "course_dates_reversed", "the course cannot end before it starts", {}
+        )
+    if issued < end:
+        raise PydanticCustomError(
+            "issued_before_course_end", "the document is issued after the course ends", {}
+        )
+
+
+def course_result_outcome(result: CourseResult) -> str:
+    """``certificate`` or ``attendance-note`` for a final result (seed 004 §3.6, §3.9)."""
+    try:
+        return course_outcome(result.score, result.max_score, field="score")
+    except FormDataInvalid as exc:
+        d = exc.details[0]
+        raise PydanticCustomError(d.rule, d.message, {"paragraph": d.paragraph}) from None
+
+
 class CourseCertificate(CaseModel):
     """Data of the course «СЕРТИФИКАТ» (seed 004, Прил. 1)."""
 
@@ -167,20 +188,8 @@ class CourseCertificate(CaseModel):
 
     @model_validator(mode="after")
     def _passes_and_dates(self) -> CourseCertificate:
-        if self.end_date < self.start_date:
-            raise PydanticCustomError(
-                "course_dates_reversed", "the course cannot end before it starts", {}
-            )
-        if self.issue_date < self.end_date:
-            raise PydanticCustomError(
-                "issued_before_course_end", "a certificate is issued after the course ends", {}
-            )
-        try:
-            outcome = course_outcome(self.result.score, self.result.max_score, field="score")
-        except FormDataInvalid as exc:
-            d = exc.details[0]
-            raise PydanticCustomError(d.rule, d.message, {"paragraph": d.paragraph}) from None
-        if outcome != "certificate":
+        check_course_dates(self.start_date, self.end_date, self.issue_date)
+        if course_result_outcome(self.result) != "certificate":
             raise PydanticCustomError(
                 "course_not_passed",
                 "a certificate needs at least 50 % of the maximum in the final assessment; "
