@@ -49,17 +49,19 @@ def qpdf_check(pdf: bytes) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["qpdf", "--check", fh.name], capture_output=True, text=True)
 
 
-def qr_payloads(pdf: bytes, dpi: int = 150) -> list[str]:
-    """Rasterise page 1 as a printer would and decode every QR code on it."""
+def qr_payloads(pdf: bytes, dpi: int = 150, page: int | None = 1) -> list[str]:
+    """Rasterise a page (``None``: every page) as a printer would; decode every QR code."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "doc.pdf"
         src.write_bytes(pdf)
+        pages = ["-f", str(page), "-l", str(page)] if page is not None else []
         subprocess.run(
-            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(src), f"{tmp}/page"],
-            check=True,
+            ["pdftoppm", "-png", "-r", str(dpi), *pages, str(src), f"{tmp}/page"], check=True
         )
-        page = next(Path(tmp).glob("page*.png"))
-        done = subprocess.run(
-            ["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True
-        )
-        return [line for line in done.stdout.splitlines() if line]
+        found: list[str] = []
+        for image in sorted(Path(tmp).glob("page*.png")):
+            done = subprocess.run(
+                ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True
+            )
+            found += [line for line in done.stdout.splitlines() if line]
+        return found
