@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
-from api.errors import install_error_handlers
+from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
+from api.metrics import RequestMetrics
 from api.ratelimit import Bucket, RateLimit
-from api.routes import applications, documents, forms, health, offline, pages, verify
+from api.routes import (
+    applications,
+    batches,
+    documents,
+    forms,
+    health,
+    metrics,
+    offline,
+    pages,
+    signatures,
+    signers,
+    signing_page,
+    verify,
+)
 from api.services import Services, build_services
 from api.settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_app_from_env"]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    batches.resume_local_batches(app)  # the embedded pool's unfinished work, after a restart
+    yield
+    runner = getattr(app.state, "batch_runner", None)
+    if runner is not None:
+        runner.close()
+
+
+def create_app_from_env() -> FastAPI:
+    """An app over settings read from the environment (``uvicorn --factory`` workers)."""
+    return create_app(Settings())
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -21,17 +52,27 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         title="Qujat",
         version="0.1.0",
         description="Signed, verifiable documents of Kazakhstan's teacher attestation.",
+        lifespan=_lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.services = services
     install_error_handlers(app)
-    for module in (forms, documents, applications, verify, offline, pages, health):
+    for module in (forms, documents, applications, verify, offline, pages, health, batches):
         app.include_router(module.router)
+    app.include_router(signatures.router)  # countersignatures (issue 5)
+    app.include_router(signers.router)
+    app.include_router(signing_page.router)
+    if services.settings.metrics_enabled:
+        app.include_router(metrics.router)
     app.add_middleware(
         BodyLimit,
         default=services.settings.max_body_bytes,
         uploads=services.settings.max_upload_bytes,
         upload_paths=("/v1/verify", "/v/check"),
+        path_limits={"/v1/batches": services.settings.max_batch_bytes},
     )
+    if services.settings.metrics_enabled:
+        app.add_middleware(RequestMetrics)
     settings = services.settings
     if settings.rate_limit_enabled:  # outermost: refuse before reading a body
         app.add_middleware(

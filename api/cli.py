@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from api.cli_audit import add_audit_commands
+from api.cli_batch import add_batch_commands
+from api.cli_keys import add_keys_commands
+from api.cli_signers import add_signer_commands
 from api.settings import Settings
 from forms.errors import QujatError, VerificationError
 
@@ -62,31 +66,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     print(f"qujat: serving on http://{args.host}:{args.port} (data in {settings.data_dir})")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
-    return 0
-
-
-def cmd_keys(args: argparse.Namespace) -> int:
-    from registry import Registry
-
-    settings = _settings(args)
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    registry = Registry.open(settings.db_url, settings.files_dir)
-    if args.keys_command == "create":
-        scopes = {s.strip() for s in args.scopes.split(",") if s.strip()}
-        unknown = scopes - {"issue", "sign", "revoke", "admin"}
-        if unknown or not scopes:
-            print(f"qujat: unknown scopes {sorted(unknown)}", file=sys.stderr)
-            return 2
-        record, secret = registry.create_api_key(args.org, scopes)
-        print(f"key id {record.id} for {record.organisation!r}, scopes {','.join(sorted(scopes))}")
-        print(secret)
-    elif args.keys_command == "list":
-        for k in registry.api_keys():
-            state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
-            print(f"{k.id}\t{k.organisation}\t{','.join(sorted(k.scopes))}\t{state}")
-    elif args.keys_command == "revoke":
-        registry.revoke_api_key(args.key_id)
-        print(f"revoked {args.key_id}")
     return 0
 
 
@@ -223,18 +202,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data-dir")
     s.set_defaults(func=cmd_serve)
 
-    k = sub.add_parser("keys", help="manage API keys")
-    ks = k.add_subparsers(dest="keys_command", required=True)
-    kc = ks.add_parser("create", help="create a key; prints it as the last line")
-    kc.add_argument("--org", required=True)
-    kc.add_argument("--scopes", default="issue")
-    kc.add_argument("--data-dir")
-    kl = ks.add_parser("list", help="list keys (never their secrets)")
-    kl.add_argument("--data-dir")
-    kr = ks.add_parser("revoke", help="revoke a key by id")
-    kr.add_argument("key_id")
-    kr.add_argument("--data-dir")
-    k.set_defaults(func=cmd_keys)
+    add_keys_commands(sub)
+
+    add_audit_commands(sub)
+    add_signer_commands(sub)
+
+    add_batch_commands(sub)
 
     g = sub.add_parser("registry", help="check the registry against its files")
     gs = g.add_subparsers(dest="registry_command", required=True)

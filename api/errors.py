@@ -11,11 +11,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.metrics import ERRORS
 from forms.errors import ErrorDetail, QujatError
 
-__all__ = ["ApiError", "error_body", "install_error_handlers"]
+__all__ = ["ERROR_RESPONSES", "ApiError", "ErrorBody", "error_body", "install_error_handlers"]
 
 log = logging.getLogger("qujat.api")
 
@@ -31,7 +33,49 @@ class ApiError(QujatError):
         self.code = code
 
 
+class ErrorDetailPublic(BaseModel):
+    """One reason a request was refused."""
+
+    field: str
+    rule: str
+    message: str
+    paragraph: str | None = None
+
+
+class ErrorPublic(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetailPublic]
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every error response."""
+
+    error: ErrorPublic
+
+
+_ERROR_STATUSES = {
+    400: "The request is malformed",
+    401: "No API key, or an unknown or revoked one",
+    403: "The API key lacks the scope this needs",
+    404: "No such resource (or not your organisation's)",
+    409: "Conflicts with the current state (already revoked, Idempotency-Key reused)",
+    413: "The body is larger than allowed",
+    415: "The body's media type is not accepted",
+    422: "The request or its data is invalid",
+    429: "Too many requests; retry after the Retry-After seconds",
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text} for status, text in _ERROR_STATUSES.items()
+}
+"""Declared on every operation of the OpenAPI document (the app's ``responses=``): any
+operation may answer with any of these, in the one error shape."""
+
+
 def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
+    """The one error shape; every error answered is built here, so it is counted here."""
+    ERRORS.labels(code).inc()
     return {
         "error": {
             "code": code,

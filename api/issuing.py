@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from api.countersigning import empty_fields, plan_signers
+from api.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
+from api.protocol_links import check_against_protocol
 from api.services import Services
 from forms import ErrorDetail, FormDataInvalid, FormSpec, get_form
 from forms.errors import Conflict, NotFound
 from generator import DocumentMeta
 from registry import DocumentRecord, NewDocument, StatusIndexTaken, new_id
+from registry.countersign import PlannedSigner, planned_rows
 from registry.records import ApiKeyRecord
 from signing import certify
 from signing.tokens import TokenClaims, issue_token
@@ -31,14 +35,24 @@ class IssueRequest:
     data: dict[str, Any]
     protocol_id: str | None = None
     idempotency_key: str | None = None
+    signers: dict[str, Any] | None = None
+    """Who countersigns (protocols: chair, members present, secretary → signer ids)."""
+    follow_up: dict[str, Any] | None = None
+    """What a fully signed protocol leads to: extracts, and certificates on these terms."""
+    due_date: date | None = None
+    """When the document is due (an extract: 3 working days after the protocol)."""
 
     def fingerprint(self) -> str:
-        body = {
+        body: dict[str, Any] = {
             "form": self.form,
             "lang": self.lang,
             "data": self.data,
             "protocol": self.protocol_id,
         }
+        if self.signers is not None:
+            body["signers"] = self.signers
+        if self.follow_up is not None:
+            body["follow_up"] = self.follow_up
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -59,12 +73,15 @@ def _replay(services: Services, key: ApiKeyRecord, req: IssueRequest) -> Documen
     return found
 
 
-def _check_protocol(services: Services, key: ApiKeyRecord, protocol_id: str) -> None:
+def _check_protocol(
+    services: Services, key: ApiKeyRecord, protocol_id: str, spec: FormSpec, case: Any
+) -> None:
     protocol = services.registry.find(protocol_id)
     if protocol is None or protocol.organisation != key.organisation:
         raise FormDataInvalid(
             [ErrorDetail("protocol_id", "protocol_exists", "no such protocol", "seed 002 §12")]
         )
+    check_against_protocol(spec, case, protocol)
 
 
 def issue_document(
@@ -82,11 +99,16 @@ def issue_document(
     spec.template(req.lang)
     case = spec.validate(req.data)
     if req.protocol_id is not None:
-        _check_protocol(services, key, req.protocol_id)
+        _check_protocol(services, key, req.protocol_id, spec, case)
+    planned = plan_signers(services, key, spec, case, req.signers)
     for _attempt in range(_INDEX_ATTEMPTS):
-        new, signed = _build(services, key, req, spec, case, services.registry.pick_status_index())
+        index = services.registry.pick_status_index()
+        new, signed = _build(services, key, req, spec, case, index, planned)
+        also = () if planned is None else _signing_rows(services, new.id, planned, req)
         try:
-            return services.registry.register(new, signed), True
+            record = services.registry.register(new, signed, also)
+            DOCUMENTS_ISSUED.labels(spec.id).inc()
+            return record, True
         except StatusIndexTaken:
             continue  # a concurrent issuance took the same random index: pick again
         except Conflict:
@@ -113,11 +135,14 @@ def _build(
     spec: FormSpec,
     case: Any,
     status_index: int,
+    planned: list[PlannedSigner] | None = None,
 ) -> tuple[NewDocument, bytes]:
     """Render and certify the document under a new id; nothing is stored yet."""
     doc_id = new_id()
     issued_on: date = getattr(case, "issue_date", None) or services.clock().date()
     summary = spec.summary(case)
+    if req.due_date is not None:
+        summary = {**summary, "due_date": req.due_date.isoformat()}
     holder_name = spec.holder_name(case)
     valid_until = spec.valid_until(case)
     category = summary.get("category")
@@ -137,13 +162,21 @@ def _build(
         issued_on=issued_on,
         qr_payload=qr_payload(services, doc_id, claims),
     )
-    pdf = services.renderer.render(spec, req.lang, case, meta)
-    signed = certify(pdf, services.issuer, reason=spec.title_kk, field_name="Issuer")
+    with RENDER_SECONDS.labels(spec.id).time():
+        pdf = services.renderer.render(spec, req.lang, case, meta)
+    with SIGN_SECONDS.labels(spec.id).time():
+        signed = certify(
+            pdf,
+            services.issuer,
+            reason=spec.title_kk,
+            field_name="Issuer",
+            empty_fields=empty_fields(planned) if planned else (),
+        )
     new = NewDocument(
         id=doc_id,
         form=spec.id,
         lang=req.lang,
-        status="issued",
+        status="awaiting-signatures" if planned else "issued",
         case_data=case.model_dump(mode="json"),
         summary=summary,
         signatures=[
@@ -172,3 +205,12 @@ def document_for(services: Services, key: ApiKeyRecord, doc_id: str) -> Document
     if record is None or record.organisation != key.organisation:
         raise NotFound(f"no document {doc_id[:40]!r}")
     return record
+
+
+def _signing_rows(
+    services: Services, doc_id: str, planned: list[PlannedSigner], req: IssueRequest
+) -> list[object]:
+    """The required signers and signing plan, registered with the document."""
+    return planned_rows(
+        doc_id, planned, services.settings.signing_order, dict(req.follow_up or {})
+    )

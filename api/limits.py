@@ -20,19 +20,30 @@ class _TooLarge(Exception):
 class BodyLimit:
     """ASGI middleware: at most ``default`` bytes of body, ``uploads`` for upload paths."""
 
-    def __init__(self, app: ASGIApp, default: int, uploads: int, upload_paths: tuple[str, ...]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        default: int,
+        uploads: int,
+        upload_paths: tuple[str, ...],
+        path_limits: dict[str, int] | None = None,
+    ):
         self.app, self.default, self.uploads, self.upload_paths = (
             app,
             default,
             uploads,
             upload_paths,
         )
+        self.path_limits = path_limits or {}
+        """Limits of particular paths (``POST /v1/batches``), above the other two."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.uploads if scope["path"] in self.upload_paths else self.default
+        limit = self.path_limits.get(scope["path"]) or (
+            self.uploads if scope["path"] in self.upload_paths else self.default
+        )
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

@@ -6,9 +6,11 @@ starts with ``burst`` tokens, each request spends one, and tokens come back at t
 rate; an empty bucket answers 429 ``rate_limited`` with ``Retry-After``.
 
 The buckets live in this process's memory: with N workers a client gets up to N times the
-rate. That is deliberate for now (another issue moves shared state to PostgreSQL); a limiter
-that fails open is better than one that needs a shared store to answer. The client IP is the
-socket peer: behind a proxy, run uvicorn with ``--forwarded-allow-ips`` so it is the real one.
+rate. That is deliberate: a bucket in PostgreSQL would cost a write per lookup (the hot,
+public path), and a limiter that fails open is better than one that needs a shared store to
+answer. Set the rates per worker, or limit at the load balancer (README, Production).
+The client IP is the socket peer: behind a proxy, run uvicorn with ``--forwarded-allow-ips``
+so it is the real one.
 """
 
 from __future__ import annotations

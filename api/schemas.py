@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas_signing import FollowUp, SignersIn
+
 __all__ = [
     "DocumentCreate",
     "DocumentPublic",
@@ -27,6 +29,13 @@ class DocumentCreate(BaseModel):
     lang: Literal["kk", "ru"] = "kk"
     data: dict[str, Any]
     protocol_id: str | None = Field(default=None, max_length=32)
+    signers: SignersIn | None = Field(
+        default=None, description="Countersigners: required for protocols (chair, members "
+        "present, secretary → signer ids); optional for extracts (secretary)"
+    )
+    follow_up: FollowUp | None = Field(
+        default=None, description="Protocols: the extracts and certificates that follow"
+    )
 
 
 class SignaturePublic(BaseModel):
@@ -59,6 +68,11 @@ class DocumentPublic(BaseModel):
     revoked_at: datetime | None = None
     signatures: list[SignaturePublic]
     required_signers: list[dict[str, Any]] = Field(default_factory=list)
+    computed: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What the server computed from the case: totals, thresholds, the "
+        "recommended category, valid-until (never trusted from input)",
+    )
     links: Links
 
 

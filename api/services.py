@@ -46,6 +46,18 @@ class Services:
 
 
 def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
+    if settings.issuer_pkcs11_module is not None:
+        from signing.pkcs11 import load_pkcs11  # optional extra: qujat[pkcs11]
+
+        pin = read_passphrase("QUJAT_ISSUER_PKCS11_PIN", settings.issuer_pkcs11_pin_file)
+        key = load_pkcs11(
+            settings.issuer_pkcs11_module,
+            settings.issuer_pkcs11_token or "",
+            settings.issuer_pkcs11_key_label or "",
+            pin.decode("utf-8"),
+            cert_label=settings.issuer_pkcs11_cert_label,
+        )
+        return key, []
     if settings.issuer_p12 is not None:
         passphrase = read_passphrase(file=settings.issuer_passphrase_file)
         return load_pkcs12(settings.issuer_p12, passphrase), []
@@ -59,7 +71,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     issuer, dev_roots = _issuer_key(settings)
     roots = load_trust_roots([*dev_roots, *settings.trust_roots])
-    registry = Registry.open(settings.db_url, settings.files_dir, clock)
+    files = None
+    if settings.file_store == "s3" and settings.s3_bucket:
+        from registry.files import S3FileStore  # optional extra: qujat[s3]
+
+        files = S3FileStore.connect(
+            settings.s3_bucket, settings.s3_prefix, settings.s3_endpoint_url
+        )
+    registry = Registry.open(settings.db_url, settings.files_dir, clock, files)
     renderer = Renderer()
     renderer.warm(all_forms())
     if settings.token_key_file is not None:

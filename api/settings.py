@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     """PKCS#12 file of the issuer key; default: the development key under data_dir/keys."""
     issuer_passphrase_file: Path | None = None
     """File holding the PKCS#12 passphrase (or set QUJAT_ISSUER_PASSPHRASE)."""
+    issuer_pkcs11_module: Path | None = None
+    """PKCS#11 library holding the issuer key on a token (e.g. an HSM's ``.so``); instead of
+    ``issuer_p12``. The PIN comes from QUJAT_ISSUER_PKCS11_PIN or ``issuer_pkcs11_pin_file``."""
+    issuer_pkcs11_token: str | None = None
+    """Label of the token holding the issuer key."""
+    issuer_pkcs11_key_label: str | None = None
+    """Label of the issuer's private key on the token."""
+    issuer_pkcs11_cert_label: str | None = None
+    """Label of its certificate on the token; default: the key's label."""
+    issuer_pkcs11_pin_file: Path | None = None
+    """File holding the token's user PIN (or set QUJAT_ISSUER_PKCS11_PIN)."""
     trust_roots: list[Path] = Field(default_factory=list)
     """Extra CA certificates (PEM/DER) that verification trusts besides the issuer's chain."""
     max_body_bytes: int = 1_048_576
@@ -57,6 +68,45 @@ class Settings(BaseSettings):
     """Upload checks a client may make at once."""
     status_list_max_age: int = Field(default=300, ge=0)
     """Cache-Control max-age (seconds) of the status list: how stale an offline cache may be."""
+    tsa_url: str | None = None
+    """RFC 3161 timestamp authority for countersignatures (PAdES B-T); none by default."""
+    signing_session_minutes: float = Field(default=10.0, gt=0, le=1440)
+    """How long a prepared external signature (``…/signatures/prepare``) stays usable."""
+    signing_link_minutes: float = Field(default=2880.0, gt=0)
+    """How long a one-time signing-page link stays usable."""
+    protocol_signers: Literal["required", "optional"] = "required"
+    """``required``: a protocol must name its countersigners (``signers``); ``optional``
+    keeps accepting protocols without them, certified by the issuer alone (as before)."""
+    signing_order: Literal["members-first", "any"] = "members-first"
+    """``members-first``: the chair and the secretary sign after every member present."""
+    derived_documents: Literal["auto", "on-request"] = "auto"
+    """Extracts and certificates of a fully signed protocol: made at once, or on
+    ``POST /v1/documents/{id}/derived``."""
+    ncalayer_url: str = "wss://127.0.0.1:13579"
+    """Where the signing page reaches NCALayer (the member's own signing client)."""
+    batch_runner: Literal["auto", "local", "procrastinate"] = "auto"
+    """Who runs batches: ``local`` (a process pool in the API process; the embedded default),
+    ``procrastinate`` (jobs in PostgreSQL run by ``qujat worker``); ``auto``: procrastinate
+    on PostgreSQL, local otherwise."""
+    batch_workers: int = Field(default=2, ge=1, le=64)
+    """Processes of the local batch pool."""
+    batch_chunk_size: int = Field(default=25, ge=1, le=1000)
+    """Items per unit of batch work (one job; the most a crash makes a worker redo)."""
+    batch_stalled_seconds: float = Field(default=30.0, gt=0)
+    """A ``qujat worker`` silent this long is presumed dead; its job goes back in the queue."""
+    max_batch_bytes: int = 64 * 1_048_576
+    """Largest ``POST /v1/batches`` body (10,000 cases of several KB each)."""
+    file_store: Literal["local", "s3"] = "local"
+    """Where PDFs are kept: ``local`` (content-addressed under data_dir/files) or ``s3``."""
+    s3_bucket: str | None = None
+    """Bucket of the S3-compatible store (``file_store=s3``); credentials: the usual AWS_*
+    variables or the instance's role."""
+    s3_endpoint_url: str | None = None
+    """Endpoint of a non-AWS S3-compatible server (MinIO, Ceph RGW, …)."""
+    s3_prefix: str = "pdf/"
+    """Key prefix of the PDFs in the bucket."""
+    metrics_enabled: bool = True
+    """Serve ``GET /metrics`` (Prometheus text format)."""
 
     @property
     def keys_dir(self) -> Path:
@@ -71,10 +121,31 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'qujat.db'}"
 
     @model_validator(mode="after")
+    def _one_issuer_key_store(self) -> Settings:
+        if self.issuer_pkcs11_module is not None:
+            if self.issuer_p12 is not None:
+                raise ValueError("set QUJAT_ISSUER_P12 or QUJAT_ISSUER_PKCS11_MODULE, not both")
+            if not (self.issuer_pkcs11_token and self.issuer_pkcs11_key_label):
+                raise ValueError(
+                    "QUJAT_ISSUER_PKCS11_MODULE needs QUJAT_ISSUER_PKCS11_TOKEN and "
+                    "QUJAT_ISSUER_PKCS11_KEY_LABEL"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.file_store == "s3" and not self.s3_bucket:
+            raise ValueError("QUJAT_FILE_STORE=s3 needs QUJAT_S3_BUCKET")
+        return self
+
+    @model_validator(mode="after")
     def _production_needs_real_keys(self) -> Settings:
         if self.env == "production":
-            if self.issuer_p12 is None:
-                raise ValueError("production needs QUJAT_ISSUER_P12 (no development key)")
+            if self.issuer_p12 is None and self.issuer_pkcs11_module is None:
+                raise ValueError(
+                    "production needs QUJAT_ISSUER_P12 or QUJAT_ISSUER_PKCS11_MODULE "
+                    "(no development key)"
+                )
             if self.token_key_file is None:
                 raise ValueError("production needs QUJAT_TOKEN_KEY_FILE (no development key)")
             if (

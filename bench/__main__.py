@@ -1,14 +1,28 @@
-"""Benchmarks that print figures (not timed tests). Run with ``make bench``.
+"""Benchmarks that print figures (not timed tests). Run with ``make bench`` (``python -m bench``).
 
-Pinned to one core. Each stage of the hot path is timed separately over N documents,
-then the whole issuance (validate → render → sign → store) through the service layer and
-through HTTP (in-process ASGI client), so the figures add up and show where time goes.
+Everything is measured in one run, so the ratios hold on a noisy machine:
+
+1. one core (pinned): each stage of the hot path, then validate → render → sign → store per
+   form through the service layer, median and p95;
+2. HTTP on loopback: issuance with 1 and 2 server workers (certificates/s), verification
+   lookups ``GET /v1/verify/{id}`` with 2 workers (requests/s, p99), RSS per worker;
+3. a batch of ``--batch-size`` certificates (local pool, or procrastinate with
+   ``--database-url``), wall time;
+4. the same certificate through LibreOffice (DOCX → soffice) and WeasyPrint (HTML), each
+   signed the same way, one core, and the ratios.
+
+``--profile`` prints where the time of one issuance goes (cProfile, cumulative).
+``--only`` picks sections: ``stages,forms,http,batch,alternatives``.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import platform
+import pstats
 import statistics
 import tempfile
 import time
@@ -17,84 +31,248 @@ from pathlib import Path
 
 from api import Settings
 from api.issuing import IssueRequest, issue_document
-from api.services import build_services
-from forms import get_form
+from api.services import Services, build_services
+from forms import all_forms, get_form
 from generator import DocumentMeta
 from registry import new_id
 from signing import certify
 from verify import validate_pdf
 
 FORM = "qualification-certificate"
+SECTIONS = ("stages", "forms", "http", "batch", "alternatives")
+
+Row = tuple[str, str, str, str]
 
 
-def measure(label: str, n: int, fn: Callable[[int], object]) -> tuple[str, float, float]:
-    fn(-1)  # warm
+def measure(n: int, fn: Callable[[int], object]) -> tuple[float, float]:
+    """Median and p95 (ms) of ``n`` calls after one warm-up."""
+    fn(-1)
     times = []
     for i in range(n):
         t = time.perf_counter()
         fn(i)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-    return label, statistics.median(times), p95
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+
+
+def ms(label: str, figures: tuple[float, float], note: str = "") -> Row:
+    return label, f"{figures[0]:.2f} ms", f"{figures[1]:.2f} ms", note
+
+
+def _pin(one_core: bool) -> None:
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    cores = set(range(os.cpu_count() or 1))
+    os.sched_setaffinity(0, {min(cores)} if one_core else cores)
+
+
+def _services(tmp: str) -> Services:
+    return build_services(Settings(data_dir=Path(tmp), public_base_url="https://qujat.kz"))
+
+
+def stages(services: Services, n: int) -> list[Row]:
+    key, _ = services.registry.create_api_key("Bench", {"issue"})
+    spec = get_form(FORM)
+    example = dict(spec.example)
+    case = spec.validate(example)
+    metas = [
+        DocumentMeta(new_id(), f"https://qujat.kz/v/{i}", "Bench", case.issue_date)  # type: ignore[attr-defined]
+        for i in range(n + 1)
+    ]
+    pdf = services.renderer.render(spec, "kk", case, metas[0])
+    signed = certify(pdf, services.issuer)
+    rows = [
+        ms("validate (pydantic + rules)", measure(n, lambda i: spec.validate(example))),
+        ms("render (Typst, QR)",
+           measure(n, lambda i: services.renderer.render(spec, "kk", case, metas[i]))),
+        ms("sign (PAdES certification)", measure(n, lambda i: certify(pdf, services.issuer))),
+        ms("issue end-to-end (service)", measure(
+            n, lambda i: issue_document(services, key, IssueRequest(FORM, "kk", example)))),
+        ms("validate signed PDF (pyHanko)",
+           measure(max(20, n // 4), lambda i: validate_pdf(signed, services.trust_roots))),
+    ]  # fmt: skip
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+
+    _, secret = services.registry.create_api_key("Bench HTTP", {"issue"})
+    client = TestClient(create_app(services=services))
+    body = {"form": FORM, "lang": "kk", "data": example}
+    headers = {"Authorization": f"Bearer {secret}"}
+    rows.append(ms("issue end-to-end (HTTP, in-process)", measure(
+        n, lambda i: client.post("/v1/documents", json=body, headers=headers))))  # fmt: skip
+    some_id = client.post("/v1/documents", json=body, headers=headers).json()["id"]
+    rows.append(ms("GET /v1/verify/{id} (in-process)",
+                   measure(n, lambda i: client.get(f"/v1/verify/{some_id}"))))  # fmt: skip
+    rows.append(("PDF size unsigned / signed", f"{len(pdf)} B", f"{len(signed)} B", ""))
+    return rows
+
+
+def per_form(services: Services, n: int) -> list[Row]:
+    """validate → render → sign → store, each form with its example case (kk)."""
+    key, _ = services.registry.create_api_key("Bench forms", {"issue"})
+    rows = []
+    for spec in all_forms():
+        if spec.example is None or spec.id.startswith("application"):
+            continue
+        example = dict(spec.example)
+        try:
+            issue_document(services, key, IssueRequest(spec.id, "kk", example))
+        except Exception as exc:  # a form needing a protocol first: say so, go on
+            rows.append((f"  {spec.id}", "-", "-", f"skipped: {type(exc).__name__}"))
+            continue
+        request = IssueRequest(spec.id, "kk", example)
+        figures = measure(n, lambda i, r=request: issue_document(services, key, r))  # type: ignore[misc]
+        rows.append(ms(f"  {spec.id}", figures))
+    return rows
+
+
+def http(requests: int, lookups: int) -> list[Row]:
+    from bench.throughput import issue_body, load, start_server
+
+    rows: list[Row] = []
+    body = issue_body(FORM)
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            server = start_server(Path(tmp) / "data", workers)
+            try:
+                load(server, "POST", ["/v1/documents"], body, 40)  # warm every worker
+                issued = load(server, "POST", ["/v1/documents"], body, requests)
+                rows.append((
+                    f"POST /v1/documents, {workers} worker(s)",
+                    f"{issued.per_second:.0f} cert/s",
+                    f"p99 {issued.p99_ms:.0f} ms",
+                    f"{issued.requests} requests, 16 clients, {issued.errors} errors",
+                ))  # fmt: skip
+                if workers == 2:
+                    ids = _some_ids(Path(tmp) / "data", 50)
+                    paths = [f"/v1/verify/{i}" for i in ids]
+                    load(server, "GET", paths, None, 500)
+                    looked = load(server, "GET", paths, None, lookups)
+                    rows.append((
+                        "GET /v1/verify/{id}, 2 workers",
+                        f"{looked.per_second:.0f} req/s",
+                        f"p99 {looked.p99_ms:.1f} ms",
+                        f"p50 {looked.p50_ms:.1f} ms, {looked.requests} requests, "
+                        f"{looked.errors} errors",
+                    ))  # fmt: skip
+                rss = server.worker_rss_mb()
+                rows.append((
+                    f"RSS per server worker ({workers})",
+                    " / ".join(f"{m:.0f}" for m in rss) + " MB", "", "after the load",
+                ))  # fmt: skip
+            finally:
+                server.stop()
+    return rows
+
+
+def _some_ids(data_dir: Path, n: int) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "qujat.db") as db:
+        return [row[0] for row in db.execute("SELECT id FROM documents LIMIT ?", (n,))]
+
+
+def batch(size: int, workers: int, database_url: str | None) -> list[Row]:
+    from bench.batch import run_batch
+
+    run = run_batch(size, workers, database_url)
+    return [
+        (
+            f"batch of {run.size} certificates ({run.engine}, {run.workers} processes)",
+            f"{run.wall_seconds:.1f} s",
+            f"{run.size / run.wall_seconds:.0f} cert/s",
+            f"{run.issued} issued, {run.failed} failed",
+        ),
+        (
+            "RSS per batch worker",
+            " / ".join(f"{m:.0f}" for m in run.worker_rss_mb) + " MB",
+            "",
+            "at the end",
+        ),
+    ]
+
+
+def alternatives(services: Services, n_ours: int, n_others: int) -> list[Row]:
+    from bench.alternatives import compare
+
+    runs = compare(services.renderer, services.issuer, n_ours, n_others)
+    ours = runs[0].median_ms
+    return [
+        (
+            r.name,
+            f"{r.median_ms:.1f} ms",
+            f"{r.p95_ms:.1f} ms",
+            ("1×" if i == 0 else f"{r.median_ms / ours:.0f}× slower") + f", n={r.n} {r.note}",
+        )
+        for i, r in enumerate(runs)
+    ]
+
+
+def profile(services: Services, n: int) -> str:
+    key, _ = services.registry.create_api_key("Bench profile", {"issue"})
+    example = dict(get_form(FORM).example)
+    issue_document(services, key, IssueRequest(FORM, "kk", example))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        issue_document(services, key, IssueRequest(FORM, "kk", example))
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(30)
+    return out.getvalue()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("-n", type=int, default=300, help="documents per measurement")
+    parser.add_argument("-n", type=int, default=200, help="documents per one-core stage")
+    parser.add_argument("--per-form", type=int, default=30, help="documents per form")
+    parser.add_argument("--requests", type=int, default=1000, help="HTTP issuances per run")
+    parser.add_argument("--lookups", type=int, default=20000, help="verification lookups")
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--batch-workers", type=int, default=2)
+    parser.add_argument("--database-url", help="PostgreSQL for the batch (procrastinate)")
+    parser.add_argument("--alt-n", type=int, default=10, help="LibreOffice/WeasyPrint runs")
+    parser.add_argument("--only", default=",".join(SECTIONS))
+    parser.add_argument("--profile", action="store_true", help="cProfile of the hot path only")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    only = set(args.only.split(","))
 
+    table: list[tuple[str, list[Row]]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        services = build_services(Settings(data_dir=Path(tmp), public_base_url="https://qujat.kz"))
-        key, _ = services.registry.create_api_key("Bench", {"issue"})
-        spec = get_form(FORM)
-        example = dict(spec.example)
-        case = spec.validate(example)
-        metas = [
-            DocumentMeta(new_id(), f"https://qujat.kz/v/{i}", "Bench", case.issue_date)
-            for i in range(args.n + 1)
-        ]
-        pdf = services.renderer.render(spec, "kk", case, metas[0])
-        signed = certify(pdf, services.issuer)
+        services = _services(tmp)
+        _pin(one_core=True)
+        if args.profile:
+            print(profile(services, args.n))
+            return
+        if "stages" in only:
+            table.append(("One core: stages of the hot path (certificate, kk)",
+                          stages(services, args.n)))  # fmt: skip
+        if "forms" in only:
+            table.append(("One core: validate → render → sign → store, per form (kk)",
+                          per_form(services, args.per_form)))  # fmt: skip
+        if "alternatives" in only:
+            table.append(("One core: the same certificate, other pipelines, signed alike",
+                          alternatives(services, args.n, args.alt_n)))  # fmt: skip
+        services.registry.close()
+        _pin(one_core=False)
+    if "http" in only:
+        table.append(("HTTP on loopback (2 client processes × 8 threads, same machine)",
+                      http(args.requests, args.lookups)))  # fmt: skip
+    if "batch" in only:
+        table.append(("Batch", batch(args.batch_size, args.batch_workers, args.database_url)))
 
-        rows = [
-            measure("validate (pydantic + rules)", args.n, lambda i: spec.validate(example)),
-            measure("render (Typst, QR)", args.n,
-                    lambda i: services.renderer.render(spec, "kk", case, metas[i])),
-            measure("sign (PAdES certification)", args.n,
-                    lambda i: certify(pdf, services.issuer)),
-            measure("issue end-to-end (service)", args.n,
-                    lambda i: issue_document(services, key, IssueRequest(FORM, "kk", example))),
-            measure("validate signed PDF (pyHanko)", max(50, args.n // 4),
-                    lambda i: validate_pdf(signed, services.trust_roots)),
-        ]  # fmt: skip
-
-        from fastapi.testclient import TestClient
-
-        from api import create_app
-
-        _, secret = services.registry.create_api_key("Bench HTTP", {"issue"})
-        client = TestClient(create_app(services=services))
-        body = {"form": FORM, "lang": "kk", "data": example}
-        headers = {"Authorization": f"Bearer {secret}"}
-        rows.append(
-            measure("issue end-to-end (HTTP, in-process)", args.n,
-                    lambda i: client.post("/v1/documents", json=body, headers=headers))
-        )  # fmt: skip
-        some_id = client.post("/v1/documents", json=body, headers=headers).json()["id"]
-        rows.append(
-            measure("verify lookup GET /v1/verify/{id}", args.n,
-                    lambda i: client.get(f"/v1/verify/{some_id}"))
-        )  # fmt: skip
-
-    print(f"\nQujat benchmarks — {args.n} documents each, one core, {FORM}\n")
-    print(f"{'stage':40} {'median ms':>10} {'p95 ms':>10}")
-    print("-" * 62)
-    for label, median, p95 in rows:
-        print(f"{label:40} {median:10.2f} {p95:10.2f}")
-    print(f"\nPDF size: unsigned {len(pdf)} B, signed {len(signed)} B")
+    cpus = os.cpu_count()
+    print(f"\nQujat benchmarks — {platform.machine()}, {cpus} cores, Python "
+          f"{platform.python_version()}, {platform.platform()}\n")  # fmt: skip
+    for title, rows in table:
+        print(f"## {title}")
+        print(f"{'':58} {'median / rate':>16} {'p95 / p99':>14}  note")
+        for label, a, b, note in rows:
+            print(f"{label:58} {a:>16} {b:>14}  {note}")
+        print()
 
 
 if __name__ == "__main__":

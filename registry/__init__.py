@@ -5,7 +5,7 @@ SQLite (WAL) by default, PostgreSQL in production. Holds no business rules.
 
 from __future__ import annotations
 
-from registry.files import LocalFileStore
+from registry.files import FileStore, LocalFileStore, S3FileStore
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
 from registry.store import STATUS_LIST_BITS, Registry, StatusIndexTaken, make_engine, new_id
 
@@ -13,9 +13,11 @@ __all__ = [
     "STATUS_LIST_BITS",
     "ApiKeyRecord",
     "DocumentRecord",
+    "FileStore",
     "LocalFileStore",
     "NewDocument",
     "Registry",
+    "S3FileStore",
     "StatusIndexTaken",
     "make_engine",
     "new_id",

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from registry.files import LocalFileStore
 from registry.models import DocumentRow
+from registry.models_signing import RequiredSignerRow, SigningSessionRow
 from registry.store import Registry
 
 __all__ = ["ConsistencyReport", "check", "sweep"]
@@ -42,6 +44,8 @@ class ConsistencyReport:
 
 
 def _stored(registry: Registry) -> tuple[set[str], list[Path]]:
+    if not isinstance(registry.files, LocalFileStore):  # an object store has no half-writes
+        return set(registry.files.digests()), []
     digests, temporary = set(), []
     for path in registry.files.root.rglob("*"):
         if not path.is_file():
@@ -59,8 +63,13 @@ def check(registry: Registry) -> ConsistencyReport:
         rows = conn.execute(
             select(DocumentRow.id, DocumentRow.sha256, DocumentRow.original_sha256)
         ).all()
+    with registry.engine.connect() as conn:
+        # every revision a signature produced, and PDFs prepared for a signer to sign
+        revisions = conn.execute(select(RequiredSignerRow.signature_sha256)).scalars().all()
+        prepared = conn.execute(select(SigningSessionRow.prepared_sha256)).scalars().all()
     stored, temporary = _stored(registry)
     referenced = {r.sha256 for r in rows} | {r.original_sha256 for r in rows}
+    referenced |= {d for d in (*revisions, *prepared) if d}
     missing = tuple(r.id for r in rows if r.sha256 not in stored or r.original_sha256 not in stored)
     return ConsistencyReport(
         documents=len(rows),
@@ -84,6 +93,8 @@ def sweep(registry: Registry, older_than_seconds: float = 600.0) -> ConsistencyR
         if path.stat().st_mtime <= limit:
             path.unlink(missing_ok=True)
     for digest in report.unreferenced_files:
+        if not isinstance(registry.files, LocalFileStore):
+            continue  # no age known here: an object store's lifecycle rules expire orphans
         path = registry.files.root / digest[:2] / digest[2:4] / digest
         if path.exists() and path.stat().st_mtime <= limit:
             path.unlink(missing_ok=True)

@@ -1,15 +1,50 @@
-"""Content-addressed file store: a file's name is the SHA-256 of its bytes."""
+"""Content-addressed file stores: a file's name is the SHA-256 of its bytes.
+
+:class:`FileStore` is what the registry needs; :class:`LocalFileStore` (a directory, the
+embedded default) and :class:`S3FileStore` (any S3-compatible object store, for several
+machines) provide it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 from forms.errors import NotFound, RegistryError
 
-__all__ = ["LocalFileStore"]
+__all__ = ["FileStore", "LocalFileStore", "S3FileStore"]
+
+
+class FileStore(Protocol):
+    """Bytes kept under their SHA-256. Writing is all-or-nothing; the same bytes are one file."""
+
+    def put(self, data: bytes) -> str:
+        """Store ``data``; returns its SHA-256 (hex)."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """The bytes stored under ``sha256``; :class:`NotFound` if absent."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def delete(self, sha256: str) -> None:
+        """Remove the file if present (used to undo a failed issuance)."""
+        ...
+
+    def digests(self) -> Iterator[str]:
+        """Every stored file's SHA-256 (the consistency check)."""
+        ...
+
+
+def _checked(sha256: str) -> str:
+    if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        raise NotFound(f"no file {sha256[:80]!r}")
+    return sha256
 
 
 class LocalFileStore:
@@ -24,8 +59,7 @@ class LocalFileStore:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
-            raise NotFound(f"no file {sha256[:80]!r}")
+        _checked(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes) -> str:
@@ -59,3 +93,79 @@ class LocalFileStore:
     def delete(self, sha256: str) -> None:
         """Remove the file if present (used to undo a failed issuance)."""
         self._path(sha256).unlink(missing_ok=True)
+
+    def digests(self) -> Iterator[str]:
+        for path in self.root.rglob("*"):
+            if path.is_file() and not path.name.startswith(".tmp-"):
+                yield path.name
+
+
+class S3FileStore:
+    """Files as objects ``{prefix}{sha256[:2]}/{sha256}`` in an S3-compatible bucket.
+
+    A PUT is atomic (the object appears whole or not at all), so no temporary names are
+    needed; its ``ChecksumSHA256`` makes the server refuse bytes damaged on the way.
+    ``client`` is a boto3 S3 client (the optional extra ``qujat[s3]``).
+    """
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "pdf/") -> None:
+        self.client, self.bucket, self.prefix = client, bucket, prefix
+
+    @classmethod
+    def connect(
+        cls, bucket: str, prefix: str = "pdf/", endpoint_url: str | None = None
+    ) -> S3FileStore:
+        """A store over boto3's default credentials chain (AWS_* variables, role, profile)."""
+        import boto3
+
+        return cls(boto3.client("s3", endpoint_url=endpoint_url), bucket, prefix)
+
+    def _key(self, sha256: str) -> str:
+        return f"{self.prefix}{_checked(sha256)[:2]}/{sha256}"
+
+    def put(self, data: bytes) -> str:
+        import base64
+
+        digest = hashlib.sha256(data)
+        if self.exists(digest.hexdigest()):
+            return digest.hexdigest()
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(digest.hexdigest()),
+                Body=data,
+                ContentType="application/pdf",
+                ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
+            )
+        except Exception as exc:  # botocore's errors: the registry's own, to the caller
+            raise RegistryError(f"could not store a file: {type(exc).__name__}") from None
+        return digest.hexdigest()
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))[
+                "Body"
+            ].read()
+        except self.client.exceptions.NoSuchKey:
+            raise NotFound(f"file {sha256} is not in the store") from None
+        return body
+
+    def exists(self, sha256: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise RegistryError(f"file store unavailable: {exc}") from None
+        return True
+
+    def delete(self, sha256: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+
+    def digests(self) -> Iterator[str]:
+        pages = self.client.get_paginator("list_objects_v2")
+        for page in pages.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"].rsplit("/", 1)[-1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 __all__ = ["alembic_config", "upgrade"]
 
@@ -21,6 +21,23 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_MIGRATION_LOCK = 0x716A_6D69_6772  # PostgreSQL advisory lock: one migrating process at a time
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema at ``engine`` to ``revision``."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema at ``engine`` to ``revision``.
+
+    On PostgreSQL, processes starting together (``serve --workers``, ``qujat worker``) take
+    turns: the first migrates, the others find the schema at head and do nothing.
+    """
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), revision)
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
+        conn.commit()
+        try:
+            command.upgrade(alembic_config(engine), revision)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
+            conn.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from forms.errors import Conflict, NotFound, RegistryError
 from registry.audit import AuditEntry, append
-from registry.files import LocalFileStore
+from registry.files import FileStore, LocalFileStore
 from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
 
@@ -75,20 +75,23 @@ def _key_record(row: ApiKeyRow) -> ApiKeyRecord:
 class Registry:
     """Documents, API keys and PDF files. An issuance either fully happens or leaves nothing."""
 
-    def __init__(self, engine: Engine, files: LocalFileStore, clock: Clock | None = None) -> None:
+    def __init__(self, engine: Engine, files: FileStore, clock: Clock | None = None) -> None:
         self.engine = engine
         self.files = files
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._clock = clock or (lambda: datetime.now(UTC))
 
     @classmethod
-    def open(cls, url: str, files_dir: Path, clock: Clock | None = None) -> Registry:
-        """Open (and migrate) the registry at ``url`` with files under ``files_dir``."""
+    def open(
+        cls, url: str, files_dir: Path, clock: Clock | None = None, files: FileStore | None = None
+    ) -> Registry:
+        """Open (and migrate) the registry at ``url`` with files under ``files_dir``
+        (or in ``files``, e.g. an :class:`~registry.files.S3FileStore`)."""
         from registry.migrate import upgrade
 
         engine = make_engine(url)
         upgrade(engine)
-        return cls(engine, LocalFileStore(files_dir), clock)
+        return cls(engine, files or LocalFileStore(files_dir), clock)
 
     def close(self) -> None:
         """Close every pooled connection (end of process, end of a test)."""
@@ -111,11 +114,14 @@ class Registry:
 
     # Documents
 
-    def register(self, doc: NewDocument, pdf: bytes) -> DocumentRecord:
+    def register(
+        self, doc: NewDocument, pdf: bytes, also: Sequence[object] = ()
+    ) -> DocumentRecord:
         """Store ``pdf`` and its row together; on any failure neither remains.
 
         Under the same (organisation, Idempotency-Key) a concurrent twin wins and this call
-        raises :class:`Conflict` (the caller then reads the twin).
+        raises :class:`Conflict` (the caller then reads the twin). ``also`` are rows added in
+        the same transaction (a protocol's required signers).
         """
         digest = self.files.put(pdf)
         now = self._clock()
@@ -136,6 +142,9 @@ class Registry:
         try:
             with self._session() as s:
                 s.add(row)
+                if also:
+                    s.flush()  # the document row first: the others refer to it
+                    s.add_all(also)
                 s.flush()
                 append(s, audit, now)  # last: the chain's head is locked only until commit
         except BaseException as exc:

@@ -7,6 +7,10 @@ from signing.devpki import DevPki, ensure_dev_pki, issue_certificate
 from signing.keys import IssuerKey, load_pem, load_pkcs12, read_passphrase
 from signing.pades import EmptyField, certify, certify_async, sign_field, sign_field_async
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from signing.pkcs11 import load_pkcs11
+
 __all__ = [
     "DevPki",
     "EmptyField",
@@ -16,8 +20,18 @@ __all__ = [
     "ensure_dev_pki",
     "issue_certificate",
     "load_pem",
+    "load_pkcs11",
     "load_pkcs12",
     "read_passphrase",
     "sign_field",
     "sign_field_async",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # PKCS#11 support is an optional extra (python-pkcs11): imported when first asked for
+    if name == "load_pkcs11":
+        from signing.pkcs11 import load_pkcs11
+
+        return load_pkcs11
+    raise AttributeError(f"module 'signing' has no attribute {name!r}")

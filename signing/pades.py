@@ -23,6 +23,7 @@ from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import TimeStamper
+from pyhanko_certvalidator import ValidationContext
 
 from forms.errors import SigningError
 from signing.keys import IssuerKey
@@ -134,11 +135,26 @@ def sign_field(
     reason: str | None = None,
     timestamper: TimeStamper | None = None,
     now: datetime | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> bytes:
-    """Sign the existing empty field ``field_name`` (an approval signature, PAdES)."""
-    return asyncio.run(
-        sign_field_async(pdf, signer, field_name, reason=reason, timestamper=timestamper, now=now)
-    )
+    """Sign the existing empty field ``field_name`` (an approval signature, PAdES).
+
+    With a ``validation_context`` (trust roots, fetching allowed) the signer's and the
+    timestamp authority's revocation information is added in a DSS revision: with a
+    ``timestamper`` that makes the signature PAdES B-LT.
+    """
+
+    async def run() -> bytes:
+        try:
+            return await sign_field_async(
+                pdf, signer, field_name, reason=reason, timestamper=timestamper, now=now,
+                validation_context=validation_context,
+            )  # fmt: skip
+        finally:  # the fetchers' HTTP sessions belong to this event loop
+            if validation_context is not None:
+                await validation_context.aclose()  # type: ignore[no-untyped-call]
+
+    return asyncio.run(run())
 
 
 async def sign_field_async(
@@ -149,6 +165,7 @@ async def sign_field_async(
     reason: str | None = None,
     timestamper: TimeStamper | None = None,
     now: datetime | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> bytes:
     """:func:`sign_field` for callers already inside an event loop."""
     meta = PdfSignatureMetadata(
@@ -156,6 +173,8 @@ async def sign_field_async(
         md_algorithm=_DIGEST,
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context,
     )
     try:
         writer = _open(pdf)

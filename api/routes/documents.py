@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
+from api.countersigning import required_public
 from api.deps import ApiKeyDep, ServicesDep, require_scope
 from api.issuing import IssueRequest, document_for, issue_document, verify_url
 from api.schemas import DocumentCreate, DocumentPublic, Links, RevokeRequest, SignaturePublic
@@ -37,6 +38,8 @@ def to_public(services: Services, record: DocumentRecord) -> DocumentPublic:
         created_at=record.created_at,
         revoked_at=record.revoked_at,
         signatures=[SignaturePublic(**s) for s in record.signatures],
+        required_signers=required_public(services, record),
+        computed={k: v for k, v in record.summary.items() if k != "iin"},
         links=Links(
             self=f"/v1/documents/{record.id}",
             pdf=f"/v1/documents/{record.id}/pdf",
@@ -56,7 +59,15 @@ def create_document(
 ) -> DocumentPublic:
     """Validate, render, sign and register a document; the same Idempotency-Key and body
     return the same document (200 with ``Idempotent-Replayed: true``)."""
-    request = IssueRequest(body.form, body.lang, body.data, body.protocol_id, idempotency_key)
+    request = IssueRequest(
+        body.form,
+        body.lang,
+        body.data,
+        body.protocol_id,
+        idempotency_key,
+        signers=body.signers.model_dump(exclude_none=True) if body.signers else None,
+        follow_up=body.follow_up.model_dump(mode="json") if body.follow_up else None,
+    )
     record, created = issue_document(services, key, request)
     if not created:
         response.status_code = 200

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from sqlalchemy import text
 
 from api.services import Services
 from forms import get_form
+from tests.commission import signed_protocol
 from tests.conftest import MakeOrg, Org
 
 
@@ -21,23 +22,9 @@ def issue(
     return client.post("/v1/documents", json=body, headers=org.headers)
 
 
-def protocol(client: TestClient, org: Org) -> dict[str, Any]:
-    r = issue(client, org, "protocol-teachers", get_form("protocol-teachers").example)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def signed(client: TestClient, org: Org, services: Services) -> str:
-    """A protocol the whole commission has signed (status issued)."""
-    doc = protocol(client, org)
-    record = services.registry.get(doc["id"])
-    assert record.status in ("issued", "awaiting-signatures")
-    if record.status != "issued":  # the countersigning flow is tested on its own
-        with services.registry.engine.begin() as conn:
-            conn.execute(
-                text("UPDATE documents SET status='issued' WHERE id=:id"), {"id": doc["id"]}
-            )
-    return str(doc["id"])
+def signed(client: TestClient, org: Org, services: Services, folder: Path) -> str:
+    """A protocol the whole commission has signed (status issued), through the API."""
+    return signed_protocol(client, org, services, folder)
 
 
 def certificate_for(person: dict[str, Any], category: str) -> dict[str, Any]:
@@ -48,9 +35,10 @@ def certificate_for(person: dict[str, Any], category: str) -> dict[str, Any]:
 
 
 def test_certificate_matching_the_protocol(
-    client: TestClient, org: Org, services: Services
+    client: TestClient, make_org: MakeOrg, services: Services, tmp_path: Path
 ) -> None:
-    pid = signed(client, org, services)
+    org = make_org("issue", "sign", "admin")
+    pid = signed(client, org, services, tmp_path)
     row = get_form("protocol-teachers").example["decisions"][0]
     r = issue(client, org, "qualification-certificate",
               certificate_for(row["person"], row["awarded_category"]), pid)  # fmt: skip
@@ -59,9 +47,10 @@ def test_certificate_matching_the_protocol(
 
 
 def test_certificate_with_another_category_is_refused(
-    client: TestClient, org: Org, services: Services
+    client: TestClient, make_org: MakeOrg, services: Services, tmp_path: Path
 ) -> None:
-    pid = signed(client, org, services)
+    org = make_org("issue", "sign", "admin")
+    pid = signed(client, org, services, tmp_path)
     row = get_form("protocol-teachers").example["decisions"][0]
     r = issue(client, org, "qualification-certificate",
               certificate_for(row["person"], "teacher-master"), pid)  # fmt: skip
@@ -72,9 +61,10 @@ def test_certificate_with_another_category_is_refused(
 
 
 def test_certificate_for_a_person_not_in_the_protocol(
-    client: TestClient, org: Org, services: Services
+    client: TestClient, make_org: MakeOrg, services: Services, tmp_path: Path
 ) -> None:
-    pid = signed(client, org, services)
+    org = make_org("issue", "sign", "admin")
+    pid = signed(client, org, services, tmp_path)
     r = issue(client, org, "qualification-certificate",
               certificate_for({"full_name": "Бөтен Адам", "iin": "760212350620"},
                               "teacher-expert"), pid)  # fmt: skip
@@ -83,10 +73,10 @@ def test_certificate_for_a_person_not_in_the_protocol(
 
 
 def test_another_organisations_protocol_does_not_exist(
-    client: TestClient, make_org: MakeOrg, services: Services
+    client: TestClient, make_org: MakeOrg, services: Services, tmp_path: Path
 ) -> None:
-    owner, other = make_org("issue"), make_org("issue")
-    pid = signed(client, owner, services)
+    owner, other = make_org("issue", "sign", "admin"), make_org("issue")
+    pid = signed(client, owner, services, tmp_path)
     row = get_form("protocol-teachers").example["decisions"][0]
     r = issue(client, other, "qualification-certificate",
               certificate_for(row["person"], row["awarded_category"]), pid)  # fmt: skip

@@ -57,7 +57,9 @@ def renderer() -> Renderer:
 
 
 @pytest.mark.parametrize("spec", all_forms(), ids=lambda s: s.id)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_hostile_text_is_refused_or_printed_literally(
     renderer: Renderer, spec: FormSpec, data: st.DataObject

@@ -81,6 +81,7 @@ def test_public_names() -> None:
         "ensure_dev_pki",
         "issue_certificate",
         "load_pem",
+        "load_pkcs11",
         "load_pkcs12",
         "read_passphrase",
         "sign_field",

@@ -1,0 +1,298 @@
+"""Running batches behind one interface, :class:`BatchRunner`, with two implementations.
+
+* :class:`ProcrastinateRunner` (PostgreSQL deployments): the batch rows and one
+  procrastinate job per chunk of items are committed in one transaction, so a batch is never
+  accepted without its work queued. ``qujat worker`` (any number, on any machine reaching the
+  database) runs the jobs; a worker that dies mid-chunk stops sending heartbeats, and the
+  other workers put its job back in the queue (:func:`requeue_stalled`).
+* :class:`LocalRunner` (the embedded SQLite default): a local process pool in the API
+  process; unfinished batches are resubmitted when the process starts again.
+
+Either way an item is issued through :func:`api.issuing.issue_document` under the
+deterministic Idempotency-Key ``qujat-batch:{batch}:{index}``, so running a chunk again
+after a crash returns the document already registered instead of issuing a second one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api.errors import error_body
+from api.issuing import IssueRequest, issue_document
+from api.services import Services, build_services
+from api.settings import Settings
+from forms.errors import QujatError
+from registry import new_id
+from registry.batches import BatchItem, BatchRecord, BatchStore, chunks
+
+if TYPE_CHECKING:
+    import procrastinate
+
+__all__ = [
+    "QUEUE",
+    "BatchRunner",
+    "LocalRunner",
+    "ProcrastinateRunner",
+    "build_runner",
+    "ensure_queue_schema",
+    "item_key",
+    "procrastinate_app",
+    "requeue_stalled",
+    "run_chunk",
+    "runner_kind",
+]
+
+log = logging.getLogger("qujat.batches")
+
+QUEUE = "qujat-batches"
+TASK = "qujat.batch_chunk"
+_SCHEMA_LOCK = 0x716A_6261_7463  # advisory lock id: one process applies procrastinate's schema
+
+
+def item_key(batch_id: str, index: int) -> str:
+    """The Idempotency-Key an item is issued under: the same on every attempt."""
+    return f"qujat-batch:{batch_id}:{index}"
+
+
+def run_chunk(services: Services, store: BatchStore, batch_id: str, start: int, end: int) -> int:
+    """Issue the pending items ``start <= index < end`` of a batch; returns how many settled.
+
+    An item the API would refuse (4xx: invalid data, unknown form, conflict) is settled with
+    that error; an unavailable registry (5xx) raises, so the chunk runs again later.
+    """
+    batch = store.get(batch_id)
+    key = store.api_key(batch.api_key_id)
+    settled = 0
+    for index, item in store.pending(batch_id, start, end):
+        if key is None:
+            error = error_body("unauthenticated", "The batch's API key no longer exists")
+            store.settle(batch_id, index, error=error["error"])
+            continue
+        request = IssueRequest(
+            item.form, item.lang, item.data, item.protocol_id, item_key(batch_id, index)
+        )
+        try:
+            record, _created = issue_document(services, key, request)
+        except QujatError as exc:
+            if exc.http_status >= 500:
+                raise
+            error = error_body(exc.code, exc.message, exc.details)
+            store.settle(batch_id, index, error=error["error"])
+        except Exception:  # a bug will not go away on a retry: record it, go on
+            log.exception("batch %s item %d failed", batch_id, index)
+            error = error_body("internal_error", "Something went wrong on our side")
+            store.settle(batch_id, index, error=error["error"])
+        else:
+            store.settle(batch_id, index, document_id=record.id)
+        settled += 1
+    store.finish_if_settled(batch_id)
+    return settled
+
+
+class BatchRunner(Protocol):
+    """Accepts batches and gets their items issued, by whatever engine."""
+
+    store: BatchStore
+
+    def submit(self, organisation: str, api_key_id: str, items: list[BatchItem]) -> BatchRecord:
+        """Store a new batch and queue its work; returns it (every item pending)."""
+        ...
+
+    def resume(self) -> int:
+        """Queue again the work of unfinished batches this engine would otherwise lose."""
+        ...
+
+    def close(self) -> None:
+        """Release pools and connections."""
+        ...
+
+
+# The services of a worker process (local pool or ``qujat worker``): built once per process.
+_worker: tuple[Services, BatchStore] | None = None
+
+
+def init_worker(settings: Settings) -> tuple[Services, BatchStore]:
+    """Build this process's services (keys loaded, templates warm) for running chunks."""
+    global _worker
+    if _worker is None:
+        services = build_services(settings)
+        _worker = services, BatchStore(services.registry.engine)
+    return _worker
+
+
+def _chunk_in_worker(batch_id: str, start: int, end: int) -> int:
+    if _worker is None:
+        raise RuntimeError("worker services not initialised")
+    return run_chunk(*_worker, batch_id, start, end)
+
+
+class LocalRunner:
+    """A process pool in this process: the embedded default (SQLite, one machine)."""
+
+    def __init__(self, settings: Settings, store: BatchStore) -> None:
+        self.settings, self.store = settings, store
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.settings.batch_workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=init_worker,
+                    initargs=(self.settings,),
+                )
+            return self._pool
+
+    def submit(self, organisation: str, api_key_id: str, items: list[BatchItem]) -> BatchRecord:
+        record = self.store.create(new_id(), organisation, api_key_id, items)
+        self._schedule(record.id, record.total)
+        return record
+
+    def _schedule(self, batch_id: str, total: int) -> None:
+        for start, end in chunks(total, self.settings.batch_chunk_size):
+            try:
+                future = self._executor().submit(_chunk_in_worker, batch_id, start, end)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
+                with self._lock:
+                    self._pool = None
+                future = self._executor().submit(_chunk_in_worker, batch_id, start, end)
+            future.add_done_callback(_log_failure)
+
+    def resume(self) -> int:
+        unfinished = self.store.unfinished()
+        for batch_id, total in unfinished:
+            self._schedule(batch_id, total)
+        return len(unfinished)
+
+    def wait(self) -> None:
+        """Finish every queued chunk (the command line's ``qujat batch``)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _log_failure(future: Future[int]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("a batch chunk failed (resumed at next start): %s", future.exception())
+
+
+def _conninfo(db_url: str) -> str:
+    """libpq connection string of a SQLAlchemy PostgreSQL URL."""
+    url = make_url(db_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def procrastinate_app(db_url: str) -> procrastinate.App:
+    """The procrastinate app over the registry's PostgreSQL database, with the chunk task."""
+    import procrastinate
+
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=_conninfo(db_url)))
+    app.task(
+        name=TASK,
+        queue=QUEUE,
+        retry=procrastinate.RetryStrategy(max_attempts=20, wait=5),
+    )(_chunk_in_worker)
+    return app
+
+
+def ensure_queue_schema(engine: Any) -> None:
+    """Apply procrastinate's schema if the database lacks it (one process at a time).
+
+    Its tables live beside ours, outside Alembic: procrastinate's schema manager owns them
+    (upgrades: ``procrastinate schema --apply`` / its migrations, see the README).
+    """
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _SCHEMA_LOCK})
+        try:
+            present = conn.scalar(text("SELECT to_regclass('procrastinate_jobs') IS NOT NULL"))
+            if not present:
+                from procrastinate.schema import SchemaManager
+
+                conn.exec_driver_sql(SchemaManager.get_schema().replace("%", "%%"))
+            conn.commit()
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCHEMA_LOCK})
+            conn.commit()
+
+
+class ProcrastinateRunner:
+    """Procrastinate jobs in PostgreSQL, run by ``qujat worker`` processes anywhere."""
+
+    def __init__(self, settings: Settings, store: BatchStore) -> None:
+        self.settings, self.store = settings, store
+        ensure_queue_schema(store.engine)
+        self.app = procrastinate_app(settings.db_url)
+
+    def submit(self, organisation: str, api_key_id: str, items: list[BatchItem]) -> BatchRecord:
+        batch_id = new_id()
+        deferrer = self.app.tasks[TASK].configure()
+        jobs = [
+            deferrer.make_new_job(batch_id=batch_id, start=start, end=end)
+            for start, end in chunks(len(items), self.settings.batch_chunk_size)
+        ]
+        with self.store.engine.begin() as conn:  # the batch and its jobs, or neither
+            self.store.insert(conn, batch_id, organisation, api_key_id, items)
+            raw = conn.connection.driver_connection
+            self.app.job_manager.batch_defer_jobs(jobs=jobs, connection=raw)
+        return self.store.get(batch_id)
+
+    def resume(self) -> int:
+        return 0  # the jobs are in PostgreSQL; workers requeue stalled ones
+
+    def close(self) -> None:
+        pass
+
+
+async def requeue_stalled(app: procrastinate.App, stalled_seconds: float) -> int:
+    """Put back in the queue the jobs of workers silent for ``stalled_seconds``."""
+    jobs = await app.job_manager.get_stalled_jobs(
+        queue=QUEUE, seconds_since_heartbeat=stalled_seconds
+    )
+    count = 0
+    for job in jobs:
+        log.warning("requeueing batch job %s of a stalled worker", job.id)
+        await app.job_manager.retry_job(job)
+        count += 1
+    return count
+
+
+async def watch_stalled(app: procrastinate.App, stalled_seconds: float) -> None:
+    """Requeue stalled jobs every half ``stalled_seconds``, until cancelled."""
+    while True:
+        try:
+            await requeue_stalled(app, stalled_seconds)
+        except Exception:
+            log.exception("could not requeue stalled jobs")
+        await asyncio.sleep(max(0.5, stalled_seconds / 2))
+
+
+def runner_kind(settings: Settings) -> str:
+    """``local`` or ``procrastinate``: ``settings.batch_runner``, ``auto`` resolved."""
+    if settings.batch_runner != "auto":
+        return settings.batch_runner
+    return "procrastinate" if settings.db_url.startswith("postgresql") else "local"
+
+
+def build_runner(settings: Settings, store: BatchStore) -> BatchRunner:
+    """The runner ``settings.batch_runner`` names (``auto``: procrastinate on PostgreSQL)."""
+    if runner_kind(settings) == "procrastinate":
+        return ProcrastinateRunner(settings, store)
+    return LocalRunner(settings, store)

@@ -1,0 +1,97 @@
+"""``qujat dev-signer``: a development key and certificate for a commission member."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_signer_commands"]
+
+
+def _write(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(path, 0o600)
+
+
+def cmd_dev_signer(args: argparse.Namespace) -> int:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from api.cli import _settings
+    from registry import Registry
+    from registry.countersign import NewSigner, SigningRegistry
+    from signing import ensure_dev_pki, issue_certificate
+    from signing.keystore import passphrase_path
+
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pki = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
+    cert_pem, key_pem = issue_certificate(
+        pki.ca_cert_path, pki.ca_key_path, common_name=args.name, iin=args.iin,
+        organisation=args.affiliation, key_type=args.key_type,
+    )  # fmt: skip
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey)
+    ca = x509.load_pem_x509_certificate(pki.ca_cert_path.read_bytes())
+    passphrase = secrets.token_urlsafe(24).encode()
+    p12 = pkcs12.serialize_key_and_certificates(
+        b"signer",
+        key,
+        cert,
+        [ca],
+        serialization.BestAvailableEncryption(passphrase),
+    )
+    if args.key_out:  # held by the member only: the server keeps the certificate alone
+        path = Path(args.key_out)
+        location = None
+    else:
+        folder = settings.keys_dir / "signers"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / f"{secrets.token_hex(8)}.p12"
+        location = f"pkcs12:{path}"
+    _write(passphrase_path(path), passphrase + b"\n")
+    _write(path, p12)
+    registry = Registry.open(settings.db_url, settings.files_dir)
+    try:
+        signer = SigningRegistry(registry.engine, registry.files).add_signer(
+            NewSigner(
+                organisation=args.org,
+                name=args.name,
+                iin=args.iin,
+                affiliation=args.affiliation,
+                certificate_pem=cert_pem.decode("ascii"),
+                certificate_sha256=hashlib.sha256(
+                    cert.public_bytes(serialization.Encoding.DER)
+                ).hexdigest(),
+                key_location=location,
+            ),
+            "cli",
+        )
+    finally:
+        registry.close()
+    held = "by the server" if location else f"by the member only, in {path}"
+    print(f"signer {args.name!r} for {args.org!r}, key held {held}")
+    print(signer.id)
+    return 0
+
+
+def add_signer_commands(sub: Any) -> None:
+    d = sub.add_parser("dev-signer", help="issue a development key for a commission member")
+    d.add_argument("--name", required=True, help="full name, as protocols print it")
+    d.add_argument("--iin", required=True)
+    d.add_argument("--org", default="Development organisation",
+                   help="the client organisation (API key's) the signer belongs to")  # fmt: skip
+    d.add_argument("--affiliation", help="the member's own organisation (certificate O)")
+    d.add_argument("--key-type", choices=["ec", "rsa"], default="ec")
+    d.add_argument("--key-out", help="write the PKCS#12 here and register an external signer")
+    d.add_argument("--data-dir")
+    d.set_defaults(func=cmd_dev_signer)

@@ -1,0 +1,135 @@
+"""Countersignatures: the time to add one to a protocol, and to validate a fully signed one.
+
+``python -m bench.countersign [--rounds N]``. Through the service layer on SQLite in a temp
+dir: a protocol-teachers case with nine members (one absent), so seven members, the chair
+and the secretary sign (nine countersignatures after the issuer's certification).
+
+* server-held: read the document, sign the next field (pyHanko, ECDSA P-256), store the
+  PDF, compare-and-set the registry row, audit entry: ``sign_with_server_key``;
+* external: ``prepare`` (new revision, signed attributes) + a raw signature made here +
+  ``complete`` (checks, embedding) at the library level;
+* validation: ``verify.validate_pdf`` of the ten-signature PDF (pyHanko, every bottom line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import secrets
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography import x509 as pyca_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from api import Settings
+from api.countersigning import load_certificate, sign_with_server_key, signing_registry
+from api.issuing import IssueRequest, issue_document
+from api.services import build_services
+from forms import get_form
+from registry.countersign import NewSigner
+from signing import ensure_dev_pki, issue_certificate, load_pem
+from signing.external import complete, prepare
+from signing.keystore import passphrase_path
+from verify import validate_pdf
+
+CHAIR = "Құсайынова Бақыт Ержанқызы"
+MEMBERS = [CHAIR, "Әбдіғалиев Нұрлан Төлеуұлы", "Шайхина Роза Әміржанқызы",
+           "Оспанов Ерлан Қуанышұлы", "Мұқанова Динара Сейітқызы",
+           "Бекмағамбетов Арман Болатұлы", "Искакова Жанар Нұрғалиқызы",
+           "Сейітов Асқар Мұратұлы", "Жақсылықова Әйгерім Бауыржанқызы"]  # fmt: skip
+ABSENT = MEMBERS[3]
+SECRETARY = "Темірбаева Мадина Алмасқызы"
+
+
+def _stats(name: str, samples: list[float]) -> None:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    print(f"{name:<48} median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   n={len(ms)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=8, help="protocols signed in full")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="qujat-bench-"))
+    services = build_services(Settings(data_dir=data_dir, rate_limit_enabled=False))
+    pki = ensure_dev_pki(services.settings.keys_dir)
+    key, _ = services.registry.create_api_key("Bench", {"issue", "sign", "admin"})
+    registry = signing_registry(services)
+    ids: dict[str, str] = {}
+    for name in [m for m in MEMBERS if m != ABSENT] + [SECRETARY]:
+        cert_pem, key_pem = issue_certificate(pki.ca_cert_path, pki.ca_key_path, common_name=name)
+        cert = pyca_x509.load_pem_x509_certificate(cert_pem)
+        passphrase = secrets.token_urlsafe(16).encode()
+        path = data_dir / f"{secrets.token_hex(6)}.p12"
+        path.write_bytes(pkcs12.serialize_key_and_certificates(
+            b"m", serialization.load_pem_private_key(key_pem, None), cert, None,  # type: ignore[arg-type]
+            serialization.BestAvailableEncryption(passphrase)))  # fmt: skip
+        passphrase_path(path).write_bytes(passphrase)
+        der = cert.public_bytes(serialization.Encoding.DER)
+        ids[name] = registry.add_signer(
+            NewSigner(key.organisation, name, None, None, cert_pem.decode(),
+                      hashlib.sha256(der).hexdigest(), f"pkcs12:{path}"), "bench",
+        ).id  # fmt: skip
+    data = copy.deepcopy(dict(get_form("protocol-teachers").example))
+    data["commission"] = {**data["commission"], "chair": CHAIR, "members": MEMBERS,
+                          "secretary": SECRETARY, "absent": [ABSENT]}  # fmt: skip
+    present = [m for m in MEMBERS if m not in (CHAIR, ABSENT)]
+    signers = {"chair": ids[CHAIR], "members": [ids[m] for m in present],
+               "secretary": ids[SECRETARY]}  # fmt: skip
+    order = [*present, CHAIR, SECRETARY]
+
+    sign_times, validate_times, issue_times, external_times = [], [], [], []
+    last_pdf = b""
+    for r in range(args.rounds + 1):  # the first round warms caches and is not counted
+        t0 = time.perf_counter()
+        request = IssueRequest(
+            "protocol-teachers", "kk", data, signers=signers, follow_up={"extracts": False}
+        )
+        doc, _ = issue_document(services, key, request)
+        t1 = time.perf_counter()
+        for name in order:
+            t = time.perf_counter()
+            doc = sign_with_server_key(services, key, doc.id, ids[name])
+            if r:
+                sign_times.append(time.perf_counter() - t)
+        assert doc.status == "issued"
+        last_pdf = services.registry.pdf(doc)
+        t = time.perf_counter()
+        report = validate_pdf(last_pdf, services.trust_roots)
+        assert report.ok and len(report.signatures) == 10
+        if r:
+            issue_times.append(t1 - t0)
+            validate_times.append(time.perf_counter() - t)
+
+    # the external flow at the library level, on a protocol with its nine fields empty
+    doc, _ = issue_document(services, key, IssueRequest(
+        "protocol-teachers", "kk", data, signers=signers, idempotency_key="ext"))  # fmt: skip
+    base = services.registry.pdf(doc)
+    cert_pem, key_pem = issue_certificate(pki.ca_cert_path, pki.ca_key_path, common_name="X")
+    member = load_pem(cert_pem, key_pem)
+    cert = load_certificate(cert_pem.decode())
+    for i in range(10 * args.rounds + 1):
+        t = time.perf_counter()
+        prepared = prepare(base, "Member01", cert)
+        raw = member.signer.sign_raw(prepared.signed_attrs, "sha256")
+        complete(prepared, cert, signature=raw)
+        if i:
+            external_times.append(time.perf_counter() - t)
+
+    print(f"protocol: {len(MEMBERS)} members, 1 absent → 9 countersignatures; "
+          f"final PDF {len(last_pdf) // 1024} KB")  # fmt: skip
+    _stats("issue protocol (render + certify, 9 empty fields)", issue_times)
+    _stats("one countersignature, server-held (API path)", sign_times)
+    _stats("one countersignature, external prepare+complete", external_times)
+    _stats("validate fully signed protocol (10 signatures)", validate_times)
+    services.registry.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Batches: many cases submitted at once, with progress and a result per item.
+
+A batch and its items are rows (migration 0005), so progress survives any process: whoever
+runs the work (a local process pool or procrastinate workers on other machines) reads the
+pending items here and records each item's document id or error here. Nothing about a
+batch lives in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forms.errors import NotFound
+from registry.models import ApiKeyRow, Base, UTCDateTime
+from registry.records import ApiKeyRecord
+
+__all__ = [
+    "BatchItem",
+    "BatchItemResult",
+    "BatchItemRow",
+    "BatchRecord",
+    "BatchRow",
+    "BatchStore",
+]
+
+Clock = Callable[[], datetime]
+
+_INSERT_CHUNK = 1000
+
+
+class BatchRow(Base):
+    """One batch: who submitted it, how many items, whether every item is settled."""
+
+    __tablename__ = "batches"
+    __table_args__ = (Index("ix_batches_status", "status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(500))
+    api_key_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class BatchItemRow(Base):
+    """One case of a batch and, once settled, its document id or its error."""
+
+    __tablename__ = "batch_items"
+    __table_args__ = (Index("ix_batch_items_status", "batch_id", "status"),)
+
+    batch_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    form: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    protocol_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    document_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """A case as submitted in a batch."""
+
+    form: str
+    """Form id."""
+    lang: str
+    """``kk`` or ``ru``."""
+    data: dict[str, Any]
+    """The case data, validated only when the item is issued."""
+    protocol_id: str | None = None
+    """The protocol the document rests on, if any."""
+
+
+@dataclass(frozen=True)
+class BatchItemResult:
+    """An item's state: ``pending``, ``issued`` (with its document) or ``failed`` (why)."""
+
+    index: int
+    form: str
+    lang: str
+    status: str
+    document_id: str | None
+    error: dict[str, Any] | None
+    """The error's ``{"code", "message", "details"}``, as the API would have answered."""
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """A batch and its progress."""
+
+    id: str
+    organisation: str
+    api_key_id: str
+    status: str
+    """``running`` until every item is issued or failed, then ``done``."""
+    total: int
+    pending: int
+    issued: int
+    failed: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class BatchStore:
+    """Batches and their items in the registry database."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def create(
+        self, batch_id: str, organisation: str, api_key_id: str, items: list[BatchItem]
+    ) -> BatchRecord:
+        """Store a new batch with every item pending."""
+        now = self._clock()
+        with self.engine.begin() as conn:
+            self.insert(conn, batch_id, organisation, api_key_id, items, now)
+        return self.get(batch_id)
+
+    def insert(
+        self,
+        conn: Any,
+        batch_id: str,
+        organisation: str,
+        api_key_id: str,
+        items: list[BatchItem],
+        now: datetime | None = None,
+    ) -> None:
+        """Insert the batch on ``conn`` (the caller's transaction; jobs may join it)."""
+        now = now or self._clock()
+        conn.execute(
+            insert(BatchRow).values(
+                id=batch_id,
+                organisation=organisation,
+                api_key_id=api_key_id,
+                status="running",
+                total=len(items),
+                created_at=now,
+            )
+        )
+        rows = [
+            {
+                "batch_id": batch_id,
+                "idx": i,
+                "form": item.form,
+                "lang": item.lang,
+                "data": item.data,
+                "protocol_id": item.protocol_id,
+                "status": "pending",
+            }
+            for i, item in enumerate(items)
+        ]
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            conn.execute(insert(BatchItemRow), rows[start : start + _INSERT_CHUNK])
+
+    def get(self, batch_id: str) -> BatchRecord:
+        """The batch with its counts; :class:`NotFound` if there is none."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(BatchRow).where(BatchRow.id == batch_id)).first()
+            if row is None:
+                raise NotFound(f"no batch {batch_id[:40]!r}")
+            counts = dict(
+                conn.execute(
+                    select(BatchItemRow.status, func.count())
+                    .where(BatchItemRow.batch_id == batch_id)
+                    .group_by(BatchItemRow.status)
+                ).all()
+            )
+        return BatchRecord(
+            id=row.id,
+            organisation=row.organisation,
+            api_key_id=row.api_key_id,
+            status=row.status,
+            total=row.total,
+            pending=int(counts.get("pending", 0)),
+            issued=int(counts.get("issued", 0)),
+            failed=int(counts.get("failed", 0)),
+            created_at=row.created_at,
+            finished_at=row.finished_at,
+        )
+
+    def items(self, batch_id: str, offset: int = 0, limit: int = 10_000) -> list[BatchItemResult]:
+        """Items ``offset`` … ``offset + limit - 1`` in submission order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    BatchItemRow.idx,
+                    BatchItemRow.form,
+                    BatchItemRow.lang,
+                    BatchItemRow.status,
+                    BatchItemRow.document_id,
+                    BatchItemRow.error,
+                )
+                .where(BatchItemRow.batch_id == batch_id)
+                .order_by(BatchItemRow.idx)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+        return [BatchItemResult(*row) for row in rows]
+
+    def pending(self, batch_id: str, start: int, end: int) -> list[tuple[int, BatchItem]]:
+        """The still-pending items with ``start <= index < end``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    BatchItemRow.idx,
+                    BatchItemRow.form,
+                    BatchItemRow.lang,
+                    BatchItemRow.data,
+                    BatchItemRow.protocol_id,
+                )
+                .where(
+                    BatchItemRow.batch_id == batch_id,
+                    BatchItemRow.status == "pending",
+                    BatchItemRow.idx >= start,
+                    BatchItemRow.idx < end,
+                )
+                .order_by(BatchItemRow.idx)
+            ).all()
+        return [(r.idx, BatchItem(r.form, r.lang, r.data, r.protocol_id)) for r in rows]
+
+    def settle(
+        self,
+        batch_id: str,
+        index: int,
+        document_id: str | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        """Record an item's outcome: its document, or its error."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(BatchItemRow)
+                .where(BatchItemRow.batch_id == batch_id, BatchItemRow.idx == index)
+                .values(
+                    status="issued" if document_id else "failed",
+                    document_id=document_id,
+                    error=error,
+                    settled_at=self._clock(),
+                )
+            )
+
+    def finish_if_settled(self, batch_id: str) -> bool:
+        """Mark the batch ``done`` once no item is pending; True if it is done."""
+        with self.engine.begin() as conn:
+            left = conn.scalar(
+                select(func.count()).where(
+                    BatchItemRow.batch_id == batch_id, BatchItemRow.status == "pending"
+                )
+            )
+            if left:
+                return False
+            conn.execute(
+                update(BatchRow)
+                .where(BatchRow.id == batch_id, BatchRow.status != "done")
+                .values(status="done", finished_at=self._clock())
+            )
+        return True
+
+    def unfinished(self) -> list[tuple[str, int]]:
+        """``(id, total)`` of every batch not yet done, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(BatchRow.id, BatchRow.total)
+                .where(BatchRow.status != "done")
+                .order_by(BatchRow.created_at)
+            ).all()
+        return [(r.id, r.total) for r in rows]
+
+    def api_key(self, key_id: str) -> ApiKeyRecord | None:
+        """The key a batch was submitted with (even if revoked since: the batch was accepted)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(ApiKeyRow).where(ApiKeyRow.id == key_id)).first()
+        if row is None:
+            return None
+        return ApiKeyRecord(
+            id=row.id,
+            organisation=row.organisation,
+            scopes=frozenset(s for s in row.scopes.split(",") if s),
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+def chunks(total: int, size: int) -> Iterable[tuple[int, int]]:
+    """``[start, end)`` ranges of at most ``size`` items covering ``0 … total - 1``."""
+    return ((s, min(s + size, total)) for s in range(0, total, size))

@@ -1,0 +1,518 @@
+"""Countersignatures in the registry: signers, required signers, sessions, one-time links.
+
+A signature is stored by writing the new PDF to the file store and moving the document's
+``sha256`` forward in one transaction whose first statement is a compare-and-set::
+
+    UPDATE documents SET sha256 = :new WHERE id = :id AND sha256 = :base
+
+It takes the row's write lock (SQLite: the database write lock; PostgreSQL: the row lock,
+and a waiting writer re-reads the row once the first commits), so two signers of one
+document are serialised across processes, and a signature made over a revision that is no
+longer the current one fails instead of overwriting its rival.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from forms.errors import Conflict, NotFound, RegistryError
+from registry.audit import AuditEntry, append
+from registry.files import FileStore
+from registry.models import DocumentRow
+from registry.models_signing import (
+    RequiredSignerRow,
+    SignerRow,
+    SigningLinkRow,
+    SigningPlanRow,
+    SigningSessionRow,
+)
+from registry.records import DocumentRecord
+from registry.store import _to_record, new_id
+
+__all__ = [
+    "AlreadySigned",
+    "NewSigner",
+    "PlannedSigner",
+    "RequiredSigner",
+    "SessionExpired",
+    "SignerRecord",
+    "SigningRegistry",
+    "SigningSession",
+    "StaleDocument",
+]
+
+Clock = Callable[[], datetime]
+
+
+class StaleDocument(Conflict):
+    """The document moved on (another signature landed) since this one was prepared."""
+
+    code = "stale_document"
+
+
+class AlreadySigned(Conflict):
+    """This signer has signed the document already."""
+
+    code = "already_signed"
+
+
+class SessionExpired(Conflict):
+    """The prepared signing session (or link) has expired or was used."""
+
+    http_status = 410
+    code = "session_expired"
+
+
+@dataclass(frozen=True)
+class NewSigner:
+    """A signer about to be registered."""
+
+    organisation: str
+    """The client organisation the signer belongs to (tenancy)."""
+    name: str
+    """Full name as the protocol prints it."""
+    iin: str | None
+    """IIN (from the certificate's SERIALNUMBER=IIN… when present)."""
+    affiliation: str | None
+    """The signer's own organisation (certificate O or given)."""
+    certificate_pem: str
+    """The signer's X.509 certificate, PEM."""
+    certificate_sha256: str
+    """SHA-256 of the certificate's DER."""
+    key_location: str | None
+    """``pkcs12:<path>`` or ``pkcs11:<uri>`` for a key the server holds; ``None`` when only
+    the member holds it (external flow)."""
+
+
+@dataclass(frozen=True)
+class SignerRecord(NewSigner):
+    """A registered signer."""
+
+    id: str = ""
+    created_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def server_held(self) -> bool:
+        return self.key_location is not None
+
+
+@dataclass(frozen=True)
+class PlannedSigner:
+    """A signature a new document will wait for."""
+
+    position: int
+    """Order of the field (members first, then the chair, then the secretary)."""
+    role: str
+    """``member``, ``chair`` or ``secretary``."""
+    name: str
+    """The name as the case data gives it."""
+    signer_id: str
+    """The registered signer."""
+    field_name: str
+    """The empty signature field made at certification."""
+
+
+@dataclass(frozen=True)
+class RequiredSigner(PlannedSigner):
+    """A signature a document waits for, or has."""
+
+    id: int = 0
+    document_id: str = ""
+    signed_at: datetime | None = None
+    signature_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class SigningSession:
+    """An external signature in progress."""
+
+    id: str
+    document_id: str
+    required_signer_id: int
+    base_sha256: str
+    """The document's sha256 when prepared: the signature is only good on that revision."""
+    prepared_sha256: str
+    """The prepared PDF (with the reserved /Contents) in the file store."""
+    digest_algorithm: str
+    document_digest: bytes
+    reserved_start: int
+    reserved_end: int
+    signed_attrs: bytes
+    """DER of the CMS signed attributes we prepared (SET OF Attribute)."""
+    created_at: datetime
+    expires_at: datetime
+    completed_at: datetime | None
+
+
+def _signer(row: SignerRow) -> SignerRecord:
+    return SignerRecord(
+        organisation=row.organisation,
+        name=row.name,
+        iin=row.iin,
+        affiliation=row.affiliation,
+        certificate_pem=row.certificate_pem,
+        certificate_sha256=row.certificate_sha256,
+        key_location=row.key_location,
+        id=row.id,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _required(row: RequiredSignerRow) -> RequiredSigner:
+    return RequiredSigner(
+        position=row.position,
+        role=row.role,
+        name=row.name,
+        signer_id=row.signer_id,
+        field_name=row.field_name,
+        id=row.id,
+        document_id=row.document_id,
+        signed_at=row.signed_at,
+        signature_sha256=row.signature_sha256,
+    )
+
+
+def _session_record(row: SigningSessionRow) -> SigningSession:
+    return SigningSession(
+        id=row.id,
+        document_id=row.document_id,
+        required_signer_id=row.required_signer_id,
+        base_sha256=row.base_sha256,
+        prepared_sha256=row.prepared_sha256,
+        digest_algorithm=row.digest_algorithm,
+        document_digest=bytes.fromhex(row.document_digest),
+        reserved_start=row.reserved_start,
+        reserved_end=row.reserved_end,
+        signed_attrs=bytes.fromhex(row.signed_attrs),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        completed_at=row.completed_at,
+    )
+
+
+def planned_rows(doc_id: str, planned: Sequence[PlannedSigner], order_rule: str,
+                 follow_up: dict[str, Any]) -> list[Any]:  # fmt: skip
+    """Rows to register with a new document (``Registry.register(..., also=...)``)."""
+    rows: list[Any] = [
+        SigningPlanRow(document_id=doc_id, order_rule=order_rule, follow_up=follow_up)
+    ]
+    rows += [
+        RequiredSignerRow(
+            document_id=doc_id,
+            position=p.position,
+            role=p.role,
+            name=p.name,
+            signer_id=p.signer_id,
+            field_name=p.field_name,
+        )
+        for p in planned
+    ]
+    return rows
+
+
+class SigningRegistry:
+    """Countersigning state over the registry's engine and file store."""
+
+    def __init__(self, engine: Engine, files: FileStore, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.files = files
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except (IntegrityError, RegistryError):
+            session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
+        finally:
+            session.close()
+
+    # Signers
+
+    def add_signer(self, signer: NewSigner, actor: str) -> SignerRecord:
+        """Register ``signer``; a certificate registered twice in one organisation conflicts."""
+        now = self._clock()
+        row = SignerRow(id=new_id(), created_at=now, **vars(signer))
+        try:
+            with self._session() as s:
+                s.add(row)
+                s.flush()
+                details = {"certificate_sha256": signer.certificate_sha256,
+                           "server_held": signer.key_location is not None}  # fmt: skip
+                append(s, AuditEntry("signer.registered", row.id, actor, signer.organisation,
+                                     details), now)  # fmt: skip
+        except IntegrityError:
+            raise Conflict("this certificate is registered already") from None
+        return _signer(row)
+
+    def signer(self, signer_id: str, organisation: str | None = None) -> SignerRecord:
+        """The signer ``signer_id`` (in ``organisation`` when given); :class:`NotFound`."""
+        with self._session() as s:
+            row = s.get(SignerRow, signer_id) if len(signer_id) <= 32 else None
+            if row is None or (organisation is not None and row.organisation != organisation):
+                raise NotFound(f"no signer {signer_id[:40]!r}")
+            return _signer(row)
+
+    # Required signers, plans
+
+    def required_signers(self, doc_id: str) -> list[RequiredSigner]:
+        with self._session() as s:
+            rows = s.scalars(
+                select(RequiredSignerRow)
+                .where(RequiredSignerRow.document_id == doc_id)
+                .order_by(RequiredSignerRow.position)
+            )
+            return [_required(r) for r in rows]
+
+    def plan(self, doc_id: str) -> tuple[str, dict[str, Any], datetime | None] | None:
+        """``(order_rule, follow_up, derived_at)`` of a countersigned document, else ``None``."""
+        with self._session() as s:
+            row = s.get(SigningPlanRow, doc_id)
+            return None if row is None else (row.order_rule, dict(row.follow_up), row.derived_at)
+
+    def claim_derivation(self, doc_id: str) -> bool:
+        """Mark the follow-up documents as being made; ``False`` if someone did already."""
+        with self._session() as s:
+            result = s.execute(
+                update(SigningPlanRow)
+                .where(SigningPlanRow.document_id == doc_id, SigningPlanRow.derived_at.is_(None))
+                .values(derived_at=self._clock())
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def derived(self, protocol_id: str) -> list[DocumentRecord]:
+        """The documents that name ``protocol_id``."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(DocumentRow)
+                .where(DocumentRow.protocol_id == protocol_id)
+                .order_by(DocumentRow.created_at, DocumentRow.id)
+            )
+            return [_to_record(r) for r in rows]
+
+    # External sessions
+
+    def save_session(self, session: SigningSession) -> None:
+        with self._session() as s:
+            s.add(
+                SigningSessionRow(
+                    id=session.id,
+                    document_id=session.document_id,
+                    required_signer_id=session.required_signer_id,
+                    base_sha256=session.base_sha256,
+                    prepared_sha256=session.prepared_sha256,
+                    digest_algorithm=session.digest_algorithm,
+                    document_digest=session.document_digest.hex(),
+                    reserved_start=session.reserved_start,
+                    reserved_end=session.reserved_end,
+                    signed_attrs=session.signed_attrs.hex(),
+                    created_at=session.created_at,
+                    expires_at=session.expires_at,
+                )
+            )
+
+    def signing_session(self, session_id: str, doc_id: str) -> SigningSession:
+        """A live session of ``doc_id``; :class:`SessionExpired` if expired or used."""
+        with self._session() as s:
+            row = s.get(SigningSessionRow, session_id) if len(session_id) <= 32 else None
+            if row is None or row.document_id != doc_id:
+                raise NotFound(f"no signing session {session_id[:40]!r} for this document")
+            if row.completed_at is not None:
+                raise SessionExpired("this signing session was completed already")
+            if row.expires_at <= self._clock():
+                raise SessionExpired("the signing session has expired; prepare again")
+            return _session_record(row)
+
+    # One-time links
+
+    def create_link(self, doc_id: str, required_signer_id: int, ttl: timedelta) -> str:
+        """A new one-time token for the signing page (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock()
+        with self._session() as s:
+            s.add(
+                SigningLinkRow(
+                    token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                    document_id=doc_id,
+                    required_signer_id=required_signer_id,
+                    created_at=now,
+                    expires_at=now + ttl,
+                )
+            )
+        return token
+
+    def link(self, doc_id: str, token: str) -> RequiredSigner:
+        """The required signer a live link stands for; :class:`SessionExpired` otherwise."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._session() as s:
+            row = s.get(SigningLinkRow, digest)
+            if row is None or row.document_id != doc_id:
+                raise NotFound("no such signing link")
+            if row.used_at is not None or row.expires_at <= self._clock():
+                raise SessionExpired("this signing link was used or has expired")
+            required = s.get(RequiredSignerRow, row.required_signer_id)
+            assert required is not None
+            return _required(required)
+
+    # The signature itself
+
+    def record_signature(
+        self,
+        doc_id: str,
+        required_signer_id: int,
+        base_sha256: str,
+        pdf: bytes,
+        *,
+        signature_sha256: str,
+        signer_name: str,
+        actor: str,
+        session_id: str | None = None,
+        link_token: str | None = None,
+    ) -> tuple[DocumentRecord, bool]:
+        """Store the PDF with one more signature; returns the document and whether it is
+        now complete (status ``issued``). Serialised per document (see the module doc).
+
+        :class:`StaleDocument` if the document is no longer at ``base_sha256``;
+        :class:`AlreadySigned` if this signature is there already.
+        """
+        digest = self.files.put(pdf)
+        try:
+            return self._record(
+                doc_id, required_signer_id, base_sha256, digest, signature_sha256,
+                signer_name, actor, session_id, link_token,
+            )  # fmt: skip
+        except BaseException:
+            if not self._file_referenced(digest):
+                self.files.delete(digest)
+            raise
+
+    def _record(
+        self,
+        doc_id: str,
+        required_signer_id: int,
+        base_sha256: str,
+        digest: str,
+        signature_sha256: str,
+        signer_name: str,
+        actor: str,
+        session_id: str | None,
+        link_token: str | None,
+    ) -> tuple[DocumentRecord, bool]:
+        with self._session() as s:
+            now = self._clock()
+            moved = s.execute(
+                update(DocumentRow)
+                .where(
+                    DocumentRow.id == doc_id,
+                    DocumentRow.sha256 == base_sha256,
+                    DocumentRow.status == "awaiting-signatures",
+                )
+                .values(sha256=digest, updated_at=now)
+            )
+            if not moved.rowcount:  # type: ignore[attr-defined]
+                self._explain_refusal(s, doc_id)
+            if s.get_bind().dialect.name == "postgresql":
+                # the UPDATE holds the row lock already; FOR UPDATE documents the intent
+                s.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id).with_for_update())
+            signed = s.execute(
+                update(RequiredSignerRow)
+                .where(
+                    RequiredSignerRow.id == required_signer_id,
+                    RequiredSignerRow.document_id == doc_id,
+                    RequiredSignerRow.signed_at.is_(None),
+                )
+                .values(signed_at=now, signature_sha256=signature_sha256)
+            )
+            if not signed.rowcount:  # type: ignore[attr-defined]
+                raise AlreadySigned("this member has signed the document already")
+            if session_id is not None:
+                used = s.execute(
+                    update(SigningSessionRow)
+                    .where(SigningSessionRow.id == session_id,
+                           SigningSessionRow.completed_at.is_(None))
+                    .values(completed_at=now)
+                )  # fmt: skip
+                if not used.rowcount:  # type: ignore[attr-defined]
+                    raise SessionExpired("this signing session was completed already")
+            if link_token is not None:
+                used = s.execute(
+                    update(SigningLinkRow)
+                    .where(SigningLinkRow.token_sha256 ==
+                           hashlib.sha256(link_token.encode()).hexdigest(),
+                           SigningLinkRow.used_at.is_(None))
+                    .values(used_at=now)
+                )  # fmt: skip
+                if not used.rowcount:  # type: ignore[attr-defined]
+                    raise SessionExpired("this signing link was used already")
+            required = s.get(RequiredSignerRow, required_signer_id)
+            assert required is not None
+            row = s.get(DocumentRow, doc_id, populate_existing=True)
+            assert row is not None
+            row.signatures = [
+                *row.signatures,
+                {"field": required.field_name, "role": required.role, "signer": signer_name,
+                 "signed_at": now.isoformat()},
+            ]  # fmt: skip
+            remaining = s.scalar(
+                select(func.count())
+                .select_from(RequiredSignerRow)
+                .where(
+                    RequiredSignerRow.document_id == doc_id, RequiredSignerRow.signed_at.is_(None)
+                )
+            )
+            complete = remaining == 0
+            if complete:
+                row.status = "issued"
+            append(
+                s,
+                AuditEntry(
+                    "document.signed",
+                    doc_id,
+                    actor,
+                    row.organisation,
+                    {"field": required.field_name, "role": required.role,
+                     "signer_id": required.signer_id, "sha256": digest,
+                     "signature_sha256": signature_sha256, "complete": complete},
+                ),
+                now,
+            )  # fmt: skip
+            s.flush()
+            return _to_record(row), complete
+
+    def _explain_refusal(self, s: Session, doc_id: str) -> None:
+        row = s.get(DocumentRow, doc_id)
+        if row is None:
+            raise NotFound(f"no document {doc_id!r}")
+        if row.status != "awaiting-signatures":
+            raise Conflict(f"the document is {row.status}; it takes no more signatures")
+        raise StaleDocument(
+            "the document has changed since this signature was prepared (another signature "
+            "was added); prepare and sign again"
+        )
+
+    def _file_referenced(self, digest: str) -> bool:
+        try:
+            with self._sessions() as s:
+                found = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == digest))
+                return found is not None
+        except SQLAlchemyError:
+            return True

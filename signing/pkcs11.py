@@ -1,0 +1,143 @@
+"""Signing keys on a PKCS#11 token (an HSM, a smart card, SoftHSM2 in tests).
+
+The private key never leaves the token: pyHanko's :class:`~pyhanko.sign.pkcs11.PKCS11Signer`
+asks the token for each raw signature. The certificate (and any CA certificates stored
+beside it) are read from the token once, at start-up, together with the key handle, and a
+probe signature checks that the key belongs to the certificate before the server accepts
+requests.
+
+One session serves the whole process: python-pkcs11 serialises the operations on a session
+with its own lock, so concurrent certifications from worker threads queue for the token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.sign.general import SigningError as PyhankoSigningError
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+from forms.errors import KeyStoreError
+from signing.keys import IssuerKey
+
+__all__ = ["load_pkcs11"]
+
+_PROBE = b"qujat: does this key belong to its certificate?"
+
+
+def load_pkcs11(
+    module: Path,
+    token_label: str,
+    key_label: str,
+    pin: str,
+    *,
+    cert_label: str | None = None,
+    chain: Sequence[x509.Certificate] = (),
+) -> IssuerKey:
+    """Open the token labelled ``token_label`` through the PKCS#11 ``module`` and return the
+    key ``key_label`` with its certificate (label ``cert_label``, default ``key_label``).
+
+    CA certificates also stored on the token travel with the signature, as do those in
+    ``chain``. :class:`KeyStoreError` when the module, token, key or certificate is missing,
+    the PIN is wrong, or the key does not match the certificate; its message never holds
+    the PIN.
+    """
+    import pkcs11  # optional dependency: pip install qujat[pkcs11]
+
+    if not module.is_file():
+        raise KeyStoreError(f"No PKCS#11 module at {module}")
+    criteria = TokenCriteria(label=token_label)
+    try:
+        try:
+            session = open_pkcs11_session(str(module), token_criteria=criteria, user_pin=pin)
+        except pkcs11.UserAlreadyLoggedIn:
+            # a login holds for every session of the process: this one (say, a second key
+            # on the same token) rides on it
+            session = open_pkcs11_session(str(module), token_criteria=criteria)
+    except (pkcs11.PinIncorrect, pkcs11.PinInvalid, pkcs11.PinLenRange):
+        raise KeyStoreError(f"Wrong PIN for the PKCS#11 token {token_label!r}") from None
+    except pkcs11.PinLocked:
+        raise KeyStoreError(f"The PIN of the PKCS#11 token {token_label!r} is locked") from None
+    except (pkcs11.PKCS11Error, PyhankoSigningError, OSError, RuntimeError) as exc:
+        raise KeyStoreError(
+            f"Cannot open the PKCS#11 token {token_label!r} with {module}: {_describe(exc)}"
+        ) from None
+    try:
+        # CA certificates stored on the token travel with the signature; other people's
+        # certificates on a shared token do not
+        cas = [c for c in _certificates(session) if c.ca]
+        signer = PKCS11Signer(
+            session,
+            cert_label=cert_label or key_label,
+            key_label=key_label,
+            ca_chain=[*chain, *cas],
+            other_certs_to_pull=(),
+        )
+        cert = signer.signing_cert  # loads the certificate and the key handle now, not later
+        others = [c for c in signer.cert_registry if c.dump() != cert.dump()]
+    except (pkcs11.PKCS11Error, PyhankoSigningError, ValueError) as exc:
+        raise KeyStoreError(
+            f"Cannot read key {key_label!r} and its certificate from the token "
+            f"{token_label!r}: {_describe(exc)}"
+        ) from None
+    # Every EC token does plain CKM_ECDSA; many (SoftHSM2 2.6 among them) lack the
+    # hash-and-sign CKM_ECDSA_SHA256. Hashing here and signing the digest there is the same.
+    signer.use_raw_mechanism = cert.public_key.algorithm == "ec"
+    _check_pair(signer, cert, key_label)
+    cn = cert.subject.native.get("common_name", "")
+    return IssuerKey(
+        signer=signer,
+        certificate=cert,
+        chain=tuple(others),
+        subject_name=cn if isinstance(cn, str) else str(cn),
+    )
+
+
+def _check_pair(signer: PKCS11Signer, cert: x509.Certificate, key_label: str) -> None:
+    """Sign a probe on the token and verify it with the certificate's public key."""
+    try:
+        # in a thread of its own: start-up may happen inside a running event loop
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            signature = pool.submit(asyncio.run, _probe(signer)).result()
+    except Exception as exc:  # the token's library may raise anything; say which key failed
+        raise KeyStoreError(
+            f"The token cannot sign with key {key_label!r}: {_describe(exc)}"
+        ) from None
+    public = serialization.load_der_public_key(cert.public_key.dump())
+    try:
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            public.verify(signature, _PROBE, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(public, rsa.RSAPublicKey):
+            public.verify(signature, _PROBE, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            raise KeyStoreError(f"Unsupported key type on the token: {type(public).__name__}")
+    except InvalidSignature:
+        raise KeyStoreError(
+            f"The key {key_label!r} on the token does not belong to its certificate"
+        ) from None
+
+
+def _certificates(session: Any) -> list[x509.Certificate]:
+    from pkcs11 import Attribute, ObjectClass
+
+    found = session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
+    return [x509.Certificate.load(obj[Attribute.VALUE]) for obj in found]
+
+
+async def _probe(signer: PKCS11Signer) -> bytes:
+    return await signer.async_sign_raw(_PROBE, "sha256")
+
+
+def _describe(exc: BaseException) -> str:
+    """A short description of a token error (python-pkcs11's exceptions often have no text)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,179 @@
+"""The signing page in headless Chromium against a stand-in for NCALayer.
+
+The stand-in is a WebSocket server in this process that speaks NCALayer's protocol
+(greeting, then ``kz.gov.pki.knca.basics`` / ``sign`` with ``format: cms`` and
+``signingParams.digested``) and signs the digest with the chair's test key, making a
+detached CMS with its own signed attributes. It listens on ``ws://127.0.0.1:<port>``
+(plain WebSocket, not NCALayer's wss://127.0.0.1:13579): the page reads the address from
+``QUJAT_NCALAYER_URL``, so no certificate has to be forced on the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from signing import ensure_dev_pki
+from signing.keys import load_pkcs12
+from signing.keystore import passphrase_path
+from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.databases import SERVER_URL, fresh_database_url
+from tests.e2e.test_server import free_port
+from tests.e2e.test_verify_page import ARGS, CHROMIUM
+
+sync_api = pytest.importorskip("playwright.sync_api")
+ws_server = pytest.importorskip("websockets.sync.server")
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+class StandInNcaLayer:
+    """Answers NCALayer ``sign`` requests with a CMS made by one PKCS#12 key."""
+
+    def __init__(self, p12: Path) -> None:
+        self.key = load_pkcs12(p12, passphrase_path(p12).read_bytes().removesuffix(b"\n"))
+        self.requests: list[dict[str, Any]] = []
+        self.server = ws_server.serve(self.handle, "127.0.0.1", 0)
+        self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def handle(self, socket: Any) -> None:
+        socket.send(json.dumps({"result": {"version": "1.4"}}))
+        request = json.loads(socket.recv())
+        self.requests.append(request)
+        args = request["args"]
+        ok = (
+            request["module"] == "kz.gov.pki.knca.basics" and request["method"] == "sign"
+            and args["format"] == "cms" and args["signingParams"]["digested"] is True
+            and args["signingParams"]["encapsulate"] is False
+        )  # fmt: skip
+        if not ok:
+            socket.send(json.dumps({"status": False, "code": "500", "message": "bad request"}))
+            return
+        digest = base64.b64decode(args["data"])
+        cms = asyncio.run(self.key.signer.async_sign(digest, "sha256", use_pades=True))
+        result = base64.b64encode(cms.dump()).decode()
+        socket.send(json.dumps({"status": True, "body": {"result": [result]}}))
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A real server; a protocol every member signed; the chair's key only in the stand-in."""
+    data_dir = tmp_path_factory.mktemp("sign-data")
+    keys = tmp_path_factory.mktemp("member-keys")
+    pki = ensure_dev_pki(data_dir / "keys")  # the server finds and uses this development CA
+    people = {
+        n: make_member(pki, keys, n, server_held=n != CHAIR)
+        for n in [*PRESENT_MEMBERS, CHAIR, SECRETARY]
+    }
+    ncalayer = StandInNcaLayer(people[CHAIR].p12)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
+    env["QUJAT_NCALAYER_URL"] = ncalayer.url
+    if SERVER_URL:
+        env["QUJAT_DATABASE_URL"] = fresh_database_url(data_dir)
+    log = data_dir.parent / f"{data_dir.name}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
+             "--data-dir", str(data_dir)],
+            stdout=out, stderr=subprocess.STDOUT, text=True, env=env,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while "serving on" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        key = next(x.strip() for x in log.read_text().splitlines() if x.startswith("qj_"))
+        headers = {"Authorization": f"Bearer {key}"}
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        client = httpx.Client(base_url=base, headers=headers, timeout=30)
+        for m in people.values():
+            body: dict[str, Any] = {"certificate": m.certificate_pem}
+            if m.server_held:
+                body["key_location"] = f"pkcs12:{m.p12}"
+            r = client.post("/v1/signers", json=body)
+            assert r.status_code == 201, r.text
+            m.signer_id = r.json()["id"]
+        signers = {"chair": people[CHAIR].signer_id, "secretary": people[SECRETARY].signer_id,
+                   "members": [people[n].signer_id for n in PRESENT_MEMBERS]}  # fmt: skip
+        body = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(),
+                "signers": signers}  # fmt: skip
+        r = client.post("/v1/documents", json=body)
+        assert r.status_code == 201, r.text
+        doc_id = r.json()["id"]
+        for n in PRESENT_MEMBERS:
+            r = client.post(f"/v1/documents/{doc_id}/signatures",
+                            json={"signer_id": people[n].signer_id})  # fmt: skip
+            assert r.status_code == 200, r.text
+        yield {"base": base, "client": client, "doc": doc_id, "people": people,
+               "ncalayer": ncalayer}  # fmt: skip
+        client.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        ncalayer.close()
+
+
+def test_chair_signs_in_the_browser_through_ncalayer(site: dict[str, Any]) -> None:
+    client, doc_id, people = site["client"], site["doc"], site["people"]
+    r = client.post(f"/v1/documents/{doc_id}/signing-links",
+                    json={"signer_id": people[CHAIR].signer_id})  # fmt: skip
+    assert r.status_code == 201, r.text
+    url = r.json()["url"]
+    assert url.startswith(site["base"] + f"/sign/{doc_id}?token=")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page()
+        errors: list[str] = []  # failed loads other than the favicon the browser asks for
+        page.on(
+            "response",
+            lambda r: (
+                errors.append(r.url)
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
+        response = page.goto(url)
+        assert response is not None and response.status == 200
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and site["ncalayer"].url in csp
+        assert CHAIR in page.inner_text("#signer")
+        page.click("#sign-button")
+        page.wait_for_selector("#status[data-state=signed]", timeout=30_000)
+        browser.close()
+    assert not errors, errors
+    [request] = site["ncalayer"].requests
+    assert request["args"]["signingParams"] == {
+        "decode": True, "encapsulate": False, "digested": True, "tsaProfile": None,
+    }  # fmt: skip
+    doc = client.get(f"/v1/documents/{doc_id}").json()
+    chair = next(s for s in doc["required_signers"] if s["role"] == "chair")
+    assert chair["signed"] and doc["status"] == "awaiting-signatures"
+    # the link was for one signature only
+    assert httpx.get(url).status_code == 410
+    r = client.post(f"/v1/documents/{doc_id}/signatures",
+                    json={"signer_id": people[SECRETARY].signer_id})  # fmt: skip
+    assert r.status_code == 200 and r.json()["status"] == "issued"

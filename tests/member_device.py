@@ -1,0 +1,43 @@
+"""A commission member's own signing device, run as a separate process: it holds only the
+member's PKCS#12 file and answers one JSON request per line on stdin.
+
+``{"p12": path, "mode": "signature", "data_to_sign": b64}`` → ``{"signature": b64}``: a raw
+signature over the prepared signed attributes. ``{"p12": path, "mode": "cms",
+"document_digest": b64}`` → ``{"cms": b64}``: a detached CMS over the document digest with
+the device's own signed attributes, as NCALayer makes in digested mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import sys
+from pathlib import Path
+
+from signing.keys import load_pkcs12
+from signing.keystore import passphrase_path
+
+
+def answer(request: dict[str, str]) -> dict[str, str]:
+    path = Path(request["p12"])
+    key = load_pkcs12(path, passphrase_path(path).read_bytes().removesuffix(b"\n"))
+    if request["mode"] == "signature":
+        data = base64.b64decode(request["data_to_sign"])
+        return {"signature": base64.b64encode(key.signer.sign_raw(data, "sha256")).decode()}
+    digest = base64.b64decode(request["document_digest"])
+    cms = asyncio.run(key.signer.async_sign(digest, "sha256", use_pades=True))
+    return {"cms": base64.b64encode(cms.dump()).decode()}
+
+
+def main() -> None:
+    for line in sys.stdin:
+        try:
+            reply = answer(json.loads(line))
+        except Exception as exc:  # report, keep serving
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        print(json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__":
+    main()
