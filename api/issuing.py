@@ -211,6 +211,4 @@ def _signing_rows(
     services: Services, doc_id: str, planned: list[PlannedSigner], req: IssueRequest
 ) -> list[object]:
     """The required signers and signing plan, registered with the document."""
-    return planned_rows(
-        doc_id, planned, services.settings.signing_order, dict(req.follow_up or {})
-    )
+    return planned_rows(doc_id, planned, services.settings.signing_order, dict(req.follow_up or {}))

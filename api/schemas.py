@@ -30,8 +30,9 @@ class DocumentCreate(BaseModel):
     data: dict[str, Any]
     protocol_id: str | None = Field(default=None, max_length=32)
     signers: SignersIn | None = Field(
-        default=None, description="Countersigners: required for protocols (chair, members "
-        "present, secretary → signer ids); optional for extracts (secretary)"
+        default=None,
+        description="Countersigners: required for protocols (chair, members "
+        "present, secretary → signer ids); optional for extracts (secretary)",
     )
     follow_up: FollowUp | None = Field(
         default=None, description="Protocols: the extracts and certificates that follow"

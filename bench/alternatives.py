@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from forms import get_form
-from generator import DocumentMeta, Renderer, render_docx
+from generator import DocumentMeta, Renderer, qr_svg, render_docx
 from registry import new_id
 from signing import IssuerKey, certify
 
@@ -155,13 +155,12 @@ def compare(renderer: Renderer, issuer: IssuerKey, n_ours: int, n_others: int) -
         )
 
     ensure_weasyprint()
-    import segno
     import weasyprint
 
     metas = _metas(n_others)
 
     def weasy(i: int) -> None:
-        qr = segno.make(metas[i].qr_payload or metas[i].verify_url, error="m").svg_inline()
+        qr = qr_svg(metas[i].qr_payload or metas[i].verify_url).decode("ascii")
         html = renderer.html(spec, "kk", case, metas[i]).replace(
             "</body>", f'<div class="qr">{qr}</div></body>'
         )

@@ -114,9 +114,7 @@ class Registry:
 
     # Documents
 
-    def register(
-        self, doc: NewDocument, pdf: bytes, also: Sequence[object] = ()
-    ) -> DocumentRecord:
+    def register(self, doc: NewDocument, pdf: bytes, also: Sequence[object] = ()) -> DocumentRecord:
         """Store ``pdf`` and its row together; on any failure neither remains.
 
         Under the same (organisation, Idempotency-Key) a concurrent twin wins and this call

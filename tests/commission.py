@@ -75,7 +75,7 @@ def make_member(pki: DevPki, folder: Path, name: str, *, server_held: bool) -> M
         pki.ca_cert_path, pki.ca_key_path, common_name=name, iin=iin
     )
     cert = x509.load_pem_x509_certificate(cert_pem)
-    key = serialization.load_pem_private_key(key_pem, password=None)
+    key: Any = serialization.load_pem_private_key(key_pem, password=None)
     passphrase = secrets.token_urlsafe(16).encode()
     path = folder / f"{secrets.token_hex(6)}.p12"
     path.write_bytes(
@@ -83,7 +83,7 @@ def make_member(pki: DevPki, folder: Path, name: str, *, server_held: bool) -> M
             b"m",
             key,
             cert,
-            None,  # type: ignore[arg-type]
+            None,
             serialization.BestAvailableEncryption(passphrase),
         )
     )
@@ -132,11 +132,11 @@ def signed_protocol(client: Any, org: Any, services: Any, folder: Path) -> str:
         for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]
     }
     for m in people.values():
-        body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
-        r = client.post("/v1/signers", json=body, headers=org.headers)
+        signer = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+        r = client.post("/v1/signers", json=signer, headers=org.headers)
         assert r.status_code == 201, r.text
         m.signer_id = r.json()["id"]
-    body = {
+    body: dict[str, Any] = {
         "form": "protocol-teachers",
         "lang": "kk",
         "data": protocol_data(),

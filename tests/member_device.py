@@ -24,7 +24,8 @@ def answer(request: dict[str, str]) -> dict[str, str]:
     key = load_pkcs12(path, passphrase_path(path).read_bytes().removesuffix(b"\n"))
     if request["mode"] == "signature":
         data = base64.b64decode(request["data_to_sign"])
-        return {"signature": base64.b64encode(key.signer.sign_raw(data, "sha256")).decode()}
+        raw = key.signer.sign_raw(data, "sha256")  # type: ignore[attr-defined]
+        return {"signature": base64.b64encode(raw).decode()}
     digest = base64.b64decode(request["document_digest"])
     cms = asyncio.run(key.signer.async_sign(digest, "sha256", use_pades=True))
     return {"cms": base64.b64encode(cms.dump()).decode()}

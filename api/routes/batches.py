@@ -105,7 +105,7 @@ def read_batch(
     batch_id: str,
     runner: RunnerDep,
     key: ApiKeyDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ITEMS)] = 0,
     limit: Annotated[int, Query(ge=0, le=MAX_ITEMS)] = MAX_ITEMS,
 ) -> BatchPublic:
     """Progress and per-item results (``offset``/``limit`` page through the items)."""

@@ -76,7 +76,9 @@ def commission(
     return people
 
 
-def post_protocol(client: TestClient, org: Org, people: dict[str, Member], **extra: Any) -> dict:
+def post_protocol(
+    client: TestClient, org: Org, people: dict[str, Member], **extra: Any
+) -> dict[str, Any]:
     body = {
         "form": "protocol-teachers",
         "lang": "kk",
@@ -90,7 +92,7 @@ def post_protocol(client: TestClient, org: Org, people: dict[str, Member], **ext
     }
     r = client.post("/v1/documents", json=body, headers=org.headers)
     assert r.status_code == 201, r.text
-    return r.json()
+    return dict(r.json())
 
 
 def server_sign(client: TestClient, org: Org, doc_id: str, m: Member) -> Any:

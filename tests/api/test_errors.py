@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from api.services import Services
 from forms import get_form
+from registry import LocalFileStore
 from registry.models import DocumentRow
 from tests.conftest import MakeOrg, Org
 
@@ -24,6 +25,7 @@ def snapshot(services: Services) -> tuple[int, int]:
     """Rows in the registry and files in the store."""
     with services.registry.engine.connect() as conn:
         rows = conn.scalar(select(func.count()).select_from(DocumentRow)) or 0
+    assert isinstance(services.registry.files, LocalFileStore)
     root = Path(services.registry.files.root)
     files = sum(1 for _, _, names in os.walk(root) for n in names if not n.startswith(".tmp"))
     return rows, files

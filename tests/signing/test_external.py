@@ -130,7 +130,7 @@ def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
 def _signer(test_pki: dict[str, Any], label: str) -> SimpleSigner:
     cert: x509.Certificate = test_pki["certs"][label]
     return SimpleSigner(cert, test_pki["keys"][label],
-                        cert_registry=None)  # fmt: skip
+                        cert_registry=None)  # type: ignore[arg-type]  # fmt: skip
 
 
 def _signed_for_members(pdfa: bytes, issuer: IssuerKey) -> bytes:
@@ -190,7 +190,7 @@ def test_server_held_signature_with_revocation_info_is_b_lt(
     sig = reader.embedded_regular_signatures[-1]
     status = asyncio.run(async_validate_pdf_signature(sig, signer_validation_context=offline,
                                                       ts_validation_context=offline))  # fmt: skip
-    assert status.bottom_line, status.pretty_print_details()
+    assert status.bottom_line, status.pretty_print_details()  # type: ignore[no-untyped-call]
 
 
 def test_signature_from_another_key_and_over_stale_data_are_refused(
