@@ -114,6 +114,9 @@ class VerificationPublic(BaseModel):
     holder: HolderPublic | None = None
     details: dict[str, Any] = Field(default_factory=dict)
     issued_at: datetime | None = None
+    """When the registry recorded the document."""
+    issued_on: date | None = None
+    """The issue date the document itself states (its registration time when it states none)."""
     valid_until: date | None = None
     revoked_at: datetime | None = None
     signatures: list[SignaturePublic] = Field(default_factory=list)

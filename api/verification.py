@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from datetime import date
 from typing import Any
 
 from api.schemas import HolderPublic, SignaturePublic, VerificationPublic
@@ -25,6 +26,16 @@ _PRIVATE = frozenset({"iin"})
 
 def _public_details(summary: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if k not in _PRIVATE}
+
+
+def _issued_on(record: DocumentRecord) -> date:
+    stated = record.case_data.get("issue_date")
+    if isinstance(stated, str):
+        try:
+            return date.fromisoformat(stated)
+        except ValueError:
+            pass
+    return record.created_at.date()
 
 
 def public_view(services: Services, doc_id: str) -> VerificationPublic:
@@ -68,6 +79,7 @@ def view_of(services: Services, record: DocumentRecord) -> VerificationPublic:
         ),
         details=_public_details(record.summary),
         issued_at=record.created_at,
+        issued_on=_issued_on(record),
         valid_until=record.valid_until,
         revoked_at=record.revoked_at,
         signatures=[SignaturePublic(**s) for s in record.signatures],

@@ -168,3 +168,10 @@ def test_lookups_are_logged_without_personal_data(
     assert any("id=<malformed> status=unknown via=page" in line for line in lines)
     for line in lines:
         assert "Сәрсенбаева" not in line and "871008401427" not in line
+
+
+def test_page_shows_the_issue_date_the_document_states(client: TestClient, org: Org) -> None:
+    doc = issue(client, org, "qualification-certificate")
+    body = client.get(f"/v1/verify/{doc['id']}").json()
+    assert body["issued_on"] == get_form("qualification-certificate").example["issue_date"]
+    assert "2025-06-27" in client.get(f"/v/{doc['id']}").text
