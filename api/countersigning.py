@@ -18,6 +18,7 @@ from typing import Any
 
 from asn1crypto import pem, x509
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko_certvalidator import ValidationContext
 
 from api.services import Services
 from forms import ErrorDetail, FormDataInvalid, FormSpec, SigningMode, get_form
@@ -44,6 +45,7 @@ __all__ = [
     "plan_signers",
     "prepare_signature",
     "required_public",
+    "revocation_context",
     "sign_with_server_key",
     "signing_registry",
 ]
@@ -77,6 +79,15 @@ def timestamper(services: Services) -> TimeStamper | None:
     """The configured RFC 3161 authority (``QUJAT_TSA_URL``), if any."""
     url = services.settings.tsa_url
     return _timestamper(url) if url else None
+
+
+def revocation_context(services: Services) -> ValidationContext | None:
+    """What fetches a countersignature's revocation information (``QUJAT_EMBED_REVOCATION``
+    with a TSA: PAdES B-LT); a new one per signature, as signing closes it."""
+    settings = services.settings
+    if not (settings.embed_revocation and settings.tsa_url):
+        return None
+    return ValidationContext(trust_roots=list(services.trust_roots), allow_fetching=True)
 
 
 def load_certificate(text: str) -> x509.Certificate:
@@ -325,6 +336,7 @@ def sign_with_server_key(
         signed = sign_field(
             pdf, issuer_key.signer, turn.field_name, reason=_reason(turn),
             timestamper=timestamper(services), now=services.clock(),
+            validation_context=revocation_context(services),
         )  # fmt: skip
         try:
             done, complete_now = registry.record_signature(
@@ -441,11 +453,10 @@ def after_signature(
 
     if record.form not in PROTOCOL_FORM_IDS:
         return
-    if not signing_registry(services).claim_derivation(record.id):
-        return
     try:
-        derive_from_protocol(services, key, record)
-    except Exception:  # the protocol is signed; POST …/derived can make the rest later
+        derive_from_protocol(services, key, record)  # idempotent: a twin request is harmless
+        signing_registry(services).mark_derived(record.id)
+    except Exception:  # the protocol is signed; the next start or POST …/derived finishes it
         log.exception("deriving documents from protocol %s failed", record.id)
 
 

@@ -31,7 +31,7 @@ from forms.rules.consistency import AWARDING_OUTCOMES
 from registry import DocumentRecord
 from registry.records import ApiKeyRecord
 
-__all__ = ["derive_from_protocol"]
+__all__ = ["derive_from_protocol", "resume_derivations"]
 
 log = logging.getLogger("qujat.derived")
 
@@ -131,3 +131,30 @@ def _issue_and_sign(
     except QujatError as exc:
         log.warning("secretary's signature on extract %s failed: %s", record.id, exc.message)
         return record
+
+
+def resume_derivations(services: Services) -> int:
+    """Finish the follow-up documents of protocols whose derivation a crash interrupted.
+
+    Run at start-up (``derived_documents=auto``); each protocol's documents are issued
+    under deterministic Idempotency-Keys, so what was already made is found, not repeated.
+    Returns how many protocols were finished.
+    """
+    registry = signing_registry(services)
+    done = 0
+    for doc_id in registry.awaiting_derivation():
+        protocol = services.registry.get(doc_id)
+        actor = ApiKeyRecord(
+            id="system",
+            organisation=protocol.organisation,
+            scopes=frozenset({"issue"}),
+            created_at=protocol.created_at,
+            revoked_at=None,
+        )
+        try:
+            derive_from_protocol(services, actor, protocol)
+            registry.mark_derived(doc_id)
+            done += 1
+        except QujatError:
+            log.exception("resuming the documents of protocol %s failed", doc_id)
+    return done

@@ -289,15 +289,29 @@ class SigningRegistry:
             row = s.get(SigningPlanRow, doc_id)
             return None if row is None else (row.order_rule, dict(row.follow_up), row.derived_at)
 
-    def claim_derivation(self, doc_id: str) -> bool:
-        """Mark the follow-up documents as being made; ``False`` if someone did already."""
+    def mark_derived(self, doc_id: str) -> None:
+        """Record that every follow-up document of ``doc_id`` exists.
+
+        Set only after they were made (idempotently), never before: a process killed while
+        deriving leaves the mark unset, and :meth:`awaiting_derivation` finds the protocol
+        again at the next start.
+        """
         with self._session() as s:
-            result = s.execute(
+            s.execute(
                 update(SigningPlanRow)
                 .where(SigningPlanRow.document_id == doc_id, SigningPlanRow.derived_at.is_(None))
                 .values(derived_at=self._clock())
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def awaiting_derivation(self) -> list[str]:
+        """Fully signed protocols whose follow-up documents are not all made yet."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(SigningPlanRow.document_id)
+                .join(DocumentRow, DocumentRow.id == SigningPlanRow.document_id)
+                .where(SigningPlanRow.derived_at.is_(None), DocumentRow.status == "issued")
+            )
+            return list(rows)
 
     def derived(self, protocol_id: str) -> list[DocumentRecord]:
         """The documents that name ``protocol_id``."""

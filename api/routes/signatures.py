@@ -114,4 +114,6 @@ def derive(doc_id: str, services: ServicesDep, key: IssueKey) -> list[DocumentPu
     from api.derived import derive_from_protocol
 
     record = document_for(services, key, doc_id)
-    return [to_public(services, r) for r in derive_from_protocol(services, key, record)]
+    made = derive_from_protocol(services, key, record)
+    signing_registry(services).mark_derived(record.id)
+    return [to_public(services, r) for r in made]
