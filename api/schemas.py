@@ -25,10 +25,12 @@ class DocumentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    form: str = Field(max_length=64, examples=["qualification-certificate"])
+    form: str = Field(
+        max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$", examples=["qualification-certificate"]
+    )
     lang: Literal["kk", "ru"] = "kk"
     data: dict[str, Any]
-    protocol_id: str | None = Field(default=None, max_length=32)
+    protocol_id: str | None = Field(default=None, max_length=32, pattern=r"^[a-z0-9]+$")
     signers: SignersIn | None = Field(
         default=None,
         description="Countersigners: required for protocols (chair, members "

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     """Cache-Control max-age (seconds) of the status list: how stale an offline cache may be."""
     tsa_url: str | None = None
     """RFC 3161 timestamp authority for countersignatures (PAdES B-T); none by default."""
+    embed_revocation: bool = False
+    """With ``tsa_url``: server-held countersignatures embed their chain's OCSP responses and
+    CRLs (fetched over the network when signing) in a DSS, making them PAdES B-LT."""
     signing_session_minutes: float = Field(default=10.0, gt=0, le=1440)
     """How long a prepared external signature (``…/signatures/prepare``) stays usable."""
     signing_link_minutes: float = Field(default=2880.0, gt=0)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from forms.errors import NotFound
 from registry.models import ApiKeyRow, Base, UTCDateTime
 from registry.records import ApiKeyRecord
+from registry.store import is_id
 
 __all__ = [
     "BatchItem",
@@ -179,7 +180,8 @@ class BatchStore:
     def get(self, batch_id: str) -> BatchRecord:
         """The batch with its counts; :class:`NotFound` if there is none."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(BatchRow).where(BatchRow.id == batch_id)).first()
+            found = select(BatchRow).where(BatchRow.id == batch_id)
+            row = conn.execute(found).first() if is_id(batch_id) else None
             if row is None:
                 raise NotFound(f"no batch {batch_id[:40]!r}")
             counts = dict(

@@ -37,7 +37,7 @@ from registry.models_signing import (
     SigningSessionRow,
 )
 from registry.records import DocumentRecord
-from registry.store import _to_record, new_id
+from registry.store import _to_record, is_id, new_id
 
 __all__ = [
     "AlreadySigned",
@@ -267,7 +267,7 @@ class SigningRegistry:
     def signer(self, signer_id: str, organisation: str | None = None) -> SignerRecord:
         """The signer ``signer_id`` (in ``organisation`` when given); :class:`NotFound`."""
         with self._session() as s:
-            row = s.get(SignerRow, signer_id) if len(signer_id) <= 32 else None
+            row = s.get(SignerRow, signer_id) if is_id(signer_id) else None
             if row is None or (organisation is not None and row.organisation != organisation):
                 raise NotFound(f"no signer {signer_id[:40]!r}")
             return _signer(row)
@@ -347,7 +347,7 @@ class SigningRegistry:
     def signing_session(self, session_id: str, doc_id: str) -> SigningSession:
         """A live session of ``doc_id``; :class:`SessionExpired` if expired or used."""
         with self._session() as s:
-            row = s.get(SigningSessionRow, session_id) if len(session_id) <= 32 else None
+            row = s.get(SigningSessionRow, session_id) if is_id(session_id) else None
             if row is None or row.document_id != doc_id:
                 raise NotFound(f"no signing session {session_id[:40]!r} for this document")
             if row.completed_at is not None:

@@ -14,7 +14,7 @@ from forms.errors import Conflict, NotFound
 from registry.audit import AuditEntry, append
 from registry.models import ApiKeyRow
 from registry.records import ApiKeyRecord
-from registry.store import Registry, new_id
+from registry.store import Registry, is_id, new_id
 
 __all__ = ["rotate_api_key"]
 
@@ -29,7 +29,7 @@ def rotate_api_key(registry: Registry, key_id: str, actor: str = "cli") -> tuple
     secret = f"qj_{new_key_id}_{secrets.token_urlsafe(32)}"
     now = registry._clock()  # the registry's clock: tests fix it there
     with registry._session() as s:  # one transaction: both keys change, or neither
-        old = s.get(ApiKeyRow, key_id) if len(key_id) <= 32 else None
+        old = s.get(ApiKeyRow, key_id) if is_id(key_id) else None
         if old is None:
             raise NotFound(f"no API key {key_id[:40]!r}")
         if old.revoked_at is not None:

@@ -35,6 +35,12 @@ class StatusIndexTaken(Conflict):
     """Another document took this status index first (a race); pick another and retry."""
 
 
+def is_id(value: str) -> bool:
+    """Could ``value`` be one of our ids? Anything else is looked up nowhere — a NUL byte
+    or a megabyte of text must be a 404, not a database error."""
+    return 0 < len(value) <= 64 and value.isascii() and value.isalnum()
+
+
 def new_id(bits: int = 160) -> str:
     """A random, unguessable id in lower-case base32 (160 bits → 32 characters)."""
     value = secrets.randbits(bits)
@@ -204,7 +210,7 @@ class Registry:
     def get(self, doc_id: str) -> DocumentRecord:
         """The document ``doc_id``; :class:`NotFound` if there is none."""
         with self._session() as s:
-            row = s.get(DocumentRow, doc_id) if len(doc_id) <= 32 else None
+            row = s.get(DocumentRow, doc_id) if is_id(doc_id) else None
             if row is None:
                 raise NotFound(f"no document {doc_id[:40]!r}")
             return _to_record(row)
@@ -240,9 +246,9 @@ class Registry:
     def revoke(self, doc_id: str, reason: str, actor: str = "system") -> DocumentRecord:
         """Mark a document revoked; the PDF is kept. Revoking twice is a :class:`Conflict`."""
         with self._session() as s:
-            row = s.get(DocumentRow, doc_id)
+            row = s.get(DocumentRow, doc_id) if is_id(doc_id) else None
             if row is None:
-                raise NotFound(f"no document {doc_id!r}")
+                raise NotFound(f"no document {doc_id[:40]!r}")
             if row.status == "revoked":
                 raise Conflict("the document is already revoked")
             now = self._clock()
@@ -292,7 +298,7 @@ class Registry:
 
     def revoke_api_key(self, key_id: str, actor: str = "cli") -> None:
         with self._session() as s:
-            row = s.get(ApiKeyRow, key_id)
+            row = s.get(ApiKeyRow, key_id) if is_id(key_id) else None
             if row is None:
                 raise NotFound(f"no API key {key_id!r}")
             row.revoked_at = self._clock()

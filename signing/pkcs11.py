@@ -13,10 +13,12 @@ with its own lock, so concurrent certifications from worker threads queue for th
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from asn1crypto import x509
 from cryptography.exceptions import InvalidSignature
@@ -29,7 +31,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from forms.errors import KeyStoreError
 from signing.keys import IssuerKey
 
-__all__ = ["load_pkcs11"]
+__all__ = ["load_pkcs11", "open_key"]
 
 _PROBE = b"qujat: does this key belong to its certificate?"
 
@@ -100,6 +102,78 @@ def load_pkcs11(
         chain=tuple(others),
         subject_name=cn if isinstance(cn, str) else str(cn),
     )
+
+
+def open_key(uri: str) -> IssuerKey:
+    """The key an RFC 7512 URI names, for a server-held countersigner key.
+
+    ``pkcs11:token=<label>;object=<key label>?module-path=<.so>&pin-source=<source>``, where
+    the source is ``file:<path>`` (the file's first line) or ``env:<VARIABLE>``. The
+    certificate is the object of the same label on the token. An inline ``pin-value`` is
+    refused: the location is stored in the registry and shown to administrators, so the PIN
+    would leak with it. :class:`KeyStoreError` if the URI is malformed or the key unusable.
+    """
+    scheme, _, rest = uri.partition(":")
+    if scheme != "pkcs11":
+        raise KeyStoreError("A PKCS#11 key location starts with 'pkcs11:'")
+    path_part, _, query_part = rest.partition("?")
+    attributes = _uri_attributes(path_part.split(";"), "=", "path")
+    query = _uri_attributes(query_part.split("&"), "=", "query")
+    if "pin-value" in query:
+        raise KeyStoreError(
+            "A PIN inline in the key location (pin-value) is refused: the location is stored "
+            "and shown; use pin-source=file:<path> or pin-source=env:<VARIABLE>"
+        )
+    unknown = (set(attributes) - {"token", "object", "type"}) | (
+        set(query) - {"module-path", "pin-source"}
+    )
+    if unknown:
+        raise KeyStoreError(f"Unsupported PKCS#11 URI attributes: {', '.join(sorted(unknown))}")
+    if attributes.get("type", "private") != "private":
+        raise KeyStoreError("A PKCS#11 key location names a private key (type=private)")
+    missing = [a for a in ("token", "object", "module-path", "pin-source")
+               if not (attributes.get(a) or query.get(a))]  # fmt: skip
+    if missing:
+        raise KeyStoreError(f"The PKCS#11 key location lacks {', '.join(missing)}")
+    return load_pkcs11(
+        Path(query["module-path"]),
+        attributes["token"],
+        attributes["object"],
+        _read_pin(query["pin-source"]),
+    )
+
+
+def _uri_attributes(parts: Sequence[str], sep: str, where: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in parts:
+        if not part:
+            continue
+        name, eq, value = part.partition(sep)
+        if not eq or name in found:
+            raise KeyStoreError(f"Malformed PKCS#11 URI {where} attribute {name[:40]!r}")
+        found[name] = unquote(value)
+    return found
+
+
+def _read_pin(source: str) -> str:
+    """The PIN from ``file:<path>`` or ``env:<VARIABLE>``; errors never hold the PIN."""
+    kind, _, where = source.partition(":")
+    if kind == "env" and where:
+        value = os.environ.get(where)
+        if not value:
+            raise KeyStoreError(f"No PKCS#11 PIN: the variable {where} is not set")
+        return value
+    if kind == "file" and where:
+        try:
+            text = Path(where.removeprefix("//")).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KeyStoreError(
+                f"Cannot read the PKCS#11 PIN file {where}: {exc.strerror}"
+            ) from None
+        except (UnicodeDecodeError, ValueError):  # not text, or a NUL in the path
+            raise KeyStoreError(f"Unusable PKCS#11 PIN file {where!r}") from None
+        return text.splitlines()[0] if text else ""
+    raise KeyStoreError("pin-source must be file:<path> or env:<VARIABLE>")
 
 
 def _check_pair(signer: PKCS11Signer, cert: x509.Certificate, key_label: str) -> None:

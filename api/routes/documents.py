@@ -65,7 +65,7 @@ def create_document(
         body.data,
         body.protocol_id,
         idempotency_key,
-        signers=body.signers.model_dump(exclude_none=True) if body.signers else None,
+        signers=body.signers.model_dump(exclude_defaults=True) if body.signers else None,
         follow_up=body.follow_up.model_dump(mode="json") if body.follow_up else None,
     )
     record, created = issue_document(services, key, request)

@@ -192,3 +192,23 @@ def test_idempotency_key_returns_the_same_document(
     details = assert_error_shape(r.json(), "conflict")
     assert details[0]["rule"] == "idempotency_key_reused"
     assert snapshot(services) == before
+
+
+def test_ids_that_cannot_be_ours_are_not_found_not_errors(
+    client: TestClient, org: Org, make_org: MakeOrg
+) -> None:
+    """A NUL byte or a huge id must never reach the database (PostgreSQL refuses NULs)."""
+    admin = make_org("issue", "sign", "admin")
+    for doc_id in ("a%00b", "x" * 300, "%E2%80%8B"):
+        assert client.get(f"/v1/documents/{doc_id}", headers=org.headers).status_code == 404
+        r = client.post(f"/v1/documents/{doc_id}/revoke", json={"reason": "x"}, headers=org.headers)
+        assert r.status_code == 404
+        assert client.get(f"/v1/verify/{doc_id}").json()["status"] == "unknown"
+        assert client.get(f"/v1/batches/{doc_id}", headers=admin.headers).status_code == 404
+    body = {"form": "course-certificate\x00", "lang": "kk", "data": example()}
+    r = client.post("/v1/documents", json=body, headers=org.headers)
+    assert r.status_code == 422
+    r = client.post("/v1/batches", json={"items": [body]}, headers=org.headers)
+    assert r.status_code == 422
+    body = {"form": FORM, "lang": "kk", "data": example(), "protocol_id": "ab\x00cd"}
+    assert client.post("/v1/documents", json=body, headers=org.headers).status_code == 422

@@ -1,0 +1,226 @@
+"""``QUJAT_EMBED_REVOCATION``: server-held countersignatures made through the API carry the
+OCSP responses for their chain (PAdES B-LT), from a real TSA and OCSP responder
+(Certomancer's Animator on 127.0.0.1); they validate offline with revocation required."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from asn1crypto import ocsp
+from certomancer.integrations.animator import Animator, AnimatorArchStore
+from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig
+from cryptography import x509 as cx509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from fastapi.testclient import TestClient
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from werkzeug.serving import make_server
+
+from api import Settings, create_app
+from api.countersigning import revocation_context
+from api.services import Services, build_services
+from signing import ensure_dev_pki
+from signing.keystore import passphrase_path
+from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.databases import fresh_database_url
+from verify import validate_pdf
+
+ARCH = ArchLabel("qujat-blt")
+KEYS = {"root": "ec", "secretary": "ec", "tsa": "rsa", "ocsp": "ec"}
+
+_CONFIG = """
+external-url-prefix: "{prefix}"
+keysets:
+  k:
+    keys: {{root: {{path: root.key.pem}}, secretary: {{path: secretary.key.pem}},
+            tsa: {{path: tsa.key.pem}}, ocsp: {{path: ocsp.key.pem}}}}
+pki-architectures:
+  qujat-blt:
+    keyset: k
+    entity-defaults: {{country-name: KZ, organization-name: Qujat test PKI}}
+    entities:
+      root: {{common-name: Test NCA}}
+      secretary: {{common-name: "{secretary}", serial-number: IIN850312400123}}
+      tsa: {{common-name: Test TSA}}
+      ocsp: {{common-name: Test OCSP}}
+    certs:
+      root:
+        subject: root
+        issuer: root
+        validity: &valid {{valid-from: "2020-01-01T00:00:00+0000",
+                          valid-to: "2040-01-01T00:00:00+0000"}}
+        extensions:
+          - {{id: basic_constraints, critical: true, value: {{ca: true}}}}
+          - id: key_usage
+            critical: true
+            smart-value: {{schema: key-usage,
+                          params: [digital_signature, key_cert_sign, crl_sign]}}
+      secretary:
+        issuer: root
+        validity: *valid
+        extensions:
+          - id: key_usage
+            critical: true
+            smart-value: {{schema: key-usage, params: [digital_signature, non_repudiation]}}
+          - id: authority_information_access
+            smart-value: {{schema: aia-urls, params: {{ocsp-responder-names: [root]}}}}
+      tsa:
+        issuer: root
+        validity: *valid
+        extensions:
+          - {{id: extended_key_usage, critical: true, value: [time_stamping]}}
+          - id: authority_information_access
+            smart-value: {{schema: aia-urls, params: {{ocsp-responder-names: [root]}}}}
+      ocsp:
+        issuer: root
+        validity: *valid
+        extensions:
+          - {{id: extended_key_usage, critical: true, value: [ocsp_signing]}}
+          - {{id: ocsp_no_check}}
+    services:
+      ocsp:
+        root: {{for-issuer: root, responder-cert: ocsp, signing-key: ocsp}}
+      time-stamping:
+        tsa: {{signing-key: tsa, signing-cert: tsa}}
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class NcaPki:
+    root_pem: Path
+    secretary_p12: Path
+    secretary_pem: str
+    tsa_url: str
+    root: Any
+
+
+@pytest.fixture(scope="module")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NcaPki]:
+    """The secretary's key under a test NCA, with its TSA and OCSP responder on loopback."""
+    folder = tmp_path_factory.mktemp("certomancer-blt")
+    keys: dict[str, Any] = {}
+    for label, kind in KEYS.items():
+        keys[label] = (
+            ec.generate_private_key(ec.SECP256R1()) if kind == "ec"
+            else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        )  # fmt: skip
+        (folder / f"{label}.key.pem").write_bytes(
+            keys[label].private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption())
+        )  # fmt: skip
+    server = make_server("127.0.0.1", 0, lambda e, s: app(e, s), threaded=True)
+    prefix = f"http://127.0.0.1:{server.server_port}"
+    (folder / "certomancer.yml").write_text(_CONFIG.format(prefix=prefix, secretary=SECRETARY))
+    arch = CertomancerConfig.from_file(str(folder / "certomancer.yml")).get_pki_arch(ARCH)
+    app = Animator(AnimatorArchStore({ARCH: arch}), with_web_ui=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    root = arch.get_cert(CertLabel("root"))
+    root_pem = folder / "root.pem"
+    root_pem.write_bytes(cx509.load_der_x509_certificate(root.dump()).public_bytes(
+        serialization.Encoding.PEM))  # fmt: skip
+    cert = cx509.load_der_x509_certificate(arch.get_cert(CertLabel("secretary")).dump())
+    p12 = folder / "secretary.p12"
+    encryption = serialization.BestAvailableEncryption(b"blt-pass")
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(b"s", keys["secretary"], cert, None, encryption)
+    )
+    passphrase_path(p12).write_bytes(b"blt-pass\n")
+    try:
+        yield NcaPki(root_pem, p12, cert.public_bytes(serialization.Encoding.PEM).decode(),
+                      f"{prefix}/{ARCH}/tsa/tsa", root)  # fmt: skip
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture
+def blt_app(test_pki: NcaPki, tmp_path: Path) -> Iterator[tuple[TestClient, Services]]:
+    """The app built from settings: a TSA, revocation embedded, the test NCA trusted."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=fresh_database_url(tmp_path),
+        public_base_url="http://testserver",
+        tsa_url=test_pki.tsa_url,
+        embed_revocation=True,
+        trust_roots=[test_pki.root_pem],
+        verify_workers=1,
+    )
+    services = build_services(settings)
+    try:
+        with TestClient(create_app(services=services)) as client:
+            yield client, services
+    finally:
+        services.registry.close()
+
+
+def test_countersignature_through_the_api_is_b_lt(
+    blt_app: tuple[TestClient, Services], test_pki: NcaPki, tmp_path: Path
+) -> None:
+    client, services = blt_app
+    _, secret = services.registry.create_api_key("B-LT org", {"issue", "sign", "admin"})
+    headers = {"Authorization": f"Bearer {secret}"}
+    pki = ensure_dev_pki(services.settings.keys_dir)
+    ids: dict[str, str] = {}
+    for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
+        if name == SECRETARY:  # the one whose certificate names an OCSP responder
+            body = {"certificate": test_pki.secretary_pem,
+                    "key_location": f"pkcs12:{test_pki.secretary_p12}"}  # fmt: skip
+        else:
+            m = make_member(pki, tmp_path, name, server_held=True)
+            body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+        r = client.post("/v1/signers", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+        ids[name] = r.json()["id"]
+    signers = {"chair": ids[CHAIR], "members": [ids[m] for m in PRESENT_MEMBERS],
+               "secretary": ids[SECRETARY]}  # fmt: skip
+    doc = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(), "signers": signers}
+    r = client.post("/v1/documents", json=doc, headers=headers)
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["id"]
+    for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
+        r = client.post(f"/v1/documents/{doc_id}/signatures", json={"signer_id": ids[name]},
+                        headers=headers)  # fmt: skip
+        assert r.status_code == 200, r.text
+    assert r.json()["status"] == "issued"
+    pdf = client.get(f"/v1/documents/{doc_id}/pdf", headers=headers).content
+
+    report = validate_pdf(pdf, services.trust_roots)
+    assert report.ok and len(report.signatures) == 10
+    assert all(s.bottom_line for s in report.signatures)
+    reader = PdfFileReader(BytesIO(pdf))
+    dss = reader.root["/DSS"]
+    ocsps = [ocsp.OCSPResponse.load(o.get_object().data) for o in dss["/OCSPs"]]
+    assert ocsps  # fetched from the responder when signing, kept in the PDF
+    # offline, with only what the PDF carries; revocation information is required
+    offline = ValidationContext(trust_roots=[test_pki.root], allow_fetching=False,
+                                ocsps=ocsps, revocation_mode="hard-fail")  # fmt: skip
+    sig = reader.embedded_regular_signatures[-1]
+    assert sig.field_name == "Secretary"
+    status = asyncio.run(async_validate_pdf_signature(sig, signer_validation_context=offline,
+                                                      ts_validation_context=offline))  # fmt: skip
+    assert status.bottom_line, status.pretty_print_details()  # type: ignore[no-untyped-call]
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+
+
+def test_without_the_setting_or_a_tsa_nothing_is_fetched(
+    blt_app: tuple[TestClient, Services],
+) -> None:
+    _, services = blt_app
+    assert revocation_context(services) is not None
+    for update in ({"embed_revocation": False}, {"tsa_url": None}):
+        changed = dataclasses.replace(
+            services, settings=services.settings.model_copy(update=update)
+        )
+        assert revocation_context(changed) is None
