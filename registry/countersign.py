@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from forms.errors import Conflict, NotFound, RegistryError
+from forms.errors import Conflict, NotFound
 from registry.audit import AuditEntry, append
 from registry.files import FileStore
 from registry.models import DocumentRow
@@ -37,7 +37,7 @@ from registry.models_signing import (
     SigningSessionRow,
 )
 from registry.records import DocumentRecord
-from registry.store import _to_record, is_id, new_id
+from registry.store import _to_record, is_id, new_id, transaction
 
 __all__ = [
     "AlreadySigned",
@@ -231,20 +231,8 @@ class SigningRegistry:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._clock = clock or (lambda: datetime.now(UTC))
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except (IntegrityError, RegistryError):
-            session.rollback()
-            raise
-        except SQLAlchemyError as exc:
-            session.rollback()
-            raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
-        finally:
-            session.close()
+    def _session(self) -> AbstractContextManager[Session]:
+        return transaction(self._sessions)
 
     # Signers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,24 @@ STATUS_LIST_BITS = 131_072
 
 class StatusIndexTaken(Conflict):
     """Another document took this status index first (a race); pick another and retry."""
+
+
+@contextmanager
+def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One session, committed at the end; any database failure rolled back and raised as a
+    :class:`RegistryError` (constraint violations and our own errors pass through)."""
+    session = sessions()
+    try:
+        yield session
+        session.commit()
+    except (IntegrityError, RegistryError):
+        session.rollback()
+        raise
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
+    finally:
+        session.close()
 
 
 def is_id(value: str) -> bool:
@@ -103,20 +121,8 @@ class Registry:
         """Close every pooled connection (end of process, end of a test)."""
         self.engine.dispose()
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except (IntegrityError, RegistryError):
-            session.rollback()
-            raise
-        except SQLAlchemyError as exc:
-            session.rollback()
-            raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
-        finally:
-            session.close()
+    def _session(self) -> AbstractContextManager[Session]:
+        return transaction(self._sessions)
 
     # Documents
 
