@@ -431,7 +431,7 @@ def complete_signature(
     )
     done = complete(
         prepared, load_certificate(signer.certificate_pem), cms_der=cms_der, signature=signature,
-        timestamper=timestamper(services),
+        timestamper=timestamper(services), validation_context=revocation_context(services),
     )  # fmt: skip
     result, complete_now = registry.record_signature(
         doc_id, required.id, session.base_sha256, done.pdf,

@@ -32,6 +32,7 @@ from io import BytesIO
 from asn1crypto import cms, x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
@@ -39,7 +40,9 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import ExternalSigner
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.validation.dss import async_add_validation_info
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+from pyhanko_certvalidator.context import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from forms.errors import SigningError
@@ -159,9 +162,12 @@ def complete(
     cms_der: bytes | None = None,
     signature: bytes | None = None,
     timestamper: TimeStamper | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> CompletedSignature:
     """Embed the external signature; :class:`~signing.errors.SignatureRefused` if it does
-    not fit the prepared data or the certificate."""
+    not fit the prepared data or the certificate. With a ``validation_context`` (trust
+    roots, fetching allowed) the signer's revocation information follows in a DSS
+    revision: PAdES B-LT, as for server-held keys."""
     return asyncio.run(
         complete_async(
             prepared,
@@ -170,6 +176,7 @@ def complete(
             cms_der=cms_der,
             signature=signature,
             timestamper=timestamper,
+            validation_context=validation_context,
         )
     )
 
@@ -182,6 +189,7 @@ async def complete_async(
     cms_der: bytes | None = None,
     signature: bytes | None = None,
     timestamper: TimeStamper | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> CompletedSignature:
     """:func:`complete` for callers inside an event loop."""
     if (cms_der is None) == (signature is None):
@@ -205,9 +213,22 @@ async def complete_async(
     )
     try:
         await PdfTBSDocument.async_finish_signing(output, digest, der)
+        pdf = output.getvalue()
+        if validation_context is not None:
+            pdf = await _with_revocation_info(pdf, validation_context)
     except (PdfError, PyhankoSigningError, ValueError) as exc:
         raise SigningError(f"Embedding the signature failed: {exc}") from exc
-    return CompletedSignature(output.getvalue(), hashlib.sha256(der).hexdigest())
+    return CompletedSignature(pdf, hashlib.sha256(der).hexdigest())
+
+
+async def _with_revocation_info(pdf: bytes, context: ValidationContext) -> bytes:
+    """Append the last signature's certificates, OCSP responses and CRLs as a DSS revision."""
+    try:
+        signature = PdfFileReader(BytesIO(pdf)).embedded_regular_signatures[-1]
+        out = await async_add_validation_info(signature, context)
+        return bytes(out.getvalue())
+    finally:
+        await context.aclose()  # type: ignore[no-untyped-call]
 
 
 def _parse(der: bytes) -> cms.ContentInfo:

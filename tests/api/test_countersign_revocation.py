@@ -5,6 +5,7 @@ OCSP responses for their chain (PAdES B-LT), from a real TSA and OCSP responder
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import threading
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from werkzeug.serving import make_server
 from api import Settings, create_app
 from api.countersigning import revocation_context
 from api.services import Services, build_services
-from signing import ensure_dev_pki
+from signing import ensure_dev_pki, load_pkcs12
 from signing.keystore import passphrase_path
 from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
 from tests.databases import fresh_database_url
@@ -165,8 +166,9 @@ def blt_app(test_pki: NcaPki, tmp_path: Path) -> Iterator[tuple[TestClient, Serv
         services.registry.close()
 
 
+@pytest.mark.parametrize("secretary_key", ["server", "external"])
 def test_countersignature_through_the_api_is_b_lt(
-    blt_app: tuple[TestClient, Services], test_pki: NcaPki, tmp_path: Path
+    blt_app: tuple[TestClient, Services], test_pki: NcaPki, tmp_path: Path, secretary_key: str
 ) -> None:
     client, services = blt_app
     _, secret = services.registry.create_api_key("B-LT org", {"issue", "sign", "admin"})
@@ -175,8 +177,9 @@ def test_countersignature_through_the_api_is_b_lt(
     ids: dict[str, str] = {}
     for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
         if name == SECRETARY:  # the one whose certificate names an OCSP responder
-            body = {"certificate": test_pki.secretary_pem,
-                    "key_location": f"pkcs12:{test_pki.secretary_p12}"}  # fmt: skip
+            body = {"certificate": test_pki.secretary_pem}
+            if secretary_key == "server":
+                body["key_location"] = f"pkcs12:{test_pki.secretary_p12}"
         else:
             m = make_member(pki, tmp_path, name, server_held=True)
             body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
@@ -190,8 +193,11 @@ def test_countersignature_through_the_api_is_b_lt(
     assert r.status_code == 201, r.text
     doc_id = r.json()["id"]
     for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
-        r = client.post(f"/v1/documents/{doc_id}/signatures", json={"signer_id": ids[name]},
-                        headers=headers)  # fmt: skip
+        if name == SECRETARY and secretary_key == "external":
+            r = _sign_externally(client, headers, doc_id, ids[name], test_pki.secretary_p12)
+        else:
+            r = client.post(f"/v1/documents/{doc_id}/signatures", json={"signer_id": ids[name]},
+                            headers=headers)  # fmt: skip
         assert r.status_code == 200, r.text
     assert r.json()["status"] == "issued"
     pdf = client.get(f"/v1/documents/{doc_id}/pdf", headers=headers).content
@@ -224,3 +230,20 @@ def test_without_the_setting_or_a_tsa_nothing_is_fetched(
             services, settings=services.settings.model_copy(update=update)
         )
         assert revocation_context(changed) is None
+
+
+def _sign_externally(
+    client: TestClient, headers: dict[str, str], doc_id: str, signer_id: str, p12: Path
+) -> Any:
+    """The member's side of the two-step flow, with the key only the test holds."""
+    prepared = client.post(f"/v1/documents/{doc_id}/signatures/prepare",
+                           json={"signer_id": signer_id}, headers=headers).json()  # fmt: skip
+    key = load_pkcs12(p12, passphrase_path(p12).read_bytes().removesuffix(b"\n"))
+    raw = key.signer.sign_raw(  # type: ignore[attr-defined]
+        base64.b64decode(prepared["data_to_sign"]), "sha256"
+    )
+    return client.post(
+        f"/v1/documents/{doc_id}/signatures/complete",
+        json={"session_id": prepared["session_id"], "signature": base64.b64encode(raw).decode()},
+        headers=headers,
+    )
