@@ -24,7 +24,7 @@ from forms import get_form
 from registry import Registry
 from registry.consistency import check, sweep
 from tests.databases import SERVER_URL, fresh_database_url
-from tests.e2e.test_server import free_port
+from tests.e2e.serverproc import free_port
 from verify import validate_pdf
 
 KILLS = 6

@@ -29,8 +29,8 @@ from registry.countersign import SigningRegistry
 from signing import ensure_dev_pki
 from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
 from tests.databases import SERVER_URL, fresh_database_url
+from tests.e2e.serverproc import free_port
 from tests.e2e.test_crash import start
-from tests.e2e.test_server import free_port
 from verify import validate_pdf
 
 KILLS = 6

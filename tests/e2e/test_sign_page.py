@@ -13,11 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,8 +25,7 @@ from signing import ensure_dev_pki
 from signing.keys import load_pkcs12
 from signing.keystore import passphrase_path
 from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
-from tests.databases import SERVER_URL, fresh_database_url
-from tests.e2e.test_server import free_port
+from tests.e2e.serverproc import running_server
 from tests.e2e.test_verify_page import ARGS, CHROMIUM
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -84,56 +79,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         for n in [*PRESENT_MEMBERS, CHAIR, SECRETARY]
     }
     ncalayer = StandInNcaLayer(people[CHAIR].p12)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
-    env["QUJAT_NCALAYER_URL"] = ncalayer.url
-    if SERVER_URL:
-        env["QUJAT_DATABASE_URL"] = fresh_database_url(data_dir)
-    log = data_dir.parent / f"{data_dir.name}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-             "--data-dir", str(data_dir)],
-            stdout=out, stderr=subprocess.STDOUT, text=True, env=env,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while "serving on" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        key = next(x.strip() for x in log.read_text().splitlines() if x.startswith("qj_"))
-        headers = {"Authorization": f"Bearer {key}"}
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        client = httpx.Client(base_url=base, headers=headers, timeout=30)
-        for m in people.values():
-            body: dict[str, Any] = {"certificate": m.certificate_pem}
-            if m.server_held:
-                body["key_location"] = f"pkcs12:{m.p12}"
-            r = client.post("/v1/signers", json=body)
+        with running_server(data_dir, {"QUJAT_NCALAYER_URL": ncalayer.url}) as (base, key):
+            headers = {"Authorization": f"Bearer {key}"}
+            client = httpx.Client(base_url=base, headers=headers, timeout=30)
+            for m in people.values():
+                body: dict[str, Any] = {"certificate": m.certificate_pem}
+                if m.server_held:
+                    body["key_location"] = f"pkcs12:{m.p12}"
+                r = client.post("/v1/signers", json=body)
+                assert r.status_code == 201, r.text
+                m.signer_id = r.json()["id"]
+            signers = {"chair": people[CHAIR].signer_id, "secretary": people[SECRETARY].signer_id,
+                       "members": [people[n].signer_id for n in PRESENT_MEMBERS]}  # fmt: skip
+            body = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(),
+                    "signers": signers}  # fmt: skip
+            r = client.post("/v1/documents", json=body)
             assert r.status_code == 201, r.text
-            m.signer_id = r.json()["id"]
-        signers = {"chair": people[CHAIR].signer_id, "secretary": people[SECRETARY].signer_id,
-                   "members": [people[n].signer_id for n in PRESENT_MEMBERS]}  # fmt: skip
-        body = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(),
-                "signers": signers}  # fmt: skip
-        r = client.post("/v1/documents", json=body)
-        assert r.status_code == 201, r.text
-        doc_id = r.json()["id"]
-        for n in PRESENT_MEMBERS:
-            r = client.post(f"/v1/documents/{doc_id}/signatures",
-                            json={"signer_id": people[n].signer_id})  # fmt: skip
-            assert r.status_code == 200, r.text
-        yield {"base": base, "client": client, "doc": doc_id, "people": people,
-               "ncalayer": ncalayer}  # fmt: skip
-        client.close()
+            doc_id = r.json()["id"]
+            for n in PRESENT_MEMBERS:
+                r = client.post(f"/v1/documents/{doc_id}/signatures",
+                                json={"signer_id": people[n].signer_id})  # fmt: skip
+                assert r.status_code == 200, r.text
+            yield {"base": base, "client": client, "doc": doc_id, "people": people,
+                   "ncalayer": ncalayer}  # fmt: skip
+            client.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         ncalayer.close()
 
 

@@ -8,11 +8,8 @@ the way an employer would, with a genuine and a tampered PDF.
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +19,7 @@ import pytest
 
 from api.i18n import LABELS
 from forms import get_form
-from tests.databases import SERVER_URL, fresh_database_url
-from tests.e2e.test_server import free_port
+from tests.e2e.serverproc import running_server
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -40,31 +36,9 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A real server with a valid, an expired and a revoked document."""
     data_dir = tmp_path_factory.mktemp("page-data")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
-    env["QUJAT_LOOKUP_BURST"] = "1000"  # one browser opens many pages from one address
-    if SERVER_URL:
-        env["QUJAT_DATABASE_URL"] = fresh_database_url(data_dir)
-    log = data_dir.parent / f"{data_dir.name}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-             "--data-dir", str(data_dir)],
-            stdout=out, stderr=subprocess.STDOUT, text=True, env=env,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while "serving on" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        key = next(x.strip() for x in log.read_text().splitlines() if x.startswith("qj_"))
+    # one browser opens many pages from one address
+    with running_server(data_dir, {"QUJAT_LOOKUP_BURST": "1000"}) as (base, key):
         headers = {"Authorization": f"Bearer {key}"}
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
 
         def issue(form: str, data: dict[str, Any]) -> dict[str, Any]:
             body = {"form": form, "lang": "kk", "data": data}
@@ -92,9 +66,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             },
             "pdf": pdf,
         }
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

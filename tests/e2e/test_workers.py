@@ -27,7 +27,7 @@ from api.settings import Settings
 from forms import get_form
 from registry.models import DocumentRow
 from tests.databases import SERVER_URL, fresh_database_url
-from tests.e2e.test_server import free_port
+from tests.e2e.serverproc import free_port
 from tests.e2e.workers import start_workers, stop_workers
 
 FORM = "course-certificate"
