@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
-import threading
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -15,17 +14,14 @@ from typing import Any
 
 import pytest
 from asn1crypto import ocsp
-from certomancer.integrations.animator import Animator, AnimatorArchStore
-from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig
+from certomancer.registry import CertLabel
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from fastapi.testclient import TestClient
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from werkzeug.serving import make_server
 
 from api import Settings, create_app
 from api.countersigning import revocation_context
@@ -34,66 +30,8 @@ from signing import ensure_dev_pki, load_pkcs12
 from signing.keystore import passphrase_path
 from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
 from tests.databases import fresh_database_url
+from tests.testpki import AnimatedPki, animated_pki
 from verify import validate_pdf
-
-ARCH = ArchLabel("qujat-blt")
-KEYS = {"root": "ec", "secretary": "ec", "tsa": "rsa", "ocsp": "ec"}
-
-_CONFIG = """
-external-url-prefix: "{prefix}"
-keysets:
-  k:
-    keys: {{root: {{path: root.key.pem}}, secretary: {{path: secretary.key.pem}},
-            tsa: {{path: tsa.key.pem}}, ocsp: {{path: ocsp.key.pem}}}}
-pki-architectures:
-  qujat-blt:
-    keyset: k
-    entity-defaults: {{country-name: KZ, organization-name: Qujat test PKI}}
-    entities:
-      root: {{common-name: Test NCA}}
-      secretary: {{common-name: "{secretary}", serial-number: IIN850312400123}}
-      tsa: {{common-name: Test TSA}}
-      ocsp: {{common-name: Test OCSP}}
-    certs:
-      root:
-        subject: root
-        issuer: root
-        validity: &valid {{valid-from: "2020-01-01T00:00:00+0000",
-                          valid-to: "2040-01-01T00:00:00+0000"}}
-        extensions:
-          - {{id: basic_constraints, critical: true, value: {{ca: true}}}}
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage,
-                          params: [digital_signature, key_cert_sign, crl_sign]}}
-      secretary:
-        issuer: root
-        validity: *valid
-        extensions:
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage, params: [digital_signature, non_repudiation]}}
-          - id: authority_information_access
-            smart-value: {{schema: aia-urls, params: {{ocsp-responder-names: [root]}}}}
-      tsa:
-        issuer: root
-        validity: *valid
-        extensions:
-          - {{id: extended_key_usage, critical: true, value: [time_stamping]}}
-          - id: authority_information_access
-            smart-value: {{schema: aia-urls, params: {{ocsp-responder-names: [root]}}}}
-      ocsp:
-        issuer: root
-        validity: *valid
-        extensions:
-          - {{id: extended_key_usage, critical: true, value: [ocsp_signing]}}
-          - {{id: ocsp_no_check}}
-    services:
-      ocsp:
-        root: {{for-issuer: root, responder-cert: ocsp, signing-key: ocsp}}
-      time-stamping:
-        tsa: {{signing-key: tsa, signing-cert: tsa}}
-"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,24 +47,14 @@ class NcaPki:
 def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NcaPki]:
     """The secretary's key under a test NCA, with its TSA and OCSP responder on loopback."""
     folder = tmp_path_factory.mktemp("certomancer-blt")
-    keys: dict[str, Any] = {}
-    for label, kind in KEYS.items():
-        keys[label] = (
-            ec.generate_private_key(ec.SECP256R1()) if kind == "ec"
-            else rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        )  # fmt: skip
-        (folder / f"{label}.key.pem").write_bytes(
-            keys[label].private_bytes(serialization.Encoding.PEM,
-                                      serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption())
-        )  # fmt: skip
-    server = make_server("127.0.0.1", 0, lambda e, s: app(e, s), threaded=True)
-    prefix = f"http://127.0.0.1:{server.server_port}"
-    (folder / "certomancer.yml").write_text(_CONFIG.format(prefix=prefix, secretary=SECRETARY))
-    arch = CertomancerConfig.from_file(str(folder / "certomancer.yml")).get_pki_arch(ARCH)
-    app = Animator(AnimatorArchStore({ARCH: arch}), with_web_ui=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    leaves = {"secretary": f'common-name: "{SECRETARY}", serial-number: IIN850312400123'}
+    with animated_pki(folder, "qujat-blt", leaves) as pki:
+        yield _nca(folder, pki)
+
+
+def _nca(folder: Path, pki: AnimatedPki) -> NcaPki:
+    """The root as a PEM file, and the secretary's key and certificate as a PKCS#12."""
+    keys, arch = pki.keys, pki.arch
     root = arch.get_cert(CertLabel("root"))
     root_pem = folder / "root.pem"
     root_pem.write_bytes(cx509.load_der_x509_certificate(root.dump()).public_bytes(
@@ -138,12 +66,8 @@ def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NcaPki]:
         pkcs12.serialize_key_and_certificates(b"s", keys["secretary"], cert, None, encryption)
     )
     passphrase_path(p12).write_bytes(b"blt-pass\n")
-    try:
-        yield NcaPki(root_pem, p12, cert.public_bytes(serialization.Encoding.PEM).decode(),
-                      f"{prefix}/{ARCH}/tsa/tsa", root)  # fmt: skip
-    finally:
-        server.shutdown()
-        thread.join(5)
+    return NcaPki(root_pem, p12, cert.public_bytes(serialization.Encoding.PEM).decode(),
+                  pki.tsa_url, root)  # fmt: skip
 
 
 @pytest.fixture

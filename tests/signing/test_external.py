@@ -4,127 +4,38 @@ time-stamping authority and OCSP responder (Certomancer's Animator on 127.0.0.1)
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
 import pytest
 from asn1crypto import cms, ocsp, x509
-from certomancer.integrations.animator import Animator, AnimatorArchStore
-from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, KeyLabel
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers.pdf_cms import SimpleSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from werkzeug.serving import make_server
 
 from signing import DevPki, EmptyField, IssuerKey, certify, sign_field
 from signing.errors import SignatureRefused
 from signing.external import complete, prepare
+from tests.testpki import animated_pki
 from verify import load_trust_roots, validate_pdf
-
-ARCH = ArchLabel("qujat-test")
-KEYS = {"root": "ec", "member": "ec", "intruder": "ec", "tsa": "rsa", "ocsp": "ec"}
-
-
-_CONFIG = """
-external-url-prefix: "{prefix}"
-keysets:
-  k:
-    keys: {{root: {{path: root.key.pem}}, member: {{path: member.key.pem}},
-            intruder: {{path: intruder.key.pem}}, tsa: {{path: tsa.key.pem}},
-            ocsp: {{path: ocsp.key.pem}}}}
-pki-architectures:
-  qujat-test:
-    keyset: k
-    entity-defaults: {{country-name: KZ, organization-name: Qujat test PKI}}
-    entities:
-      root: {{common-name: Test NCA}}
-      member: {{common-name: Әбдіғалиев Нұрлан, serial-number: IIN790922325714}}
-      intruder: {{common-name: Intruder}}
-      tsa: {{common-name: Test TSA}}
-      ocsp: {{common-name: Test OCSP}}
-    certs:
-      root:
-        subject: root
-        issuer: root
-        validity: &valid {{valid-from: "2020-01-01T00:00:00+0000",
-                          valid-to: "2040-01-01T00:00:00+0000"}}
-        extensions:
-          - {{id: basic_constraints, critical: true, value: {{ca: true}}}}
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage,
-                          params: [digital_signature, key_cert_sign, crl_sign]}}
-      member:
-        issuer: root
-        validity: *valid
-        extensions: &leaf
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage, params: [digital_signature, non_repudiation]}}
-          - id: authority_information_access
-            smart-value: {{schema: aia-urls, params: {{ocsp-responder-names: [root]}}}}
-      intruder: {{issuer: root, validity: *valid, extensions: *leaf}}
-      tsa:
-        issuer: root
-        validity: *valid
-        extensions:
-          - {{id: extended_key_usage, critical: true, value: [time_stamping]}}
-          - id: authority_information_access
-            smart-value: {{schema: aia-urls, params: {{ocsp-responder-names: [root]}}}}
-      ocsp:
-        issuer: root
-        validity: *valid
-        extensions:
-          - {{id: extended_key_usage, critical: true, value: [ocsp_signing]}}
-          - {{id: ocsp_no_check}}
-    services:
-      ocsp:
-        root: {{for-issuer: root, responder-cert: ocsp, signing-key: ocsp}}
-      time-stamping:
-        tsa: {{signing-key: tsa, signing-cert: tsa}}
-"""
 
 
 @pytest.fixture(scope="module")
 def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Keys, certificates, and the Animator serving TSA and OCSP on a loopback port."""
-    folder = tmp_path_factory.mktemp("certomancer")
-    keys: dict[str, Any] = {}
-    for label, kind in KEYS.items():
-        key: Any = (
-            ec.generate_private_key(ec.SECP256R1()) if kind == "ec"
-            else rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        )  # fmt: skip
-        keys[label] = key
-        (folder / f"{label}.key.pem").write_bytes(
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption())
-        )  # fmt: skip
-    server = make_server("127.0.0.1", 0, lambda e, s: app(e, s), threaded=True)
-    prefix = f"http://127.0.0.1:{server.server_port}"
-    (folder / "certomancer.yml").write_text(_CONFIG.format(prefix=prefix))
-    config = CertomancerConfig.from_file(str(folder / "certomancer.yml"))
-    arch = config.get_pki_arch(ARCH)
-    app = Animator(AnimatorArchStore({ARCH: arch}), with_web_ui=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    certs = {label: arch.get_cert(CertLabel(label)) for label in KEYS}
-    try:
+    leaves = {"member": "common-name: Әбдіғалиев Нұрлан, serial-number: IIN790922325714",
+              "intruder": "common-name: Intruder"}  # fmt: skip
+    with animated_pki(tmp_path_factory.mktemp("certomancer"), "qujat-test", leaves) as pki:
+        labels = ["root", "tsa", "ocsp", *leaves]
         yield {
-            "arch": arch,
-            "certs": certs,
-            "keys": {label: arch.key_set.get_private_key(KeyLabel(label)) for label in KEYS},
-            "tsa_url": f"{prefix}/{ARCH}/tsa/tsa",
+            "arch": pki.arch,
+            "certs": {label: pki.cert(label) for label in labels},
+            "keys": {label: pki.asn1_key(label) for label in labels},
+            "tsa_url": pki.tsa_url,
         }
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 def _signer(test_pki: dict[str, Any], label: str) -> SimpleSigner:
