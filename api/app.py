@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api.derived import resume_derivations
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.metrics import RequestMetrics
@@ -29,6 +28,7 @@ from api.routes import (
 )
 from api.services import Services, build_services
 from api.settings import Settings
+from workflow import resume_derivations
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -37,7 +37,7 @@ __all__ = ["create_app", "create_app_from_env"]
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     batches.resume_local_batches(app)  # the embedded pool's unfinished work, after a restart
     if app.state.services.settings.derived_documents == "auto":
-        await run_in_threadpool(resume_derivations, app.state.services)
+        await run_in_threadpool(resume_derivations, app.state.services.context)
     yield
     runner = getattr(app.state, "batch_runner", None)
     if runner is not None:

@@ -8,9 +8,7 @@
 * :class:`LocalRunner` (the embedded SQLite default): a local process pool in the API
   process; unfinished batches are resubmitted when the process starts again.
 
-Either way an item is issued through :func:`api.issuing.issue_document` under the
-deterministic Idempotency-Key ``qujat-batch:{batch}:{index}``, so running a chunk again
-after a crash returns the document already registered instead of issuing a second one.
+Either way a chunk runs :func:`workflow.batches.run_chunk`, the same flow.
 """
 
 from __future__ import annotations
@@ -21,18 +19,14 @@ import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
-from api.errors import error_body
-from api.issuing import IssueRequest, issue_document
 from api.services import Services, build_services
 from api.settings import Settings
-from forms.errors import QujatError
 from registry import new_id
 from registry.batches import BatchItem, BatchRecord, BatchStore, chunks
+from registry.queue import conninfo, ensure_queue_schema
+from workflow.batches import item_key, run_chunk
 
 if TYPE_CHECKING:
     import procrastinate
@@ -55,47 +49,6 @@ log = logging.getLogger("qujat.batches")
 
 QUEUE = "qujat-batches"
 TASK = "qujat.batch_chunk"
-_SCHEMA_LOCK = 0x716A_6261_7463  # advisory lock id: one process applies procrastinate's schema
-
-
-def item_key(batch_id: str, index: int) -> str:
-    """The Idempotency-Key an item is issued under: the same on every attempt."""
-    return f"qujat-batch:{batch_id}:{index}"
-
-
-def run_chunk(services: Services, store: BatchStore, batch_id: str, start: int, end: int) -> int:
-    """Issue the pending items ``start <= index < end`` of a batch; returns how many settled.
-
-    An item the API would refuse (4xx: invalid data, unknown form, conflict) is settled with
-    that error; an unavailable registry (5xx) raises, so the chunk runs again later.
-    """
-    batch = store.get(batch_id)
-    key = store.api_key(batch.api_key_id)
-    settled = 0
-    for index, item in store.pending(batch_id, start, end):
-        if key is None:
-            error = error_body("unauthenticated", "The batch's API key no longer exists")
-            store.settle(batch_id, index, error=error["error"])
-            continue
-        request = IssueRequest(
-            item.form, item.lang, item.data, item.protocol_id, item_key(batch_id, index)
-        )
-        try:
-            record, _created = issue_document(services, key, request)
-        except QujatError as exc:
-            if exc.http_status >= 500:
-                raise
-            error = error_body(exc.code, exc.message, exc.details)
-            store.settle(batch_id, index, error=error["error"])
-        except Exception:  # a bug will not go away on a retry: record it, go on
-            log.exception("batch %s item %d failed", batch_id, index)
-            error = error_body("internal_error", "Something went wrong on our side")
-            store.settle(batch_id, index, error=error["error"])
-        else:
-            store.settle(batch_id, index, document_id=record.id)
-        settled += 1
-    store.finish_if_settled(batch_id)
-    return settled
 
 
 class BatchRunner(Protocol):
@@ -132,7 +85,8 @@ def init_worker(settings: Settings) -> tuple[Services, BatchStore]:
 def _chunk_in_worker(batch_id: str, start: int, end: int) -> int:
     if _worker is None:
         raise RuntimeError("worker services not initialised")
-    return run_chunk(*_worker, batch_id, start, end)
+    services, store = _worker
+    return run_chunk(services.context, store, batch_id, start, end)
 
 
 class LocalRunner:
@@ -194,43 +148,17 @@ def _log_failure(future: Future[int]) -> None:
         log.error("a batch chunk failed (resumed at next start): %s", future.exception())
 
 
-def _conninfo(db_url: str) -> str:
-    """libpq connection string of a SQLAlchemy PostgreSQL URL."""
-    url = make_url(db_url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
-
-
 def procrastinate_app(db_url: str) -> procrastinate.App:
     """The procrastinate app over the registry's PostgreSQL database, with the chunk task."""
     import procrastinate
 
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=_conninfo(db_url)))
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(db_url)))
     app.task(
         name=TASK,
         queue=QUEUE,
         retry=procrastinate.RetryStrategy(max_attempts=20, wait=5),
     )(_chunk_in_worker)
     return app
-
-
-def ensure_queue_schema(engine: Any) -> None:
-    """Apply procrastinate's schema if the database lacks it (one process at a time).
-
-    Its tables live beside ours, outside Alembic: procrastinate's schema manager owns them
-    (upgrades: ``procrastinate schema --apply`` / its migrations, see the README).
-    """
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _SCHEMA_LOCK})
-        try:
-            present = conn.scalar(text("SELECT to_regclass('procrastinate_jobs') IS NOT NULL"))
-            if not present:
-                from procrastinate.schema import SchemaManager
-
-                conn.exec_driver_sql(SchemaManager.get_schema().replace("%", "%%"))
-            conn.commit()
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCHEMA_LOCK})
-            conn.commit()
 
 
 class ProcrastinateRunner:

@@ -11,8 +11,9 @@ from api.errors import ApiError
 from api.services import Services
 from forms.errors import ErrorDetail
 from registry.records import ApiKeyRecord
+from workflow.context import Context
 
-__all__ = ["ApiKeyDep", "ServicesDep", "require_scope"]
+__all__ = ["ApiKeyDep", "ContextDep", "ServicesDep", "require_scope"]
 
 SCOPES = frozenset({"issue", "sign", "revoke", "admin"})
 
@@ -23,6 +24,15 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_context(request: Request) -> Context:
+    """What the flows are handed (built once from the app's settings)."""
+    services: Services = request.app.state.services
+    return services.context
+
+
+ContextDep = Annotated[Context, Depends(get_context)]
 
 
 def get_api_key(request: Request, services: ServicesDep) -> ApiKeyRecord:

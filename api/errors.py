@@ -1,6 +1,11 @@
-"""One JSON shape for every error the API returns.
+"""One handler for every error: the JSON shape for the API, an HTML page in the visitor's
+language for the pages a person opens (``/v/…``, ``/sign/…``).
 
 ``{"error": {"code", "message", "details": [{"field", "rule", "message", "paragraph"?}]}}``
+
+Errors of the HTTP layer alone (authentication, size, rate)::
+
+ApiError                        its own status and code
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.metrics import ERRORS
-from forms.errors import ErrorDetail, QujatError
+from api.pages import error_page, is_page
+from forms.errors import ErrorDetail, QujatError, error_shape
 
 __all__ = ["ERROR_RESPONSES", "ApiError", "ErrorBody", "error_body", "install_error_handlers"]
 
@@ -63,7 +69,10 @@ _ERROR_STATUSES = {
     413: "The body is larger than allowed",
     415: "The body's media type is not accepted",
     422: "The request or its data is invalid",
+    410: "The signing session or link has expired or was used",
     429: "Too many requests; retry after the Retry-After seconds",
+    500: "Something went wrong on our side",
+    503: "Busy (every validation worker is in use); retry shortly",
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -76,13 +85,7 @@ operation may answer with any of these, in the one error shape."""
 def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
     """The one error shape; every error answered is built here, so it is counted here."""
     ERRORS.labels(code).inc()
-    return {
-        "error": {
-            "code": code,
-            "message": message,
-            "details": [d.as_dict() for d in details or []],
-        }
-    }
+    return {"error": error_shape(code, message, details)}
 
 
 _STATUS_CODES = {
@@ -95,6 +98,7 @@ _STATUS_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_failed",
+    410: "gone",
     429: "rate_limited",
 }
 
@@ -106,37 +110,44 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _answer(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error as the asker reads it: a page for a person, the JSON shape otherwise."""
+    body = error_body(code, message, details)
+    if is_page(request):
+        return error_page(request, status, code)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Route every error, ours or the framework's, to the one shape."""
+    """Route every error, ours or the framework's, to the one handler."""
 
     @app.exception_handler(QujatError)
-    async def _ours(_request: Request, exc: QujatError) -> JSONResponse:
+    async def _ours(request: Request, exc: QujatError) -> Response:
         if exc.http_status >= 500:
             log.error("request failed: %s: %s", exc.code, exc.message)
-        return JSONResponse(
-            error_body(exc.code, exc.message, exc.details), status_code=exc.http_status
-        )
+        return _answer(request, exc.http_status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
-    async def _request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
         details = [
             ErrorDetail(_field_path(tuple(e.get("loc", ()))), str(e["type"]), str(e["msg"]))
             for e in exc.errors()
         ]
-        return JSONResponse(
-            error_body("validation_failed", "The request is invalid", details), status_code=422
-        )
+        return _answer(request, 422, "validation_failed", "The request is invalid", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-        )
+        return _answer(request, exc.status_code, code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error")
-        return JSONResponse(
-            error_body("internal_error", "Something went wrong on our side"), status_code=500
-        )
+        return _answer(request, 500, "internal_error", "Something went wrong on our side")

@@ -56,6 +56,12 @@ LABELS: dict[str, dict[str, str]] = {
         "pdf_too_complex": "Файл тексеру үшін тым күрделі.",
         "verification_busy": "Сервер бос емес, сәлден соң қайталап көріңіз.",
         "payload_too_large": "Файл тым үлкен.",
+        "error_title": "Сұрау орындалмады",
+        "session_expired": (
+            "Бұл сілтеменің мерзімі өтті немесе ол пайдаланылған. Жаңа сілтеме сұраңыз."
+        ),
+        "not_found": "Мұндай құжат немесе сілтеме табылмады.",
+        "error_generic": "Сұрауды орындау мүмкін болмады. Кейінірек қайталаңыз.",
         "validation_failed": "Файл таңдалмаған.",
     },
     "ru": {
@@ -106,6 +112,12 @@ LABELS: dict[str, dict[str, str]] = {
         "pdf_too_complex": "Файл слишком сложен для проверки.",
         "verification_busy": "Сервер занят, повторите попытку немного позже.",
         "payload_too_large": "Файл слишком большой.",
+        "error_title": "Запрос не выполнен",
+        "session_expired": (
+            "Срок действия ссылки истёк, или она уже использована. Запросите новую ссылку."
+        ),
+        "not_found": "Такой документ или ссылка не найдены.",
+        "error_generic": "Не удалось выполнить запрос. Повторите позже.",
         "validation_failed": "Файл не выбран.",
     },
     "en": {
@@ -157,6 +169,10 @@ LABELS: dict[str, dict[str, str]] = {
         "pdf_too_complex": "The file is too complex to check.",
         "verification_busy": "The server is busy; try again shortly.",
         "payload_too_large": "The file is too large.",
+        "error_title": "The request could not be completed",
+        "session_expired": "This link has expired or was used already. Ask for a new one.",
+        "not_found": "No such document or link.",
+        "error_generic": "The request could not be completed. Try again later.",
         "validation_failed": "No file was chosen.",
     },
 }

@@ -5,25 +5,44 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from asn1crypto import x509
 
 from api.settings import Settings
 from forms import all_forms
+from forms.rules.calendar import WorkingCalendar
+from forms.rules.signer_plan import SigningOrder
 from generator import Renderer
 from registry import Registry
+from registry.countersign import SigningRegistry
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
+from signing.keystore import KeyLocations
 from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool
+from workflow.context import Context, Policy
 
-__all__ = ["Services", "build_services"]
+__all__ = ["Services", "build_services", "policy_of"]
 
 log = logging.getLogger("qujat")
 
 Clock = Callable[[], datetime]
+
+
+def policy_of(settings: Settings) -> Policy:
+    """The behaviour settings, as the flows read them."""
+    return Policy(
+        public_base_url=settings.public_base_url,
+        protocol_signers=settings.protocol_signers,
+        signing_order=SigningOrder(settings.signing_order),
+        derived_documents=settings.derived_documents,
+        signing_session=timedelta(minutes=settings.signing_session_minutes),
+        signing_link=timedelta(minutes=settings.signing_link_minutes),
+        embed_revocation=settings.embed_revocation,
+    )
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,26 @@ class Services:
 
     def today(self) -> datetime:
         return self.clock()
+
+    @cached_property
+    def context(self) -> Context:
+        """What the flows are handed: built once per services value from its settings."""
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        settings = self.settings
+        return Context(
+            registry=self.registry,
+            signing=SigningRegistry(self.registry.engine, self.registry.files, self.clock),
+            renderer=self.renderer,
+            issuer=self.issuer,
+            keys=KeyLocations(),
+            token_key=self.token_key,
+            timestamper=HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None,
+            trust_roots=self.trust_roots,
+            calendar=WorkingCalendar(settings.kz_transfers_file),
+            clock=self.clock,
+            policy=policy_of(settings),
+        )
 
 
 def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     derived_documents: Literal["auto", "on-request"] = "auto"
     """Extracts and certificates of a fully signed protocol: made at once, or on
     ``POST /v1/documents/{id}/derived``."""
+    kz_transfers_file: Path | None = None
+    """Extra government day-off transfers (JSON, the format of
+    ``forms/rules/data/kz_transfers.json``) for the working-day calendar."""
     ncalayer_url: str = "wss://127.0.0.1:13579"
     """Where the signing page reaches NCALayer (the member's own signing client)."""
     batch_runner: Literal["auto", "local", "procrastinate"] = "auto"

@@ -30,13 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from api import Settings
-from api.issuing import IssueRequest, issue_document
 from api.services import Services, build_services
 from forms import all_forms, get_form
 from generator import DocumentMeta
 from registry import new_id
 from signing import certify
 from verify import validate_pdf
+from workflow import Actor, IssueRequest, issue_document
 
 FORM = "qualification-certificate"
 SECTIONS = ("stages", "forms", "http", "batch", "alternatives")
@@ -78,6 +78,7 @@ def _services(tmp: str) -> Services:
 
 def stages(services: Services, n: int) -> list[Row]:
     key, _ = services.registry.create_api_key("Bench", {"issue"})
+    ctx, actor = services.context, Actor.of(key)
     spec = get_form(FORM)
     example = dict(spec.example)
     case = spec.validate(example)
@@ -93,7 +94,7 @@ def stages(services: Services, n: int) -> list[Row]:
            measure(n, lambda i: services.renderer.render(spec, "kk", case, metas[i]))),
         ms("sign (PAdES certification)", measure(n, lambda i: certify(pdf, services.issuer))),
         ms("issue end-to-end (service)", measure(
-            n, lambda i: issue_document(services, key, IssueRequest(FORM, "kk", example)))),
+            n, lambda i: issue_document(ctx, actor, IssueRequest(FORM, "kk", example)))),
         ms("validate signed PDF (pyHanko)",
            measure(max(20, n // 4), lambda i: validate_pdf(signed, services.trust_roots))),
     ]  # fmt: skip
@@ -123,12 +124,14 @@ def per_form(services: Services, n: int) -> list[Row]:
             continue
         example = dict(spec.example)
         try:
-            issue_document(services, key, IssueRequest(spec.id, "kk", example))
+            issue_document(services.context, Actor.of(key), IssueRequest(spec.id, "kk", example))
         except Exception as exc:  # a form needing a protocol first: say so, go on
             rows.append((f"  {spec.id}", "-", "-", f"skipped: {type(exc).__name__}"))
             continue
         request = IssueRequest(spec.id, "kk", example)
-        figures = measure(n, lambda i, r=request: issue_document(services, key, r))  # type: ignore[misc]
+        figures = measure(
+            n, lambda i, r=request: issue_document(services.context, Actor.of(key), r)
+        )  # type: ignore[misc]
         rows.append(ms(f"  {spec.id}", figures))
     return rows
 
@@ -218,11 +221,11 @@ def alternatives(services: Services, n_ours: int, n_others: int) -> list[Row]:
 def profile(services: Services, n: int) -> str:
     key, _ = services.registry.create_api_key("Bench profile", {"issue"})
     example = dict(get_form(FORM).example)
-    issue_document(services, key, IssueRequest(FORM, "kk", example))
+    issue_document(services.context, Actor.of(key), IssueRequest(FORM, "kk", example))
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(n):
-        issue_document(services, key, IssueRequest(FORM, "kk", example))
+        issue_document(services.context, Actor.of(key), IssueRequest(FORM, "kk", example))
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)

@@ -27,15 +27,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from api import Settings
-from api.countersigning import load_certificate, sign_with_server_key, signing_registry
-from api.issuing import IssueRequest, issue_document
 from api.services import build_services
 from forms import get_form
 from registry.countersign import NewSigner
 from signing import ensure_dev_pki, issue_certificate, load_pem
+from signing.certificates import load_certificate
 from signing.external import complete, prepare
 from signing.keystore import passphrase_path
 from verify import validate_pdf
+from workflow import Actor, IssueRequest, issue_document, sign_with_server_key
 
 CHAIR = "Құсайынова Бақыт Ержанқызы"
 MEMBERS = [CHAIR, "Әбдіғалиев Нұрлан Төлеуұлы", "Шайхина Роза Әміржанқызы",
@@ -60,7 +60,7 @@ def main() -> None:
     services = build_services(Settings(data_dir=data_dir, rate_limit_enabled=False))
     pki = ensure_dev_pki(services.settings.keys_dir)
     key, _ = services.registry.create_api_key("Bench", {"issue", "sign", "admin"})
-    registry = signing_registry(services)
+    registry = services.context.signing
     ids: dict[str, str] = {}
     for name in [m for m in MEMBERS if m != ABSENT] + [SECRETARY]:
         cert_pem, key_pem = issue_certificate(pki.ca_cert_path, pki.ca_key_path, common_name=name)
@@ -91,11 +91,11 @@ def main() -> None:
         request = IssueRequest(
             "protocol-teachers", "kk", data, signers=signers, follow_up={"extracts": False}
         )
-        doc, _ = issue_document(services, key, request)
+        doc, _ = issue_document(services.context, Actor.of(key), request)
         t1 = time.perf_counter()
         for name in order:
             t = time.perf_counter()
-            doc = sign_with_server_key(services, key, doc.id, ids[name])
+            doc = sign_with_server_key(services.context, Actor.of(key), doc.id, ids[name])
             if r:
                 sign_times.append(time.perf_counter() - t)
         assert doc.status == "issued"
@@ -108,7 +108,7 @@ def main() -> None:
             validate_times.append(time.perf_counter() - t)
 
     # the external flow at the library level, on a protocol with its nine fields empty
-    doc, _ = issue_document(services, key, IssueRequest(
+    doc, _ = issue_document(services.context, Actor.of(key), IssueRequest(
         "protocol-teachers", "kk", data, signers=signers, idempotency_key="ext"))  # fmt: skip
     base = services.registry.pdf(doc)
     cert_pem, key_pem = issue_certificate(pki.ca_cert_path, pki.ca_key_path, common_name="X")

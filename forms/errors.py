@@ -1,44 +1,25 @@
-"""Errors of Qujat, rooted in one class.
+"""The root of Qujat's errors, and the errors of ``forms/``.
 
-Every package raises subclasses of :class:`QujatError`; no builtin ``KeyError`` or
-``ValueError`` escapes a public function. ``api/`` maps an error to HTTP through
-``http_status`` and ``code``, and renders one JSON shape for all of them::
-
-    QujatError                      500 internal_error
-    ├── FormError
-    │   ├── UnknownForm             404 unknown_form
-    │   ├── UnsupportedLanguage     422 unsupported_language
-    │   └── FormDataInvalid         422 validation_failed   (details: field, rule, paragraph)
-    ├── RenderError                 500 render_failed        (generator/)
-    ├── SigningError                500 signing_failed       (signing/)
-    │   └── KeyStoreError           500 key_store_unavailable
-    ├── VerificationError           422 unreadable_pdf       (verify/)
-    └── RegistryError               500 registry_failed      (registry/)
-        ├── NotFound                404 not_found
-        └── Conflict                409 conflict
-
-``forms`` is the bottom layer (it depends on nothing of ours), which is why the root
-lives here.
+Every package defines its own errors in its own ``errors.py`` under :class:`QujatError`
+(drawn whole in its docstring). ``forms`` is the bottom layer (it depends on nothing of
+ours), which is why the root lives here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
-    "Conflict",
+    "DetailCollector",
     "ErrorDetail",
     "FormDataInvalid",
     "FormError",
-    "KeyStoreError",
-    "NotFound",
     "QujatError",
-    "RegistryError",
-    "RenderError",
-    "SigningError",
     "UnknownForm",
     "UnsupportedLanguage",
     "VerificationError",
+    "error_shape",
 ]
 
 
@@ -63,7 +44,39 @@ class ErrorDetail:
 
 
 class QujatError(Exception):
-    """Root of every error Qujat raises on purpose."""
+    """Root of every error Qujat raises on purpose.
+
+    No builtin ``KeyError`` or ``ValueError`` escapes a public function. ``api/`` maps an
+    error to HTTP through ``http_status`` and ``code`` and renders it in one shape (JSON for
+    the API, an HTML page for a person). The whole tree (``tests/test_errors_tree.py`` keeps
+    this drawing equal to the class hierarchy)::
+
+        QujatError                      500 internal_error       (forms/errors.py)
+        ├── FormError                   422 form_error
+        │   ├── UnknownForm             404 unknown_form
+        │   ├── UnsupportedLanguage     422 unsupported_language
+        │   └── FormDataInvalid         422 validation_failed    (details: field, rule, paragraph)
+        ├── VerificationError           422 unreadable_pdf       (verify/errors.py)
+        │   ├── PdfTooComplex           422 pdf_too_complex
+        │   ├── VerifierBusy            503 verification_busy
+        │   └── TokenInvalid            422 token_invalid
+        ├── RenderError                 500 render_failed        (generator/errors.py)
+        ├── SigningError                500 signing_failed       (signing/errors.py)
+        │   ├── KeyStoreError           500 key_store_unavailable
+        │   └── SignatureRefused        422 signature_refused    (details: rule)
+        ├── RegistryError               500 registry_failed      (registry/errors.py)
+        │   ├── NotFound                404 not_found
+        │   └── Conflict                409 conflict
+        │       ├── StatusIndexTaken    409 conflict
+        │       ├── StaleDocument       409 stale_document
+        │       ├── AlreadySigned       409 already_signed
+        │       └── SessionExpired      410 session_expired
+        ├── WorkflowError               409 conflict             (workflow/errors.py)
+        │   ├── NotAProtocol            409 conflict
+        │   ├── ProtocolNotSigned       409 conflict
+        │   └── NoStatusIndex           409 conflict
+        └── ApiError                    (its own) status, code   (api/errors.py)
+    """
 
     http_status: int = 500
     code: str = "internal_error"
@@ -72,6 +85,13 @@ class QujatError(Exception):
         super().__init__(message)
         self.message = message
         self.details: list[ErrorDetail] = list(details or [])
+
+
+def error_shape(
+    code: str, message: str, details: list[ErrorDetail] | None = None
+) -> dict[str, Any]:
+    """The inside of the one error shape: ``{"code", "message", "details": [...]}``."""
+    return {"code": code, "message": message, "details": [d.as_dict() for d in details or []]}
 
 
 class FormError(QujatError):
@@ -102,37 +122,15 @@ class FormDataInvalid(FormError):
         super().__init__(message or f"The case data is invalid: {first}", details)
 
 
-class RenderError(QujatError):
-    code = "render_failed"
-
-
-class SigningError(QujatError):
-    code = "signing_failed"
-
-
-class KeyStoreError(SigningError):
-    code = "key_store_unavailable"
-
-
 class VerificationError(QujatError):
-    """The file offered for verification cannot be read as a PDF."""
+    """The file offered for verification cannot be read as a PDF.
+
+    Defined here rather than in ``verify/errors.py`` only while ``verify/isolation.py``
+    imports it from this module; ``verify.errors`` re-exports it.
+    """
 
     http_status = 422
     code = "unreadable_pdf"
-
-
-class RegistryError(QujatError):
-    code = "registry_failed"
-
-
-class NotFound(RegistryError):
-    http_status = 404
-    code = "not_found"
-
-
-class Conflict(RegistryError):
-    http_status = 409
-    code = "conflict"
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -14,12 +15,25 @@ __all__ = [
     "Bin",
     "CaseModel",
     "Iin",
+    "Lifecycle",
     "LongText",
     "Name",
     "OrgName",
     "Person",
     "ShortText",
 ]
+
+
+class Lifecycle(StrEnum):
+    """Where an issued document stands, as the registry stores it (``expired`` is never
+    stored: it follows from the date)."""
+
+    AWAITING_SIGNATURES = "awaiting-signatures"
+    """Certified by the issuer, waiting for its countersignatures."""
+    ISSUED = "issued"
+    """Every signature it needs is on it."""
+    REVOKED = "revoked"
+    """Withdrawn by its issuer; the PDF is kept."""
 
 
 class CaseModel(BaseModel):

@@ -13,7 +13,7 @@ from typing import Any, Final
 import typst
 
 from forms import FormSpec, templates_dir
-from forms.errors import RenderError
+from generator.errors import RenderError
 from generator.qr import qr_svg
 
 __all__ = ["DocumentMeta", "Renderer", "fonts_dir"]

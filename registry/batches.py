@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forms.errors import NotFound
+from registry.errors import NotFound
 from registry.models import ApiKeyRow, Base, UTCDateTime
 from registry.records import ApiKeyRecord
 from registry.store import is_id

@@ -25,8 +25,10 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from forms.errors import Conflict, NotFound
+from forms.rules.signer_plan import PlannedSigner
+from forms.types import Lifecycle
 from registry.audit import AuditEntry, append
+from registry.errors import AlreadySigned, Conflict, NotFound, SessionExpired, StaleDocument
 from registry.files import FileStore
 from registry.models import DocumentRow
 from registry.models_signing import (
@@ -46,31 +48,13 @@ __all__ = [
     "RequiredSigner",
     "SessionExpired",
     "SignerRecord",
+    "SigningPlan",
     "SigningRegistry",
     "SigningSession",
     "StaleDocument",
 ]
 
 Clock = Callable[[], datetime]
-
-
-class StaleDocument(Conflict):
-    """The document moved on (another signature landed) since this one was prepared."""
-
-    code = "stale_document"
-
-
-class AlreadySigned(Conflict):
-    """This signer has signed the document already."""
-
-    code = "already_signed"
-
-
-class SessionExpired(Conflict):
-    """The prepared signing session (or link) has expired or was used."""
-
-    http_status = 410
-    code = "session_expired"
 
 
 @dataclass(frozen=True)
@@ -108,22 +92,6 @@ class SignerRecord(NewSigner):
 
 
 @dataclass(frozen=True)
-class PlannedSigner:
-    """A signature a new document will wait for."""
-
-    position: int
-    """Order of the field (members first, then the chair, then the secretary)."""
-    role: str
-    """``member``, ``chair`` or ``secretary``."""
-    name: str
-    """The name as the case data gives it."""
-    signer_id: str
-    """The registered signer."""
-    field_name: str
-    """The empty signature field made at certification."""
-
-
-@dataclass(frozen=True)
 class RequiredSigner(PlannedSigner):
     """A signature a document waits for, or has."""
 
@@ -131,6 +99,18 @@ class RequiredSigner(PlannedSigner):
     document_id: str = ""
     signed_at: datetime | None = None
     signature_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class SigningPlan:
+    """How a document is to be signed and what follows it."""
+
+    order: str
+    """The signing order rule (``members-first`` or ``any``)."""
+    follow_up: dict[str, Any]
+    """What a fully signed protocol leads to (extracts, certificate terms)."""
+    derived_at: datetime | None
+    """When its follow-up documents were all made; ``None`` until then."""
 
 
 @dataclass(frozen=True)
@@ -271,11 +251,13 @@ class SigningRegistry:
             )
             return [_required(r) for r in rows]
 
-    def plan(self, doc_id: str) -> tuple[str, dict[str, Any], datetime | None] | None:
-        """``(order_rule, follow_up, derived_at)`` of a countersigned document, else ``None``."""
+    def plan(self, doc_id: str) -> SigningPlan | None:
+        """The signing plan of a countersigned document, else ``None``."""
         with self._session() as s:
             row = s.get(SigningPlanRow, doc_id)
-            return None if row is None else (row.order_rule, dict(row.follow_up), row.derived_at)
+            if row is None:
+                return None
+            return SigningPlan(row.order_rule, dict(row.follow_up), row.derived_at)
 
     def mark_derived(self, doc_id: str) -> None:
         """Record that every follow-up document of ``doc_id`` exists.
@@ -297,7 +279,7 @@ class SigningRegistry:
             rows = s.scalars(
                 select(SigningPlanRow.document_id)
                 .join(DocumentRow, DocumentRow.id == SigningPlanRow.document_id)
-                .where(SigningPlanRow.derived_at.is_(None), DocumentRow.status == "issued")
+                .where(SigningPlanRow.derived_at.is_(None), DocumentRow.status == Lifecycle.ISSUED)
             )
             return list(rows)
 
@@ -426,7 +408,7 @@ class SigningRegistry:
                 .where(
                     DocumentRow.id == doc_id,
                     DocumentRow.sha256 == base_sha256,
-                    DocumentRow.status == "awaiting-signatures",
+                    DocumentRow.status == Lifecycle.AWAITING_SIGNATURES,
                 )
                 .values(sha256=digest, updated_at=now)
             )
@@ -483,7 +465,7 @@ class SigningRegistry:
             )
             complete = remaining == 0
             if complete:
-                row.status = "issued"
+                row.status = Lifecycle.ISSUED
             append(
                 s,
                 AuditEntry(
@@ -504,7 +486,7 @@ class SigningRegistry:
         row = s.get(DocumentRow, doc_id)
         if row is None:
             raise NotFound(f"no document {doc_id!r}")
-        if row.status != "awaiting-signatures":
+        if row.status != Lifecycle.AWAITING_SIGNATURES:
             raise Conflict(f"the document is {row.status}; it takes no more signatures")
         raise StaleDocument(
             "the document has changed since this signature was prepared (another signature "

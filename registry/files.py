@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from forms.errors import NotFound, RegistryError
+from registry.errors import NotFound, RegistryError
 
 __all__ = ["FileStore", "LocalFileStore", "S3FileStore"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from forms.errors import Conflict, NotFound
 from registry.audit import AuditEntry, append
+from registry.errors import Conflict, NotFound
 from registry.models import ApiKeyRow
 from registry.records import ApiKeyRecord
 from registry.store import Registry, is_id, new_id

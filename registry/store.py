@@ -15,8 +15,9 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from forms.errors import Conflict, NotFound, RegistryError
+from forms.types import Lifecycle
 from registry.audit import AuditEntry, append
+from registry.errors import Conflict, NotFound, RegistryError, StatusIndexTaken
 from registry.files import FileStore, LocalFileStore
 from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
@@ -29,10 +30,6 @@ _B32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 STATUS_LIST_BITS = 131_072
 """The status list's smallest size (W3C Bitstring Status List minimum); indexes start here."""
-
-
-class StatusIndexTaken(Conflict):
-    """Another document took this status index first (a race); pick another and retry."""
 
 
 @contextmanager
@@ -193,7 +190,7 @@ class Registry:
         with self._session() as s:
             rows = s.execute(
                 select(DocumentRow.status_index, DocumentRow.revoked_at).where(
-                    DocumentRow.status == "revoked", DocumentRow.status_index.is_not(None)
+                    DocumentRow.status == Lifecycle.REVOKED, DocumentRow.status_index.is_not(None)
                 )
             )
             return [(int(i), at) for i, at in rows if i is not None and at is not None]
@@ -255,10 +252,10 @@ class Registry:
             row = s.get(DocumentRow, doc_id) if is_id(doc_id) else None
             if row is None:
                 raise NotFound(f"no document {doc_id[:40]!r}")
-            if row.status == "revoked":
+            if row.status == Lifecycle.REVOKED:
                 raise Conflict("the document is already revoked")
             now = self._clock()
-            row.status, row.revoked_at, row.revocation_reason = "revoked", now, reason
+            row.status, row.revoked_at, row.revocation_reason = Lifecycle.REVOKED, now, reason
             row.updated_at = now
             s.flush()
             append(s, AuditEntry("document.revoked", doc_id, actor, row.organisation, {}), now)

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from forms.errors import KeyStoreError
+from signing.errors import KeyStoreError
 
 __all__ = ["CA_COMMON_NAME", "DevPki", "KeyType", "ensure_dev_pki", "issue_certificate"]
 

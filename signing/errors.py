@@ -1,4 +1,4 @@
-"""Errors of the signing package (subclasses of :class:`forms.errors.SigningError`)::
+"""Errors of :mod:`signing` (under :class:`forms.errors.QujatError`)::
 
 SigningError                    500 signing_failed
 ├── KeyStoreError               500 key_store_unavailable
@@ -7,9 +7,21 @@ SigningError                    500 signing_failed
 
 from __future__ import annotations
 
-from forms.errors import ErrorDetail, KeyStoreError, SigningError
+from forms.errors import ErrorDetail, QujatError
 
 __all__ = ["KeyStoreError", "SignatureRefused", "SigningError", "refused"]
+
+
+class SigningError(QujatError):
+    """A signature could not be made."""
+
+    code = "signing_failed"
+
+
+class KeyStoreError(SigningError):
+    """A key store (PKCS#12 file, PKCS#11 token, passphrase) cannot be opened or read."""
+
+    code = "key_store_unavailable"
 
 
 class SignatureRefused(SigningError):

@@ -45,8 +45,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko_certvalidator.context import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from forms.errors import SigningError
-from signing.errors import refused
+from signing.errors import SigningError, refused
 
 __all__ = ["PreparedSignature", "complete", "complete_async", "prepare", "prepare_async"]
 

@@ -18,8 +18,8 @@ from pyhanko.keys.internal import (
 )
 from pyhanko.sign.signers import Signer
 
-from forms.errors import KeyStoreError
 from signing._signer import CachingSigner
+from signing.errors import KeyStoreError
 
 __all__ = ["IssuerKey", "load_pem", "load_pkcs12", "read_passphrase"]
 

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from forms.errors import KeyStoreError
+from signing.errors import KeyStoreError
 from signing.keys import IssuerKey, load_pkcs12
 
 __all__ = ["KeyLocations", "SignerKeyStore", "passphrase_path"]

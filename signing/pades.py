@@ -25,7 +25,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
-from forms.errors import SigningError
+from signing.errors import SigningError
 from signing.keys import IssuerKey
 
 __all__ = [

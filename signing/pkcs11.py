@@ -28,7 +28,7 @@ from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
-from forms.errors import KeyStoreError
+from signing.errors import KeyStoreError
 from signing.keys import IssuerKey
 
 __all__ = ["load_pkcs11", "open_key"]

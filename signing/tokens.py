@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from forms.errors import KeyStoreError
+from signing.errors import KeyStoreError
 
 __all__ = [
     "TOKEN_PREFIX",

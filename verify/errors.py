@@ -1,4 +1,4 @@
-"""Errors of :mod:`verify`, under :class:`forms.errors.VerificationError`::
+"""Errors of :mod:`verify` (under :class:`forms.errors.QujatError`)::
 
 VerificationError        422 unreadable_pdf
 ├── PdfTooComplex        422 pdf_too_complex     (time or memory bound hit)

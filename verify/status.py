@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date
 
+from forms.types import Lifecycle
+
 __all__ = ["DocumentStatus", "registry_status"]
 
 
@@ -27,9 +29,9 @@ def registry_status(
     """
     if stored_status is None:
         return DocumentStatus.UNKNOWN
-    if stored_status == "revoked":
+    if stored_status == Lifecycle.REVOKED:
         return DocumentStatus.REVOKED
-    if stored_status == "awaiting-signatures":
+    if stored_status == Lifecycle.AWAITING_SIGNATURES:
         return DocumentStatus.AWAITING_SIGNATURES
     if valid_until is not None and today > valid_until:
         return DocumentStatus.EXPIRED

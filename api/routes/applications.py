@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.applications import ApplicationSubmission, process
-from api.deps import ServicesDep, require_scope
+from api.deps import ContextDep, require_scope
 from api.routes.documents import to_public
 from api.schemas import DocumentPublic
-from forms.rules.calendar import WorkingCalendar
 from registry.records import ApiKeyRecord
+from workflow import Actor, ApplicationSubmission, process
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
 
@@ -70,20 +69,11 @@ class ApplicationResult(BaseModel):
     application: DocumentPublic | None
 
 
-def calendar_of(request: Request) -> WorkingCalendar:
-    state = request.app.state
-    if getattr(state, "calendar", None) is None:
-        state.calendar = WorkingCalendar.from_environment()
-    calendar: WorkingCalendar = state.calendar
-    return calendar
-
-
 @router.post("", status_code=201)
 def submit_application(
     body: ApplicationCreate,
-    services: ServicesDep,
+    ctx: ContextDep,
     key: IssueKey,
-    calendar: Annotated[WorkingCalendar, Depends(calendar_of)],
     idempotency_key: Annotated[str | None, Header(max_length=180)] = None,
 ) -> ApplicationResult:
     """Check the application against App. 4, register it on the right working day and issue
@@ -100,7 +90,7 @@ def submit_application(
         test_waived=body.test_waived,
         idempotency_key=idempotency_key,
     )
-    out = process(services, key, submission, calendar)
+    out = process(ctx, Actor.of(key), submission)
     d = out.decision
     return ApplicationResult(
         decision="accepted" if d.accepted else "rejected",
@@ -109,6 +99,6 @@ def submit_application(
         notice_sent_on=out.sent_on,
         notice_due_met=out.sent_on <= d.notice_due,
         reasons=[ReasonPublic(**r.as_dict()) for r in d.details()],
-        notice=to_public(services, out.notice),
-        application=to_public(services, out.application) if out.application else None,
+        notice=to_public(ctx, out.notice),
+        application=to_public(ctx, out.application) if out.application else None,
     )

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.batches import BatchRunner, build_runner, runner_kind
 from api.deps import ApiKeyDep, ServicesDep, require_scope
 from api.schemas import DocumentCreate
-from forms.errors import NotFound
 from registry.batches import BatchItem, BatchRecord, BatchStore
+from registry.errors import NotFound
 from registry.records import ApiKeyRecord
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])

@@ -2,37 +2,28 @@
 
 The page shows the protocol and signs in the browser through NCALayer, feeding the external
 flow (digested CMS). Its only script is ``/static/sign.js``; the CSP allows scripts from
-this origin only, and WebSocket connections to NCALayer.
+this origin only, and WebSocket connections to NCALayer. The link grants access to one
+required signature (:class:`workflow.LinkGrant`), in place of an API key.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.countersigning import complete_signature, prepare_signature, signing_registry
-from api.deps import ServicesDep
-from api.routes.pages import SECURITY_HEADERS
-from api.routes.signatures import _b64, prepare_public
-from api.schemas_signing import PreparePublic
+from api.deps import ContextDep, ServicesDep
+from api.pages import SECURITY_HEADERS, TEMPLATES, template_env
+from api.routes.signatures import b64_field, prepare_public
+from api.schemas import PreparePublic
 from api.services import Services
 from forms import get_form
-from forms.errors import NotFound
-from registry import DocumentRecord
-from registry.countersign import RequiredSigner
-from registry.records import ApiKeyRecord
+from workflow import complete_signature, grant_of_link, prepare_signature
 
 router = APIRouter(include_in_schema=False)
 
-_API = Path(__file__).resolve().parent.parent
-_env = Environment(
-    loader=FileSystemLoader(_API / "templates"), autoescape=select_autoescape(["html"])
-)
-_JS = (_API / "static" / "sign.js").read_bytes()
+_env = template_env()
+_JS = (TEMPLATES.parent / "static" / "sign.js").read_bytes()
 
 
 class _TokenBody(BaseModel):
@@ -50,20 +41,6 @@ class _Done(BaseModel):
     status: str
 
 
-def _link(services: Services, doc_id: str, token: str) -> tuple[DocumentRecord, RequiredSigner]:
-    required = signing_registry(services).link(doc_id, token)
-    record = services.registry.find(doc_id)
-    if record is None:
-        raise NotFound("no such document")
-    return record, required
-
-
-def _actor(record: DocumentRecord) -> ApiKeyRecord:
-    """The signing page acts for the document's organisation, without an API key."""
-    return ApiKeyRecord("signing-link", record.organisation, frozenset({"sign"}),
-                        record.created_at, None)  # fmt: skip
-
-
 def _headers(services: Services) -> dict[str, str]:
     csp = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -76,41 +53,40 @@ def _headers(services: Services) -> dict[str, str]:
 @router.get("/sign/{doc_id}", response_class=HTMLResponse)
 def signing_page(doc_id: str, token: str, services: ServicesDep) -> HTMLResponse:
     """The page a member opens from the link they were sent."""
-    record, required = _link(services, doc_id, token)
+    record, grant = grant_of_link(services.context, doc_id, token)
     html = _env.get_template("sign.html").render(
-        doc=record, token=token, signer=required, title=get_form(record.form).title_kk,
+        doc=record, token=token, signer=grant.required, title=get_form(record.form).title_kk,
         ncalayer_url=services.settings.ncalayer_url,
     )  # fmt: skip
     return HTMLResponse(html, headers=_headers(services))
 
 
 @router.get("/sign/{doc_id}/pdf")
-def signing_pdf(doc_id: str, token: str, services: ServicesDep) -> Response:
+def signing_pdf(doc_id: str, token: str, ctx: ContextDep) -> Response:
     """The protocol as it stands, for the member to read before signing."""
-    record, _ = _link(services, doc_id, token)
-    return Response(services.registry.pdf(record), media_type="application/pdf",
+    record, _ = grant_of_link(ctx, doc_id, token)
+    return Response(ctx.registry.pdf(record), media_type="application/pdf",
                     headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
 @router.post("/sign/{doc_id}/prepare")
-def signing_prepare(doc_id: str, body: _TokenBody, services: ServicesDep) -> PreparePublic:
-    record, required = _link(services, doc_id, body.token)
-    prepared = prepare_signature(
-        services, _actor(record), doc_id, required.signer_id, via_link=True
-    )
-    return prepare_public(prepared)
+def signing_prepare(doc_id: str, body: _TokenBody, ctx: ContextDep) -> PreparePublic:
+    """Prepare the linked signer's field (the page then asks NCALayer for a CMS)."""
+    _, grant = grant_of_link(ctx, doc_id, body.token)
+    return prepare_public(prepare_signature(ctx, grant, doc_id, grant.signer_id))
 
 
 @router.post("/sign/{doc_id}/complete")
-def signing_complete(doc_id: str, body: _CompleteBody, services: ServicesDep) -> _Done:
-    record, _ = _link(services, doc_id, body.token)
+def signing_complete(doc_id: str, body: _CompleteBody, ctx: ContextDep) -> _Done:
+    """Embed the CMS NCALayer made; the link is used up."""
+    _, grant = grant_of_link(ctx, doc_id, body.token)
     done = complete_signature(
-        services, _actor(record), doc_id, body.session_id,
-        cms_der=_b64(body.cms, "cms"), signature=None, link_token=body.token,
-    )  # fmt: skip
+        ctx, grant, doc_id, body.session_id, cms_der=b64_field(body.cms, "cms"), signature=None
+    )
     return _Done(id=done.id, status=done.status)
 
 
 @router.get("/static/sign.js")
 def script() -> Response:
+    """The signing page's only script."""
     return Response(_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})

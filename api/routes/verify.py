@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServicesDep
+from api.deps import ContextDep, ServicesDep
 from api.errors import ApiError
 from api.schemas import VerificationPublic
 from api.services import Services
-from api.verification import logged_lookup, view_of
-from forms.errors import ErrorDetail, QujatError
+from forms.errors import ErrorDetail
+from workflow import PublicView, check_upload, logged_lookup
 
 router = APIRouter(prefix="/v1/verify", tags=["verify"])
-log = logging.getLogger("qujat.verify")
 
 
 @router.get("/{doc_id}")
-def verify_id(doc_id: str, services: ServicesDep) -> VerificationPublic:
+def verify_id(doc_id: str, ctx: ContextDep) -> VerificationPublic:
     """Status (valid, expired, revoked, awaiting-signatures, unknown) and public facts."""
-    return logged_lookup(services, doc_id, "json")
+    view = logged_lookup(ctx, doc_id, "json")
+    return VerificationPublic.model_validate(view, from_attributes=True)
 
 
 async def read_pdf(request: Request, limit: int) -> bytes:
@@ -64,19 +62,13 @@ def upload_report(services: Services, data: bytes) -> dict[str, Any]:
     The PDF is validated in an isolated worker (bounded time and memory): a hostile file
     gets ``unreadable_pdf`` or ``pdf_too_complex``, never a crash of the server.
     """
-    started = time.perf_counter()
-    try:
-        report = services.validator.validate(data)
-    except QujatError as exc:
-        log.info("upload rejected code=%s bytes=%d ms=%.1f", exc.code, len(data), _ms(started))
-        raise
-    record = services.registry.by_sha256(report.sha256)
-    identical = record is not None and record.sha256 == report.sha256
-    result: dict[str, Any] = {
+    check = check_upload(services.context, services.validator.validate, data)
+    report = check.report
+    return {
         "sha256": report.sha256,
         "signatures_ok": report.ok,
         "modified_after_signing": report.modified_after_signing,
-        "byte_identical_to_issued": identical,
+        "byte_identical_to_issued": check.byte_identical_to_issued,
         "signatures": [
             {
                 "field": s.field_name,
@@ -91,21 +83,14 @@ def upload_report(services: Services, data: bytes) -> dict[str, Any]:
             }
             for s in report.signatures
         ],
-        "document": view_of(services, record).model_dump(mode="json") if record else None,
-        "verdict": "genuine" if report.ok and identical else "not-genuine",
+        "document": public_json(check.document) if check.document else None,
+        "verdict": str(check.verdict),
     }
-    log.info(
-        "upload id=%s status=%s verdict=%s ms=%.1f",
-        record.id if record else "-",
-        result["document"]["status"] if result["document"] else "unknown",
-        result["verdict"],
-        _ms(started),
-    )
-    return result
 
 
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
+def public_json(view: PublicView) -> dict[str, Any]:
+    """The public view in the API's shape, as JSON values."""
+    return VerificationPublic.model_validate(view, from_attributes=True).model_dump(mode="json")
 
 
 @router.post("")

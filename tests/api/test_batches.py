@@ -16,11 +16,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.batches import item_key, runner_kind
+from api.batches import runner_kind
 from api.services import Services
 from registry.models import DocumentRow
 from tests.conftest import Org
 from tests.e2e.workers import start_workers, stop_workers
+from workflow import item_key
 
 FORMS = ("qualification-certificate", "course-certificate")
 

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.countersigning import plan_signers, signing_registry
 from api.services import Services
 from forms import FormDataInvalid, get_form
 from registry.audit import verify_chain
@@ -32,6 +31,8 @@ from tests.commission import (
 from tests.conftest import Org
 from tests.pdftools import pdfsig
 from verify import validate_pdf
+from workflow import Actor
+from workflow.documents import plan_signers
 
 
 @pytest.fixture
@@ -209,7 +210,7 @@ def test_protocol_signed_by_the_whole_commission(
     assert "Signature is Invalid" not in out
 
     # what follows: an extract per person (signed by the secretary), certificates for awards
-    derived = signing_registry(services).derived(doc_id)
+    derived = services.context.signing.derived(doc_id)
     extracts = [d for d in derived if d.form == "protocol-extract-teachers"]
     certificates = [d for d in derived if d.form == "qualification-certificate"]
     assert len(extracts) == 6 and len(certificates) == 5
@@ -229,7 +230,9 @@ def test_protocol_needs_the_commission_as_signers(
     )
     spec = get_form("protocol-teachers")
     with pytest.raises(FormDataInvalid) as refused:
-        plan_signers(strict, admin.key, spec, spec.validate(protocol_data()), None)
+        plan_signers(
+            strict.context, Actor.of(admin.key), spec, spec.validate(protocol_data()), None
+        )
     assert refused.value.details[0].rule == "signers_required"
     body: dict[str, Any] = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data()}
     members = [commission[m].signer_id for m in PRESENT_MEMBERS]
@@ -263,7 +266,7 @@ def test_prepared_sessions_expire(
     m = commission[PRESENT_MEMBERS[5]]
     prepared = prepare(client, admin, doc["id"], m)
     answer = device.ask(m, prepared, "signature")
-    registry = signing_registry(services)
+    registry = services.context.signing
     from sqlalchemy import update
 
     from registry.models_signing import SigningSessionRow

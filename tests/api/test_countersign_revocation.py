@@ -24,7 +24,6 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from api import Settings, create_app
-from api.countersigning import revocation_context
 from api.services import Services, build_services
 from signing import ensure_dev_pki, load_pkcs12
 from signing.keystore import passphrase_path
@@ -148,12 +147,12 @@ def test_without_the_setting_or_a_tsa_nothing_is_fetched(
     blt_app: tuple[TestClient, Services],
 ) -> None:
     _, services = blt_app
-    assert revocation_context(services) is not None
+    assert services.context.revocation_context() is not None
     for update in ({"embed_revocation": False}, {"tsa_url": None}):
         changed = dataclasses.replace(
             services, settings=services.settings.model_copy(update=update)
         )
-        assert revocation_context(changed) is None
+        assert changed.context.revocation_context() is None
 
 
 def _sign_externally(

@@ -21,7 +21,6 @@ import httpx
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
-from api.batches import item_key
 from api.services import build_services
 from api.settings import Settings
 from forms import get_form
@@ -29,6 +28,7 @@ from registry.models import DocumentRow
 from tests.databases import SERVER_URL, fresh_database_url
 from tests.e2e.serverproc import free_port
 from tests.e2e.workers import start_workers, stop_workers
+from workflow import item_key
 
 FORM = "course-certificate"
 

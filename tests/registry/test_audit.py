@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from forms.errors import Conflict
 from registry import NewDocument, Registry, new_id
 from registry.audit import verify_chain
+from registry.errors import Conflict
 from tests.databases import fresh_database_url
 
 

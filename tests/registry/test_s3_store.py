@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from forms.errors import NotFound
+from registry.errors import NotFound
 from registry.files import S3FileStore
 
 moto = pytest.importorskip("moto")

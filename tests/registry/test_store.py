@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from forms.errors import Conflict, NotFound
 from registry import LocalFileStore, NewDocument, Registry, new_id
+from registry.errors import Conflict, NotFound
 from tests.databases import fresh_database_url
 
 

@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from api.services import Services, build_services
 from forms import get_form
-from forms.errors import KeyStoreError
 from signing import EmptyField, certify, issue_certificate, load_pkcs11
+from signing.errors import KeyStoreError
 from tests.databases import fresh_database_url
 from tests.pdftools import pdfsig, qpdf_check
 from tests.signing.conftest import compile_pdfa
@@ -167,7 +167,7 @@ def test_a_key_that_does_not_match_its_certificate_is_refused(token: Token) -> N
 _WRONG_PIN_SCRIPT = """
 import sys
 from pathlib import Path
-from forms.errors import KeyStoreError
+from signing.errors import KeyStoreError
 from signing import load_pkcs11
 try:
     load_pkcs11(Path(sys.argv[1]), sys.argv[2], "issuer", sys.argv[3])

@@ -20,8 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.services import Services
-from forms.errors import KeyStoreError
 from signing import ensure_dev_pki, issue_certificate
+from signing.errors import KeyStoreError
 from tests.commission import (
     CHAIR,
     PRESENT_MEMBERS,

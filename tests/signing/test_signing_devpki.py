@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from forms.errors import KeyStoreError
 from signing import DevPki, ensure_dev_pki, issue_certificate, read_passphrase
 from signing.devpki import truncate_utf8
+from signing.errors import KeyStoreError
 
 ORG = "Қазақстан Республикасы Оқу-ағарту министрлігі Білім беру сапасын бағалау орталығы"
 

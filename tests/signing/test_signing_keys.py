@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from forms.errors import KeyStoreError
 from signing import DevPki, IssuerKey, issue_certificate, load_pem, load_pkcs12, read_passphrase
+from signing.errors import KeyStoreError
 
 
 def test_load_pkcs12(issuer: IssuerKey, pki: DevPki) -> None:

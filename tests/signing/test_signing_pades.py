@@ -11,8 +11,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from forms.errors import SigningError
 from signing import EmptyField, IssuerKey, certify, sign_field
+from signing.errors import SigningError
 
 
 def _reader(pdf: bytes) -> PdfFileReader:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas_signing import FollowUp, SignersIn
+from api.schemas.signatures import FollowUp, SignersIn
 
 __all__ = [
     "DocumentCreate",

@@ -10,17 +10,18 @@ import argparse
 import sys
 from typing import Any
 
+from api.cli.common import settings_of
+
 __all__ = ["add_keys_commands"]
 
 SCOPES = frozenset({"issue", "sign", "revoke", "admin"})
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    from api.cli import _settings
     from registry import Registry
     from registry.keys import rotate_api_key
 
-    settings = _settings(args)
+    settings = settings_of(args)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     registry = Registry.open(settings.db_url, settings.files_dir)
     try:

@@ -12,56 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from api.issuing import IssueRequest, issue_document
-from api.services import Services
 from forms import ErrorDetail, FormDataInvalid, get_form
-from forms.rules.applications import ApplicationDecision, Finding, check_application
-from forms.rules.calendar import WorkingCalendar
+from forms.rules.applications import ApplicationDecision, check_application
 from forms.rules.categories import Category, kind_of
+from forms.rules.refusal_grounds import is_refusal_ground, notice_reason
 from registry import DocumentRecord
-from registry.records import ApiKeyRecord
+from workflow.context import Actor, Context
+from workflow.documents import IssueRequest, issue_document
 
 __all__ = ["APPLICATION_FORMS", "ApplicationOutcome", "ApplicationSubmission", "process"]
 
 APPLICATION_FORMS = ("application-teacher", "application-head")
-
-PROCEDURE_RULES = frozenset(
-    {
-        "category_sequence",
-        "category_kind_mismatch",
-        "category_legacy_not_awardable",
-        "confirmation_of_category_not_held",
-        "award_of_category_held",
-        "personal_data_consent_missing",
-    }
-)
-"""Refusals of the application form that are grounds for an App. 7 notice, not bad input."""
-
-# What the notice prints for a non-compliance found by a rule (App. 4 item 9.2).
-_DETAIL: dict[str, tuple[str, str]] = {
-    "category_sequence": (
-        "мәлімделген біліктілік санаты санаттарды берудің реттілік қағидатына сәйкес келмейді "
-        "(Алгоритмнің 31, 44-тармақтары)",
-        "заявленная квалификационная категория не соответствует принципу последовательности "
-        "присвоения категорий (пункты 31, 44 Алгоритма)",
-    ),
-    "category_kind_mismatch": (
-        "мәлімделген біліктілік санаты өтініш берушінің лауазымына сәйкес келмейді",
-        "заявленная квалификационная категория не соответствует должности заявителя",
-    ),
-    "essay_too_short": (
-        "эссенің көлемі 250 сөзден кем (Алгоритмнің 27-тармағы)",
-        "объём эссе менее 250 слов (пункт 27 Алгоритма)",
-    ),
-    "essay_too_long": (
-        "эссенің көлемі 300 сөзден асады (Алгоритмнің 27-тармағы)",
-        "объём эссе превышает 300 слов (пункт 27 Алгоритма)",
-    ),
-}
-_DETAIL_OTHER = (
-    "ұсынылған материалдар мемлекеттік қызмет көрсету талаптарына сәйкес келмейді",
-    "представленные материалы не соответствуют требованиям оказания государственной услуги",
-)
 
 
 @dataclass(frozen=True)
@@ -99,7 +60,7 @@ def _validate_application(form: str, data: dict[str, Any]) -> None:
     try:
         get_form(form).validate(data)
     except FormDataInvalid as exc:
-        bad_input = [d for d in exc.details if d.rule not in PROCEDURE_RULES]
+        bad_input = [d for d in exc.details if not is_refusal_ground(d.rule)]
         if bad_input:
             raise FormDataInvalid(bad_input) from None
 
@@ -111,16 +72,6 @@ def _category(value: Any, field: str) -> Category:
         raise FormDataInvalid(
             [ErrorDetail(field, "enum", f"{value!r} is not a category")]
         ) from None
-
-
-def _reason(finding: Finding, lang: str) -> dict[str, Any]:
-    ground = finding.ground.id
-    if ground == "unreliable-documents":
-        return {"ground": ground, "document": finding.field.removeprefix("documents.")}
-    if ground in ("no-personal-data-consent", "outside-application-window"):
-        return {"ground": ground}
-    kk, ru = _DETAIL.get(finding.rule, _DETAIL_OTHER)
-    return {"ground": ground, "detail": kk if lang == "kk" else ru}
 
 
 def _notice_data(
@@ -135,18 +86,13 @@ def _notice_data(
     }
     if not decision.accepted:
         reasons = [{"ground": "document-missing", "document": r.id} for r in decision.missing]
-        reasons += [_reason(f, sub.lang) for f in decision.grounds]
+        reasons += [notice_reason(f, sub.lang) for f in decision.grounds]
         unique = {tuple(sorted(r.items())): r for r in reasons}
         notice["reasons"] = list(unique.values())
     return notice
 
 
-def process(
-    services: Services,
-    key: ApiKeyRecord,
-    sub: ApplicationSubmission,
-    calendar: WorkingCalendar,
-) -> ApplicationOutcome:
+def process(ctx: Context, actor: Actor, sub: ApplicationSubmission) -> ApplicationOutcome:
     """Check the application, register it, issue the notice (and the accepted application)."""
     if sub.form not in APPLICATION_FORMS:
         raise FormDataInvalid(
@@ -162,25 +108,25 @@ def process(
         requested,
         current,
         sub.submitted_at,
-        calendar,
+        ctx.calendar,
         personal_data_consent=bool(sub.data.get("personal_data_consent")),
         unreliable_document_ids=sub.unreliable_documents,
         essay_text=sub.essay_text,
         test_waived=sub.test_waived,
     )
-    sent_on = max(services.clock().astimezone(calendar.tz).date(), decision.registered_on)
+    sent_on = max(ctx.clock().astimezone(ctx.calendar.tz).date(), decision.registered_on)
     idem = sub.idempotency_key
     application = None
     if decision.accepted:
         application, _ = issue_document(
-            services, key,
+            ctx, actor,
             IssueRequest(sub.form, sub.lang, sub.data, None, idem and f"{idem}#application"),
         )  # fmt: skip
     notice_form = (
         "application-accepted-notice" if decision.accepted else "application-rejected-notice"
     )
     notice, _ = issue_document(
-        services, key,
+        ctx, actor,
         IssueRequest(notice_form, sub.lang, _notice_data(sub, decision, sent_on), None,
                      idem and f"{idem}#notice"),
     )  # fmt: skip

@@ -4,69 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from api.cli_audit import add_audit_commands
-from api.cli_batch import add_batch_commands
-from api.cli_keys import add_keys_commands
-from api.cli_signers import add_signer_commands
-from api.settings import Settings
+from api.cli.audit import add_audit_commands
+from api.cli.batch import add_batch_commands
+from api.cli.common import settings_of as _settings
+from api.cli.keys import add_keys_commands
+from api.cli.serve import cmd_serve
+from api.cli.signers import add_signer_commands
 from forms.errors import QujatError, VerificationError
 
 __all__ = ["main"]
-
-DEV_KEY_FILE = "dev-api-key"
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {}
-    if getattr(args, "data_dir", None):
-        overrides["data_dir"] = Path(args.data_dir)
-    return Settings(**overrides)
-
-
-def _write_secret(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text + "\n")
-
-
-def _ensure_dev_api_key(settings: Settings) -> None:
-    """On a development server's first start, create an API key and say where it is."""
-    from api.services import build_services
-
-    path = settings.data_dir / DEV_KEY_FILE
-    if settings.env != "development" or path.exists():
-        if path.exists():
-            print(f"qujat: development API key in {path}", file=sys.stderr)
-        return
-    services = build_services(settings)
-    _, secret = services.registry.create_api_key(
-        "Development organisation", {"issue", "sign", "revoke", "admin"}
-    )
-    _write_secret(path, secret)
-    print(f"qujat: created a development API key (scopes issue,sign,revoke,admin) in {path}:")
-    print(secret, flush=True)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = _settings(args)
-    if args.port and "QUJAT_PUBLIC_BASE_URL" not in os.environ:
-        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-        settings = settings.model_copy(update={"public_base_url": f"http://{host}:{args.port}"})
-    _ensure_dev_api_key(settings)
-    app = create_app(settings)
-    print(f"qujat: serving on http://{args.host}:{args.port} (data in {settings.data_dir})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
-    return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from api.cli.common import settings_of
+
 __all__ = ["add_audit_commands"]
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from api.cli import _settings
     from registry import Registry
     from registry.audit import verify_chain
 
-    settings = _settings(args)
+    settings = settings_of(args)
     registry = Registry.open(settings.db_url, settings.files_dir)
     try:
         broken = verify_chain(registry.engine)

@@ -14,24 +14,23 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from api.cli import serve
+from api.cli.common import DEV_KEY_FILE, ensure_dev_api_key, settings_of
 from api.settings import Settings
 
 __all__ = ["add_batch_commands"]
 
-DEV_KEY_FILE = "dev-api-key"
-
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from api.cli import _settings as settings_of
-
     return settings_of(args)
 
 
 def _migrate(settings: Settings) -> None:
     """Bring the registry (and, on PostgreSQL, procrastinate's schema) up to date, once,
     before any worker process starts."""
-    from api.batches import ensure_queue_schema, runner_kind
+    from api.batches import runner_kind
     from registry import Registry
+    from registry.queue import ensure_queue_schema
 
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     registry = Registry.open(settings.db_url, settings.files_dir)
@@ -44,10 +43,8 @@ def _migrate(settings: Settings) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """``qujat serve``; with ``--workers N`` (N > 1) N uvicorn worker processes."""
-    from api import cli
-
     if args.workers <= 1:
-        return cli.cmd_serve(args)
+        return serve.cmd_serve(args)
     import uvicorn
 
     settings = _settings(args)
@@ -57,7 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["QUJAT_PUBLIC_BASE_URL"] = f"http://{host}:{args.port}"
     settings = Settings()
     _migrate(settings)
-    cli._ensure_dev_api_key(settings)
+    ensure_dev_api_key(settings)
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # /metrics adds up every worker
         metrics_dir = settings.data_dir / "metrics"
         metrics_dir.mkdir(exist_ok=True, mode=0o700)

@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from api.cli.common import settings_of
+
 __all__ = ["add_signer_commands"]
 
 
@@ -25,13 +27,12 @@ def cmd_dev_signer(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from api.cli import _settings
     from registry import Registry
     from registry.countersign import NewSigner, SigningRegistry
     from signing import ensure_dev_pki, issue_certificate
     from signing.keystore import passphrase_path
 
-    settings = _settings(args)
+    settings = settings_of(args)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     pki = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
     cert_pem, key_pem = issue_certificate(

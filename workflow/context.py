@@ -1,0 +1,145 @@
+"""What every flow is handed: one frozen :class:`Context`, and who acts (:class:`Actor`).
+
+``api/`` builds the context once from its settings (``api.services.build_services``);
+nothing under ``workflow/`` reads settings or the environment. Tests build their own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from asn1crypto import x509
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko_certvalidator import ValidationContext
+
+from forms.rules.calendar import WorkingCalendar
+from forms.rules.signer_plan import SigningOrder
+from generator import Renderer
+from registry import Registry
+from registry.countersign import RequiredSigner, SigningRegistry
+from registry.records import ApiKeyRecord
+from signing import IssuerKey
+from signing.keystore import SignerKeyStore
+from signing.tokens import TokenKey
+
+__all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
+
+Clock = Callable[[], datetime]
+"""The time now, aware (UTC)."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The settings that shape behaviour (the rest of the settings are wiring)."""
+
+    public_base_url: str
+    """Where ``/v/{id}`` is served; printed in every QR code."""
+    protocol_signers: str = "required"
+    """``required``: a protocol names its countersigners; ``optional``: it may be certified
+    by the issuer alone."""
+    signing_order: SigningOrder = SigningOrder.MEMBERS_FIRST
+    """Whether the chair and the secretary wait for every member present."""
+    derived_documents: str = "auto"
+    """``auto``: a fully signed protocol's extracts and certificates are made at once;
+    ``on-request``: only through ``POST …/derived``."""
+    signing_session: timedelta = timedelta(minutes=10)
+    """How long a prepared external signature waits for its completion."""
+    signing_link: timedelta = timedelta(minutes=2880)
+    """How long a one-time signing link stays usable."""
+    embed_revocation: bool = False
+    """Server-held countersignatures embed their chain's revocation information (needs a
+    timestamper: PAdES B-LT)."""
+
+    def verify_url(self, doc_id: str) -> str:
+        """The public page of a document (what its QR code opens)."""
+        return f"{self.public_base_url.rstrip('/')}/v/{doc_id}"
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL without a trailing slash."""
+        return self.public_base_url.rstrip("/")
+
+
+@dataclass
+class SignedListCache:
+    """The last signed status list, by ETag: ES256 signatures differ on every call, so an
+    unchanged list is signed once. One per context, not per process."""
+
+    entries: dict[str, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a flow uses, built once by ``api/`` (or a test)."""
+
+    registry: Registry
+    """Documents, API keys and the file store."""
+    signing: SigningRegistry
+    """Signers, required signatures, sessions and links, over the same engine."""
+    renderer: Renderer
+    """Warm Typst compilers."""
+    issuer: IssuerKey
+    """The issuer's key: certifies every document."""
+    keys: SignerKeyStore
+    """Opens the keys the server holds for countersigners."""
+    token_key: TokenKey
+    """Signs the QR codes' offline tokens and the status list."""
+    timestamper: TimeStamper | None
+    """The RFC 3161 authority countersignatures are timestamped by, if any."""
+    trust_roots: tuple[x509.Certificate, ...]
+    """Roots a countersigner's chain is fetched up to (B-LT)."""
+    calendar: WorkingCalendar
+    """Working days and due dates (Asia/Almaty, with the government's transfers)."""
+    clock: Clock
+    """The time now."""
+    policy: Policy
+    """The behaviour settings."""
+    status_lists: SignedListCache = field(default_factory=SignedListCache)
+    """The signed status list of this context, reused while unchanged."""
+
+    def revocation_context(self) -> ValidationContext | None:
+        """What fetches a countersignature's revocation information (B-LT), when the policy
+        asks for it and a timestamper is configured; a new one per signature, as signing
+        closes it."""
+        if not (self.policy.embed_revocation and self.timestamper is not None):
+            return None
+        return ValidationContext(trust_roots=list(self.trust_roots), allow_fetching=True)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a flow acts for: an organisation, through one of its API keys."""
+
+    organisation: str
+    """The tenant: a flow sees only this organisation's documents and signers."""
+    key_id: str
+    """The API key (or ``system``, ``signing-link``), recorded in the audit log."""
+
+    @classmethod
+    def of(cls, key: ApiKeyRecord) -> Actor:
+        """The actor an API key stands for."""
+        return cls(key.organisation, key.id)
+
+
+@dataclass(frozen=True)
+class LinkGrant:
+    """Access a one-time signing link grants: one required signature on one document.
+
+    Checked by the registry (``SigningRegistry.link``) before it is made; the flows accept
+    it instead of an organisation's API key."""
+
+    document_id: str
+    """The document the link is for."""
+    required: RequiredSigner
+    """The required signature it lets its holder make."""
+    token: str
+    """The link's secret, used up when the signature lands."""
+
+    @property
+    def signer_id(self) -> str:
+        """The registered signer who makes it."""
+        return self.required.signer_id

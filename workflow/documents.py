@@ -1,0 +1,292 @@
+"""Issuance: validate → check against the protocol → plan the signers → render → certify →
+register, in one direction; the same Idempotency-Key and body give back the first document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from forms import ErrorDetail, FormDataInvalid, FormSpec, SigningMode, get_form
+from forms.catalogue.protocols import (
+    PROTOCOL_FORM_IDS,
+    HeadsProtocol,
+    TeachersProtocol,
+    protocol_decisions,
+)
+from forms.rules.protocol_consistency import check_against_protocol
+from forms.rules.signer_plan import (
+    PlannedSigner,
+    SignerFacts,
+    commission_plan,
+    secretary_plan,
+)
+from forms.types import Lifecycle
+from generator import DocumentMeta
+from registry import Conflict, DocumentRecord, NewDocument, NotFound, StatusIndexTaken, new_id
+from registry.countersign import planned_rows
+from signing import EmptyField, certify
+from signing.tokens import TokenClaims, issue_token
+from workflow.context import Actor, Context
+from workflow.errors import NoStatusIndex, ProtocolNotSigned
+from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
+
+__all__ = [
+    "IssueRequest",
+    "document_for",
+    "document_meta",
+    "issue_document",
+    "plan_signers",
+    "qr_payload",
+    "stated_issue_date",
+]
+
+_INDEX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """What a platform posts to ``POST /v1/documents``."""
+
+    form: str
+    lang: str
+    data: dict[str, Any]
+    protocol_id: str | None = None
+    idempotency_key: str | None = None
+    signers: dict[str, Any] | None = None
+    """Who countersigns (protocols: chair, members present, secretary → signer ids)."""
+    follow_up: dict[str, Any] | None = None
+    """What a fully signed protocol leads to: extracts, and certificates on these terms."""
+    due_date: date | None = None
+    """When the document is due (an extract: 3 working days after the protocol)."""
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the request's canonical JSON: what an Idempotency-Key is bound to."""
+        body: dict[str, Any] = {
+            "form": self.form,
+            "lang": self.lang,
+            "data": self.data,
+            "protocol": self.protocol_id,
+        }
+        if self.signers is not None:
+            body["signers"] = self.signers
+        if self.follow_up is not None:
+            body["follow_up"] = self.follow_up
+        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def stated_issue_date(case: BaseModel) -> date | None:
+    """The issue date the case states (certificates, notices), if its form has one."""
+    value = case.__dict__.get("issue_date")
+    return value if isinstance(value, date) else None
+
+
+def document_meta(
+    ctx: Context, doc_id: str, issued_on: date, qr: str | None = None
+) -> DocumentMeta:
+    """What a template knows of a document besides its case: the one place it is built."""
+    return DocumentMeta(
+        id=doc_id,
+        verify_url=ctx.policy.verify_url(doc_id),
+        issuer=ctx.issuer.subject_name,
+        issued_on=issued_on,
+        qr_payload=qr,
+    )
+
+
+def document_for(ctx: Context, actor: Actor, doc_id: str) -> DocumentRecord:
+    """The document if it belongs to the actor's organisation; otherwise it does not exist."""
+    record = ctx.registry.find(doc_id)
+    if record is None or record.organisation != actor.organisation:
+        raise NotFound(f"no document {doc_id[:40]!r}")
+    return record
+
+
+def _replay(ctx: Context, actor: Actor, req: IssueRequest) -> DocumentRecord | None:
+    if req.idempotency_key is None:
+        return None
+    found = ctx.registry.by_idempotency_key(actor.organisation, req.idempotency_key)
+    if found is not None and found.request_sha256 != req.fingerprint():
+        raise Conflict(
+            "This Idempotency-Key was used for a different request",
+            [ErrorDetail("Idempotency-Key", "idempotency_key_reused", "use a new key")],
+        )
+    return found
+
+
+def _check_protocol(
+    ctx: Context, actor: Actor, protocol_id: str, spec: FormSpec, case: Any
+) -> None:
+    protocol = ctx.registry.find(protocol_id)
+    if protocol is None or protocol.organisation != actor.organisation:
+        raise FormDataInvalid(
+            [ErrorDetail("protocol_id", "protocol_exists", "no such protocol", "seed 002 §12")]
+        )
+    if protocol.form not in PROTOCOL_FORM_IDS:
+        raise FormDataInvalid(
+            [ErrorDetail("protocol_id", "not_a_protocol", "the document named is no protocol",
+                         "seed 002 §12")]
+        )  # fmt: skip
+    if protocol.status != Lifecycle.ISSUED:
+        raise ProtocolNotSigned(
+            "The protocol is not signed by the whole commission yet",
+            [ErrorDetail("protocol_id", "protocol_not_signed",
+                         f"the protocol is {protocol.status}", "seed 002 §12, §23")],
+        )  # fmt: skip
+    protocol_case = get_form(protocol.form).validate(protocol.case_data)
+    assert isinstance(protocol_case, TeachersProtocol | HeadsProtocol)
+    check_against_protocol(spec.id, case, protocol_decisions(protocol_case))
+
+
+def _resolver(ctx: Context, actor: Actor) -> Any:
+    def resolve(signer_id: str, path: str) -> SignerFacts:
+        try:
+            return ctx.signing.signer(signer_id, actor.organisation)
+        except NotFound:
+            raise FormDataInvalid(
+                [ErrorDetail(path, "signer_unknown",
+                             f"no registered signer {signer_id[:40]!r}")]
+            ) from None  # fmt: skip
+
+    return resolve
+
+
+def plan_signers(
+    ctx: Context, actor: Actor, spec: FormSpec, case: Any, signers: Mapping[str, Any] | None
+) -> list[PlannedSigner] | None:
+    """The signatures a new document will wait for, checked against its case; ``None`` when
+    it is signed by the issuer alone."""
+    if spec.signing is SigningMode.COMMISSION:
+        if not signers and ctx.policy.protocol_signers == "optional":
+            return None  # certified by the issuer alone, as before countersignatures
+        if not signers:
+            raise FormDataInvalid(
+                [ErrorDetail("signers", "signers_required",
+                             "a protocol names who countersigns it: chair, members present, "
+                             "secretary", "seed 002 §23")]
+            )  # fmt: skip
+        return commission_plan(case.commission, signers, _resolver(ctx, actor))
+    if spec.signing is SigningMode.SECRETARY and signers:
+        return secretary_plan(signers, case.secretary, _resolver(ctx, actor))
+    if signers:
+        raise FormDataInvalid(
+            [ErrorDetail("signers", "signers_not_applicable",
+                         f"{spec.id} is signed by the issuer alone")]
+        )  # fmt: skip
+    return None
+
+
+def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[DocumentRecord, bool]:
+    """Issue the document ``req`` asks for; returns it and whether it was created now.
+
+    The same Idempotency-Key with the same body returns the first document; with another
+    body it is a :class:`Conflict`. Nothing is stored unless every stage succeeded.
+    """
+    replay = _replay(ctx, actor, req)
+    if replay is not None:
+        return replay, False
+    spec = get_form(req.form)
+    spec.template(req.lang)
+    case = spec.validate(req.data)
+    if req.protocol_id is not None:
+        _check_protocol(ctx, actor, req.protocol_id, spec, case)
+    planned = plan_signers(ctx, actor, spec, case, req.signers)
+    for _attempt in range(_INDEX_ATTEMPTS):
+        index = ctx.registry.pick_status_index()
+        new, signed = _build(ctx, actor, req, spec, case, index, planned)
+        also = [] if planned is None else planned_rows(
+            new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
+        )  # fmt: skip
+        try:
+            record = ctx.registry.register(new, signed, also)
+            DOCUMENTS_ISSUED.labels(spec.id).inc()
+            return record, True
+        except StatusIndexTaken:
+            continue  # a concurrent issuance took the same random index: pick again
+        except Conflict:
+            twin = _replay(ctx, actor, req)
+            if twin is None:
+                raise
+            return twin, False
+    raise NoStatusIndex("no free status list index after several attempts; try again")
+
+
+def qr_payload(ctx: Context, doc_id: str, claims: TokenClaims) -> str:
+    """What the QR holds: the page's URL, and the offline token in the fragment.
+
+    A phone opens the URL; the fragment never leaves it (browsers do not send it), so the
+    server never sees the token, and an offline verifier reads it from the QR text.
+    """
+    return f"{ctx.policy.verify_url(doc_id)}#{issue_token(claims, ctx.token_key)}"
+
+
+def _build(
+    ctx: Context,
+    actor: Actor,
+    req: IssueRequest,
+    spec: FormSpec,
+    case: BaseModel,
+    status_index: int,
+    planned: list[PlannedSigner] | None,
+) -> tuple[NewDocument, bytes]:
+    """Render and certify the document under a new id; nothing is stored yet."""
+    doc_id = new_id()
+    issued_on = stated_issue_date(case) or ctx.clock().date()
+    summary = spec.summary(case)
+    if req.due_date is not None:
+        summary = {**summary, "due_date": req.due_date.isoformat()}
+    holder_name = spec.holder_name(case)
+    valid_until = spec.valid_until(case)
+    category = summary.get("category")
+    claims = TokenClaims(
+        doc_id=doc_id,
+        form=spec.id,
+        holder_name=holder_name,
+        category=str(category) if category else None,
+        valid_until=valid_until,
+        issued_on=issued_on,
+        status_index=status_index,
+    )
+    meta = document_meta(ctx, doc_id, issued_on, qr_payload(ctx, doc_id, claims))
+    with RENDER_SECONDS.labels(spec.id).time():
+        pdf = ctx.renderer.render(spec, req.lang, case, meta)
+    with SIGN_SECONDS.labels(spec.id).time():
+        signed = certify(
+            pdf,
+            ctx.issuer,
+            reason=spec.title_kk,
+            field_name="Issuer",
+            empty_fields=[EmptyField(p.field_name) for p in planned or ()],
+        )
+    new = NewDocument(
+        id=doc_id,
+        form=spec.id,
+        lang=req.lang,
+        status=Lifecycle.AWAITING_SIGNATURES if planned else Lifecycle.ISSUED,
+        case_data=case.model_dump(mode="json"),
+        summary=summary,
+        signatures=[
+            {
+                "field": "Issuer",
+                "role": "issuer",
+                "signer": ctx.issuer.subject_name,
+                "signed_at": ctx.clock().isoformat(),
+            }
+        ],
+        holder_name=holder_name,
+        valid_until=valid_until,
+        organisation=actor.organisation,
+        api_key_id=actor.key_id,
+        protocol_id=req.protocol_id,
+        idempotency_key=req.idempotency_key,
+        request_sha256=req.fingerprint(),
+        status_index=status_index,
+    )
+    return new, signed

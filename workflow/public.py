@@ -1,0 +1,126 @@
+"""The public view of a document: its status and the few facts an employer needs, with
+the holder's IIN masked and kept out of the details (the privacy filter)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from forms import get_form
+from forms.errors import UnknownForm
+from forms.rules.identity import mask_iin
+from registry import DocumentRecord
+from verify.status import DocumentStatus, registry_status
+from workflow.context import Context
+
+__all__ = [
+    "PublicHolder",
+    "PublicView",
+    "logged_lookup",
+    "public_details",
+    "public_view",
+    "view_of",
+]
+
+log = logging.getLogger("qujat.verify")
+_ID_SHAPE = re.compile(r"[a-z2-7]{1,32}")
+
+PRIVATE_FACTS = frozenset({"iin"})
+"""Summary facts never shown to the public (the IIN appears masked, as the holder's)."""
+
+
+@dataclass(frozen=True)
+class PublicHolder:
+    """Whom the document is about, as the public sees them."""
+
+    name: str | None
+    iin_masked: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What anyone may learn about a document id: no more than an employer needs."""
+
+    id: str
+    status: DocumentStatus
+    form: str | None = None
+    form_title: dict[str, str] | None = None
+    holder: PublicHolder | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    issued_at: datetime | None = None
+    """When the registry recorded the document."""
+    issued_on: date | None = None
+    """The issue date the document itself states (its registration time when it states none)."""
+    valid_until: date | None = None
+    revoked_at: datetime | None = None
+    signatures: tuple[dict[str, Any], ...] = ()
+    sha256: str | None = None
+
+
+def public_details(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary without its private facts."""
+    return {k: v for k, v in summary.items() if k not in PRIVATE_FACTS}
+
+
+def _issued_on(record: DocumentRecord) -> date:
+    stated = record.case_data.get("issue_date")
+    if isinstance(stated, str):
+        try:
+            return date.fromisoformat(stated)
+        except ValueError:
+            pass
+    return record.created_at.date()
+
+
+def public_view(ctx: Context, doc_id: str) -> PublicView:
+    """What ``GET /v1/verify/{id}`` and ``/v/{id}`` show; status ``unknown`` for no document."""
+    record = ctx.registry.find(doc_id) if len(doc_id) <= 32 else None
+    if record is None:
+        return PublicView(id=doc_id[:64], status=DocumentStatus.UNKNOWN)
+    return view_of(ctx, record)
+
+
+def logged_lookup(ctx: Context, doc_id: str, via: str) -> PublicView:
+    """:func:`public_view`, logged with id, status and latency only (no names, no IINs)."""
+    started = time.perf_counter()
+    view = public_view(ctx, doc_id)
+    shown = doc_id if _ID_SHAPE.fullmatch(doc_id) else "<malformed>"
+    log.info(
+        "lookup id=%s status=%s via=%s ms=%.1f",
+        shown,
+        view.status,
+        via,
+        (time.perf_counter() - started) * 1000,
+    )
+    return view
+
+
+def view_of(ctx: Context, record: DocumentRecord) -> PublicView:
+    """The public view of a registered document."""
+    status = registry_status(record.status, record.valid_until, ctx.clock().date())
+    try:
+        spec = get_form(record.form)
+        titles = {"kk": spec.title_kk, "ru": spec.title_ru}
+    except UnknownForm:
+        titles = {"kk": record.form, "ru": record.form}
+    iin = record.summary.get("iin")
+    return PublicView(
+        id=record.id,
+        status=status,
+        form=record.form,
+        form_title=titles,
+        holder=PublicHolder(
+            name=record.holder_name, iin_masked=mask_iin(iin) if isinstance(iin, str) else None
+        ),
+        details=public_details(record.summary),
+        issued_at=record.created_at,
+        issued_on=_issued_on(record),
+        valid_until=record.valid_until,
+        revoked_at=record.revoked_at,
+        signatures=tuple(record.signatures),
+        sha256=record.sha256,
+    )
