@@ -11,6 +11,7 @@ ApiError                        its own status and code
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -116,7 +117,7 @@ def _answer(
     code: str,
     message: str,
     details: list[ErrorDetail] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The error as the asker reads it: a page for a person, the JSON shape otherwise."""
     body = error_body(code, message, details)

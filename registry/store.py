@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,6 +113,11 @@ class Registry:
         engine = make_engine(url)
         upgrade(engine)
         return cls(engine, files or LocalFileStore(files_dir), clock)
+
+    def ping(self) -> None:
+        """A round trip to the database (readiness); raises if it is unreachable."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
     def close(self) -> None:
         """Close every pooled connection (end of process, end of a test)."""

@@ -37,7 +37,8 @@ def load_certificate(text: str) -> x509.Certificate:
 
 def to_pem(cert: x509.Certificate) -> str:
     """The certificate as PEM text."""
-    return pem.armor("CERTIFICATE", cert.dump()).decode("ascii")
+    armored: bytes = pem.armor("CERTIFICATE", cert.dump())
+    return armored.decode("ascii")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import ContextDep, require_scope
-from api.routes.documents import to_public
+from api.responses import to_public
 from api.schemas import DocumentPublic
 from registry.records import ApiKeyRecord
 from workflow import Actor, ApplicationSubmission, process

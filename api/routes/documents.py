@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
 from api.deps import ApiKeyDep, ContextDep, require_scope
-from api.schemas import DocumentCreate, DocumentPublic, Links, RevokeRequest, SignaturePublic
+from api.responses import to_public
+from api.schemas import DocumentCreate, DocumentPublic, RevokeRequest
 from forms import get_form
 from generator import render_docx
-from registry import DocumentRecord
 from registry.records import ApiKeyRecord
-from workflow import Actor, Context, IssueRequest, document_for, document_meta, issue_document
+from workflow import Actor, IssueRequest, document_for, document_meta, issue_document
 from workflow.documents import stated_issue_date
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -21,43 +21,6 @@ IssueKey = Annotated[ApiKeyRecord, Depends(require_scope("issue"))]
 RevokeKey = Annotated[ApiKeyRecord, Depends(require_scope("revoke"))]
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def required_public(ctx: Context, record: DocumentRecord) -> list[dict[str, Any]]:
-    """What ``GET /v1/documents/{id}`` lists as required signers."""
-    if not get_form(record.form).signature_roles:
-        return []  # certificates and the like: no query on their path
-    return [
-        {"role": r.role, "name": r.name, "signer_id": r.signer_id, "field": r.field_name,
-         "signed": r.signed_at is not None, "signed_at": r.signed_at}
-        for r in ctx.signing.required_signers(record.id)
-    ]  # fmt: skip
-
-
-def to_public(ctx: Context, record: DocumentRecord) -> DocumentPublic:
-    """A document as its issuer sees it."""
-    return DocumentPublic(
-        id=record.id,
-        form=record.form,
-        lang=record.lang,
-        status=record.status,
-        sha256=record.sha256,
-        verify_url=ctx.policy.verify_url(record.id),
-        holder_name=record.holder_name,
-        valid_until=record.valid_until,
-        protocol_id=record.protocol_id,
-        created_at=record.created_at,
-        revoked_at=record.revoked_at,
-        signatures=[SignaturePublic(**s) for s in record.signatures],
-        required_signers=required_public(ctx, record),
-        computed={k: v for k, v in record.summary.items() if k != "iin"},
-        links=Links(
-            self=f"/v1/documents/{record.id}",
-            pdf=f"/v1/documents/{record.id}/pdf",
-            docx=f"/v1/documents/{record.id}/docx",
-            verify=f"/v1/verify/{record.id}",
-        ),
-    )
 
 
 @router.post("", status_code=201)

@@ -10,8 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep
 from api.pages import TEMPLATES, page_lang, render_page
-from api.routes.verify import read_pdf, upload_report
+from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
+from api.uploads import read_pdf
 from workflow import logged_lookup
 
 router = APIRouter(include_in_schema=False)
@@ -50,9 +51,7 @@ async def check_upload(request: Request, services: ServicesDep) -> HTMLResponse:
 def verify_page(doc_id: str, request: Request, services: ServicesDep) -> HTMLResponse:
     """Where the QR points: the verdict first, then what the document says and who signed."""
     lang = page_lang(request)
-    view = VerificationPublic.model_validate(
-        logged_lookup(services.context, doc_id, "page"), from_attributes=True
-    )
+    view = verification_public(logged_lookup(services.context, doc_id, "page"))
     status = 404 if view.status == "unknown" else 200
     return render_page("verify.html", lang, status, **_document_context(view, lang))
 

@@ -3,14 +3,12 @@ by a key held elsewhere; one-time links to the signing page; the documents that 
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from api.deps import ContextDep, require_scope
-from api.routes.documents import to_public
+from api.responses import b64_field, prepare_public, to_public
 from api.schemas import (
     CompleteRequest,
     DocumentPublic,
@@ -20,10 +18,8 @@ from api.schemas import (
     SignRequest,
 )
 from registry.records import ApiKeyRecord
-from signing.errors import refused
 from workflow import (
     Actor,
-    Prepared,
     complete_signature,
     derive_from_protocol,
     document_for,
@@ -38,16 +34,6 @@ SignKey = Annotated[ApiKeyRecord, Depends(require_scope("sign"))]
 IssueKey = Annotated[ApiKeyRecord, Depends(require_scope("issue"))]
 
 
-def b64_field(value: str | None, field: str) -> bytes | None:
-    """A base64 body field's bytes; a 422 ``signature_refused`` if it is not base64."""
-    if value is None:
-        return None
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise refused("base64", f"{field} is not base64", field) from None
-
-
 @router.post("/{doc_id}/signatures")
 def sign(doc_id: str, body: SignRequest, ctx: ContextDep, key: SignKey) -> DocumentPublic:
     """Countersign with the key the server holds for the signer."""
@@ -58,18 +44,6 @@ def sign(doc_id: str, body: SignRequest, ctx: ContextDep, key: SignKey) -> Docum
 def prepare(doc_id: str, body: SignRequest, ctx: ContextDep, key: SignKey) -> PreparePublic:
     """Prepare the signer's field; sign ``data_to_sign`` (raw) or ``document_digest`` (CMS)."""
     return prepare_public(prepare_signature(ctx, Actor.of(key), doc_id, body.signer_id))
-
-
-def prepare_public(p: Prepared) -> PreparePublic:
-    """The prepared session as the API shows it."""
-    return PreparePublic(
-        session_id=p.session.id,
-        field=p.field_name,
-        digest_algorithm=p.session.digest_algorithm,
-        data_to_sign=base64.b64encode(p.data_to_sign).decode(),
-        document_digest=base64.b64encode(p.session.document_digest).decode(),
-        expires_at=p.session.expires_at,
-    )
 
 
 @router.post("/{doc_id}/signatures/complete")

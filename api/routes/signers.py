@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from api.deps import ApiKeyDep, ContextDep, require_scope
+from api.responses import signer_public
 from api.schemas import SignerCreate, SignerPublic
-from registry.countersign import SignerRecord
 from registry.records import ApiKeyRecord
 from workflow import Actor, SignerRegistration
 from workflow import signers as flows
@@ -16,20 +16,6 @@ from workflow import signers as flows
 router = APIRouter(prefix="/v1/signers", tags=["signers"])
 
 AdminKey = Annotated[ApiKeyRecord, Depends(require_scope("admin"))]
-
-
-def signer_public(s: SignerRecord) -> SignerPublic:
-    """A signer as the API shows it."""
-    assert s.created_at is not None
-    return SignerPublic(
-        id=s.id,
-        name=s.name,
-        iin=s.iin,
-        organisation=s.affiliation,
-        certificate_sha256=s.certificate_sha256,
-        key_held_by="server" if s.key_location else "member",
-        created_at=s.created_at,
-    )
 
 
 @router.post("", status_code=201)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ContextDep, ServicesDep
 from api.pages import SECURITY_HEADERS, TEMPLATES, template_env
-from api.routes.signatures import b64_field, prepare_public
+from api.responses import b64_field, prepare_public
 from api.schemas import PreparePublic
 from api.services import Services
 from forms import get_form

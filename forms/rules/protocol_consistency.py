@@ -22,7 +22,7 @@ EXTRACT_FORMS = frozenset({"protocol-extract-teachers", "protocol-extract-heads"
 """The protocol extracts (App. 3 for teachers, App. 13 for heads)."""
 
 
-def _category(value: object) -> Category | None:
+def _category(value: str | None) -> Category | None:
     return Category(value) if value else None
 
 
