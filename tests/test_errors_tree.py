@@ -68,8 +68,11 @@ def test_the_drawing_is_the_class_hierarchy() -> None:
 def test_each_error_module_draws_its_own_classes() -> None:
     for name in ERROR_MODULES[1:-1]:
         module = importlib.import_module(name)
-        own = [v.__name__ for v in vars(module).values()
-               if isinstance(v, type) and issubclass(v, QujatError) and v.__module__ == name]  # fmt: skip
+        own = [
+            v.__name__
+            for v in vars(module).values()
+            if isinstance(v, type) and issubclass(v, QujatError) and v.__module__ == name
+        ]
         assert own, name
         for cls in own:
             assert cls in (module.__doc__ or ""), f"{name} does not draw {cls}"
