@@ -101,7 +101,9 @@ def test_an_absent_chair_does_not_sign() -> None:
             resolve,
         )  # fmt: skip
     assert rule_of(refused) == "signer_absent"
-    plan = commission_plan(absent_chair, {"members": ["s1", "s2", "s3"], "secretary": "s4"}, resolve)
+    plan = commission_plan(
+        absent_chair, {"members": ["s1", "s2", "s3"], "secretary": "s4"}, resolve
+    )
     assert [p.role for p in plan] == ["member"] * 3 + ["secretary"]
 
 
@@ -130,7 +132,12 @@ def test_names_compare_as_people_read_them() -> None:
 
 def test_the_chair_and_the_secretary_wait_for_the_members() -> None:
     now = datetime(2025, 6, 20, tzinfo=UTC)
-    required = [Required("member", now), Required("member"), Required("chair"), Required("secretary")]
+    required = [
+        Required("member", now),
+        Required("member"),
+        Required("chair"),
+        Required("secretary"),
+    ]
     assert check_turn(required[2], required, SigningOrder.MEMBERS_FIRST) == 1
     assert check_turn(required[3], required, SigningOrder.MEMBERS_FIRST) == 1
     assert check_turn(required[1], required, SigningOrder.MEMBERS_FIRST) == 0
