@@ -12,7 +12,8 @@ test:
 lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
-	.venv/bin/mypy forms generator signing verify registry api tests bench
+	.venv/bin/mypy forms generator signing verify registry workflow api tests bench
+	.venv/bin/lint-imports
 
 bench: setup
 	.venv/bin/python -m bench

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -15,6 +14,7 @@ from api.settings import Settings
 from forms import all_forms
 from forms.rules.calendar import WorkingCalendar
 from forms.rules.signer_plan import SigningOrder
+from forms.types import Clock
 from generator import Renderer
 from registry import Registry
 from registry.countersign import SigningRegistry
@@ -28,8 +28,6 @@ from workflow.context import Context, Policy
 __all__ = ["Services", "build_services", "policy_of"]
 
 log = logging.getLogger("qujat")
-
-Clock = Callable[[], datetime]
 
 
 def policy_of(settings: Settings) -> Policy:

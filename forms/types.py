@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,8 +14,12 @@ from forms.charset import unsupported
 from forms.rules.identity import NameInvalid, bin_is_valid, iin_is_valid, normalise_name
 
 __all__ = [
+    "ID_ALPHABET",
+    "ID_BYTES",
+    "ID_CHARS",
     "Bin",
     "CaseModel",
+    "Clock",
     "Iin",
     "Lifecycle",
     "LongText",
@@ -21,6 +27,8 @@ __all__ = [
     "OrgName",
     "Person",
     "ShortText",
+    "id_from_number",
+    "id_to_number",
 ]
 
 
@@ -101,3 +109,29 @@ class Person(CaseModel):
 
     full_name: Name
     iin: Iin | None = None
+
+
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+"""Lower-case RFC 4648 base32: the letters of every registry id."""
+ID_CHARS = 32
+"""A registry id's length: 160 random bits, 5 a character."""
+ID_BYTES = ID_CHARS * 5 // 8
+"""The 20 bytes an id encodes (how the offline token carries it)."""
+
+Clock = Callable[[], datetime]
+"""The time now, aware (UTC): passed in, so tests can fix it."""
+
+
+def id_from_number(value: int, chars: int = ID_CHARS) -> str:
+    """The id whose ``i``-th letter holds bits ``5i…5i+4`` of ``value``."""
+    return "".join(ID_ALPHABET[(value >> (5 * i)) & 31] for i in range(chars))
+
+
+def id_to_number(doc_id: str) -> int | None:
+    """The number a well-formed id stands for; ``None`` for any other text."""
+    if len(doc_id) != ID_CHARS or not set(doc_id) <= set(ID_ALPHABET):
+        return None
+    value = 0
+    for i, ch in enumerate(doc_id):
+        value |= ID_ALPHABET.index(ch) << (5 * i)
+    return value

@@ -8,7 +8,7 @@ batch lives in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from forms.types import Clock
 from registry.errors import NotFound
 from registry.models import ApiKeyRow, Base, UTCDateTime
 from registry.records import ApiKeyRecord
@@ -41,7 +42,6 @@ __all__ = [
     "BatchStore",
 ]
 
-Clock = Callable[[], datetime]
 
 _INSERT_CHUNK = 1000
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from forms.rules.signer_plan import PlannedSigner
-from forms.types import Lifecycle
+from forms.types import Clock, Lifecycle
 from registry.audit import AuditEntry, append
 from registry.errors import AlreadySigned, Conflict, NotFound, SessionExpired, StaleDocument
 from registry.files import FileStore
@@ -53,8 +53,6 @@ __all__ = [
     "SigningSession",
     "StaleDocument",
 ]
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)

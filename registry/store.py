@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -15,20 +15,17 @@ from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from forms.types import Lifecycle
+from forms.types import Clock, Lifecycle, id_from_number
 from registry.audit import AuditEntry, append
 from registry.errors import Conflict, NotFound, RegistryError, StatusIndexTaken
 from registry.files import FileStore, LocalFileStore
 from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
+from signing.token_format import MIN_STATUS_LIST_BITS
 
 __all__ = ["STATUS_LIST_BITS", "Registry", "StatusIndexTaken", "make_engine", "new_id"]
 
-Clock = Callable[[], datetime]
-
-_B32 = "abcdefghijklmnopqrstuvwxyz234567"
-
-STATUS_LIST_BITS = 131_072
+STATUS_LIST_BITS = MIN_STATUS_LIST_BITS
 """The status list's smallest size (W3C Bitstring Status List minimum); indexes start here."""
 
 
@@ -59,7 +56,7 @@ def is_id(value: str) -> bool:
 def new_id(bits: int = 160) -> str:
     """A random, unguessable id in lower-case base32 (160 bits → 32 characters)."""
     value = secrets.randbits(bits)
-    return "".join(_B32[(value >> (5 * i)) & 31] for i in range(bits // 5))
+    return id_from_number(value, bits // 5)
 
 
 def make_engine(url: str) -> Engine:

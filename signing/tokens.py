@@ -7,15 +7,7 @@ character), so it costs little more than raw bytes, and unlike base45 (the EU ce
 choice) it has no space or ``%``: it can ride in a URL fragment that a phone's camera still
 opens as a link.
 
-Claims (integer keys keep the token small)::
-
-    0  document id          bytes (the base32 id decoded: 20 bytes)
-    1  form id              text, e.g. "qualification-certificate"
-    2  holder's name        text or null
-    3  category             text (code, e.g. "teacher-expert") or null
-    4  valid until          days since 1970-01-01 (RFC 8943 style) or null
-    5  issued on            days since 1970-01-01
-    6  status list index    unsigned integer or null
+The format (prefix, COSE constants, claims) is defined once, in :mod:`signing.token_format`.
 
 The key is a dedicated ECDSA P-256 key, not the issuer's PAdES key: its signature is 64 bytes
 whatever the issuer's certificate is (an RSA-2048 NCA key would make it 256), it can be
@@ -41,6 +33,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from signing.errors import KeyStoreError
+from signing.token_format import (
+    COSE_ALG,
+    COSE_KID,
+    COSE_SIGN1_TAG,
+    ES256,
+    TOKEN_PREFIX,
+    Claim,
+    days_of,
+    id_to_bytes,
+)
 
 __all__ = [
     "TOKEN_PREFIX",
@@ -54,12 +56,6 @@ __all__ = [
     "public_jwk",
     "sign_jws",
 ]
-
-TOKEN_PREFIX = "QJ1:"
-COSE_SIGN1_TAG = 18
-COSE_ALG, COSE_KID, ES256 = 1, 4, -7
-_B32_ID = "abcdefghijklmnopqrstuvwxyz234567"
-EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -170,29 +166,15 @@ def _raw_es256(key: TokenKey, message: bytes) -> bytes:
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
-def _id_bytes(doc_id: str) -> bytes | str:
-    """A registry id as the 20 bytes it encodes (an id of another shape stays text)."""
-    if len(doc_id) != 32 or not set(doc_id) <= set(_B32_ID):
-        return doc_id
-    value = 0
-    for i, ch in enumerate(doc_id):
-        value |= _B32_ID.index(ch) << (5 * i)
-    return value.to_bytes(len(doc_id) * 5 // 8, "little")
-
-
-def _days(day: date) -> int:
-    return (day - EPOCH).days
-
-
 def _claims_map(c: TokenClaims) -> dict[int, Any]:
     return {
-        0: _id_bytes(c.doc_id),
-        1: c.form,
-        2: c.holder_name,
-        3: c.category,
-        4: _days(c.valid_until) if c.valid_until else None,
-        5: _days(c.issued_on),
-        6: c.status_index,
+        Claim.DOCUMENT_ID: id_to_bytes(c.doc_id),
+        Claim.FORM: c.form,
+        Claim.HOLDER_NAME: c.holder_name,
+        Claim.CATEGORY: c.category,
+        Claim.VALID_UNTIL: days_of(c.valid_until) if c.valid_until else None,
+        Claim.ISSUED_ON: days_of(c.issued_on),
+        Claim.STATUS_INDEX: c.status_index,
     }
 
 

@@ -15,7 +15,7 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import cbor2
@@ -25,6 +25,18 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from forms.errors import VerificationError
+from forms.types import ID_BYTES
+from signing.token_format import (
+    COSE_ALG,
+    COSE_KID,
+    COSE_SIGN1_TAG,
+    ES256,
+    MIN_STATUS_LIST_BITS,
+    TOKEN_PREFIX,
+    Claim,
+    date_of_days,
+    id_of_bytes,
+)
 from verify.errors import TokenInvalid
 
 __all__ = [
@@ -41,13 +53,8 @@ __all__ = [
     "verify_token",
 ]
 
-TOKEN_PREFIX = "QJ1:"
-MIN_STATUS_LIST_BITS = 131_072
-"""16 KiB of bits: the W3C Bitstring Status List's minimum, so one list hides many documents."""
 _MAX_TOKEN_CHARS = 2_000
 _MAX_LIST_BITS = 1 << 27  # 16 MiB decompressed: far beyond any real list, bounds a gzip bomb
-_EPOCH = date(1970, 1, 1)
-_B32_ID = "abcdefghijklmnopqrstuvwxyz234567"
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def _unpack(token: str) -> list[Any]:
         raise TokenInvalid(f"the token cannot be decoded: {exc}") from exc
     if not (
         isinstance(sign1, cbor2.CBORTag)
-        and sign1.tag == 18
+        and sign1.tag == COSE_SIGN1_TAG
         and isinstance(sign1.value, (list, tuple))
         and len(sign1.value) == 4
         and all(isinstance(sign1.value[i], bytes) for i in (0, 2, 3))
@@ -151,16 +158,15 @@ def _day(value: Any) -> date | None:
         return None
     if not isinstance(value, int) or not -1 < value < 200_000:
         raise TokenInvalid("a date in the token is malformed")
-    return _EPOCH + timedelta(days=value)
+    return date_of_days(value)
 
 
 def _doc_id(value: Any) -> str:
     if isinstance(value, str):
         return value
-    if not isinstance(value, bytes) or len(value) != 20:
+    if not isinstance(value, bytes) or len(value) != ID_BYTES:
         raise TokenInvalid("the document id in the token is malformed")
-    number = int.from_bytes(value, "little")
-    return "".join(_B32_ID[(number >> (5 * i)) & 31] for i in range(32))
+    return id_of_bytes(value)
 
 
 def _opt_text(value: Any) -> str | None:
@@ -175,25 +181,25 @@ def _payload(parts: list[Any]) -> TokenPayload:
         claims = cbor2.loads(parts[2])
     except (ValueError, cbor2.CBORDecodeError) as exc:
         raise TokenInvalid("the token's header or claims are malformed") from exc
-    if not isinstance(protected, Mapping) or protected.get(1) != -7:
+    if not isinstance(protected, Mapping) or protected.get(COSE_ALG) != ES256:
         raise TokenInvalid("the token is not signed with ES256")
-    kid = protected.get(4)
+    kid = protected.get(COSE_KID)
     if not isinstance(claims, Mapping) or not isinstance(kid, bytes):
         raise TokenInvalid("the token's header or claims are malformed")
-    index = claims.get(6)
-    form = claims.get(1)
-    issued_on = _day(claims.get(5))
+    index = claims.get(Claim.STATUS_INDEX)
+    form = claims.get(Claim.FORM)
+    issued_on = _day(claims.get(Claim.ISSUED_ON))
     if (index is not None and not isinstance(index, int)) or not isinstance(form, str):
         raise TokenInvalid("the token's claims are malformed")
     if issued_on is None:
         raise TokenInvalid("the token has no issue date")
     return TokenPayload(
         kid=base64.urlsafe_b64encode(kid).rstrip(b"=").decode(),
-        doc_id=_doc_id(claims.get(0)),
+        doc_id=_doc_id(claims.get(Claim.DOCUMENT_ID)),
         form=form,
-        holder_name=_opt_text(claims.get(2)),
-        category=_opt_text(claims.get(3)),
-        valid_until=_day(claims.get(4)),
+        holder_name=_opt_text(claims.get(Claim.HOLDER_NAME)),
+        category=_opt_text(claims.get(Claim.CATEGORY)),
+        valid_until=_day(claims.get(Claim.VALID_UNTIL)),
         issued_on=issued_on,
         status_index=index,
     )

@@ -7,9 +7,8 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from asn1crypto import x509
 from pyhanko.sign.timestamps import TimeStamper
@@ -17,6 +16,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from forms.rules.calendar import WorkingCalendar
 from forms.rules.signer_plan import SigningOrder
+from forms.types import Clock
 from generator import Renderer
 from registry import Registry
 from registry.countersign import RequiredSigner, SigningRegistry
@@ -26,9 +26,6 @@ from signing.keystore import SignerKeyStore
 from signing.tokens import TokenKey
 
 __all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
-
-Clock = Callable[[], datetime]
-"""The time now, aware (UTC)."""
 
 
 @dataclass(frozen=True)
