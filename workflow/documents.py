@@ -16,13 +16,16 @@ from pydantic import BaseModel
 from forms import ErrorDetail, FormDataInvalid, FormSpec, SigningMode, get_form
 from forms.catalogue.protocols import (
     PROTOCOL_FORM_IDS,
+    HeadExtract,
     HeadsProtocol,
+    TeacherExtract,
     TeachersProtocol,
     protocol_decisions,
 )
 from forms.rules.protocol_consistency import check_against_protocol
 from forms.rules.signer_plan import (
     PlannedSigner,
+    Resolve,
     SignerFacts,
     commission_plan,
     secretary_plan,
@@ -33,7 +36,7 @@ from registry import Conflict, DocumentRecord, NewDocument, NotFound, StatusInde
 from registry.countersign import planned_rows
 from signing import EmptyField, certify
 from signing.tokens import TokenClaims, issue_token
-from workflow.context import Actor, Context
+from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 
@@ -89,13 +92,14 @@ def stated_issue_date(case: BaseModel) -> date | None:
 
 
 def document_meta(
-    ctx: Context, doc_id: str, issued_on: date, qr: str | None = None
+    policy: Policy, issuer: str, doc_id: str, issued_on: date, qr: str | None = None
 ) -> DocumentMeta:
-    """What a template knows of a document besides its case: the one place it is built."""
+    """What a template knows of a document besides its case: the one place it is built
+    (issuance, DOCX copies, the command line's previews)."""
     return DocumentMeta(
         id=doc_id,
-        verify_url=ctx.policy.verify_url(doc_id),
-        issuer=ctx.issuer.subject_name,
+        verify_url=policy.verify_url(doc_id),
+        issuer=issuer,
         issued_on=issued_on,
         qr_payload=qr,
     )
@@ -122,7 +126,7 @@ def _replay(ctx: Context, actor: Actor, req: IssueRequest) -> DocumentRecord | N
 
 
 def _check_protocol(
-    ctx: Context, actor: Actor, protocol_id: str, spec: FormSpec, case: Any
+    ctx: Context, actor: Actor, protocol_id: str, spec: FormSpec, case: BaseModel
 ) -> None:
     protocol = ctx.registry.find(protocol_id)
     if protocol is None or protocol.organisation != actor.organisation:
@@ -145,7 +149,7 @@ def _check_protocol(
     check_against_protocol(spec.id, case, protocol_decisions(protocol_case))
 
 
-def _resolver(ctx: Context, actor: Actor) -> Any:
+def _resolver(ctx: Context, actor: Actor) -> Resolve:
     def resolve(signer_id: str, path: str) -> SignerFacts:
         try:
             return ctx.signing.signer(signer_id, actor.organisation)
@@ -159,7 +163,11 @@ def _resolver(ctx: Context, actor: Actor) -> Any:
 
 
 def plan_signers(
-    ctx: Context, actor: Actor, spec: FormSpec, case: Any, signers: Mapping[str, Any] | None
+    ctx: Context,
+    actor: Actor,
+    spec: FormSpec,
+    case: BaseModel,
+    signers: Mapping[str, Any] | None,
 ) -> list[PlannedSigner] | None:
     """The signatures a new document will wait for, checked against its case; ``None`` when
     it is signed by the issuer alone."""
@@ -172,8 +180,10 @@ def plan_signers(
                              "a protocol names who countersigns it: chair, members present, "
                              "secretary", "seed 002 §23")]
             )  # fmt: skip
+        assert isinstance(case, TeachersProtocol | HeadsProtocol)
         return commission_plan(case.commission, signers, _resolver(ctx, actor))
     if spec.signing is SigningMode.SECRETARY and signers:
+        assert isinstance(case, TeacherExtract | HeadExtract)
         return secretary_plan(signers, case.secretary, _resolver(ctx, actor))
     if signers:
         raise FormDataInvalid(
@@ -254,7 +264,9 @@ def _build(
         issued_on=issued_on,
         status_index=status_index,
     )
-    meta = document_meta(ctx, doc_id, issued_on, qr_payload(ctx, doc_id, claims))
+    meta = document_meta(
+        ctx.policy, ctx.issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims)
+    )
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
     with SIGN_SECONDS.labels(spec.id).time():

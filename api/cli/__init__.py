@@ -20,21 +20,20 @@ __all__ = ["main"]
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from api.services import policy_of
     from forms import get_form
-    from generator import DocumentMeta, Renderer
+    from generator import Renderer
     from registry import new_id
+    from workflow import document_meta
+    from workflow.documents import stated_issue_date
 
     spec = get_form(args.form)
     data = json.loads(Path(args.data).read_text(encoding="utf-8"))
     case = spec.validate(data)
     doc_id = new_id()
     settings = _settings(args)
-    meta = DocumentMeta(
-        id=doc_id,
-        verify_url=f"{settings.public_base_url.rstrip('/')}/v/{doc_id}",
-        issuer=settings.issuer_name,
-        issued_on=getattr(case, "issue_date", None) or datetime.now(UTC).date(),
-    )
+    issued_on = stated_issue_date(case) or datetime.now(UTC).date()
+    meta = document_meta(policy_of(settings), settings.issuer_name, doc_id, issued_on)
     pdf = Renderer().render(spec, args.lang, case, meta)
     Path(args.output).write_bytes(pdf)
     print(f"wrote {args.output} ({len(pdf)} bytes, unsigned preview, id {doc_id})")

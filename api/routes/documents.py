@@ -73,7 +73,8 @@ def download_docx(doc_id: str, ctx: ContextDep, key: ApiKeyDep) -> Response:
     record = document_for(ctx, Actor.of(key), doc_id)
     spec = get_form(record.form)
     case = spec.validate(record.case_data)
-    meta = document_meta(ctx, record.id, stated_issue_date(case) or record.created_at.date())
+    issued_on = stated_issue_date(case) or record.created_at.date()
+    meta = document_meta(ctx.policy, ctx.issuer.subject_name, record.id, issued_on)
     return Response(
         render_docx(ctx.renderer, spec, record.lang, case, meta),
         media_type=DOCX_MEDIA_TYPE,

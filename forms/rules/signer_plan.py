@@ -19,6 +19,7 @@ from forms.errors import ErrorDetail, FormDataInvalid
 __all__ = [
     "CommissionLike",
     "PlannedSigner",
+    "Resolve",
     "SignerFacts",
     "SignerRole",
     "SigningOrder",
