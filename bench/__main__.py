@@ -118,6 +118,7 @@ def stages(services: Services, n: int) -> list[Row]:
 def per_form(services: Services, n: int) -> list[Row]:
     """validate → render → sign → store, each form with its example case (kk)."""
     key, _ = services.registry.create_api_key("Bench forms", {"issue"})
+    ctx, actor = services.context, Actor.of(key)
     rows = []
     for spec in all_forms():
         if spec.example is None or spec.id.startswith("application"):
@@ -129,9 +130,7 @@ def per_form(services: Services, n: int) -> list[Row]:
             rows.append((f"  {spec.id}", "-", "-", f"skipped: {type(exc).__name__}"))
             continue
         request = IssueRequest(spec.id, "kk", example)
-        figures = measure(
-            n, lambda i, r=request: issue_document(services.context, Actor.of(key), r)
-        )  # type: ignore[misc]
+        figures = measure(n, lambda i, r=request: issue_document(ctx, actor, r))  # type: ignore[misc]
         rows.append(ms(f"  {spec.id}", figures))
     return rows
 

@@ -28,7 +28,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from pydantic import BaseModel
 
 from forms import FormSpec
 from generator.render import DocumentMeta, Renderer
@@ -71,7 +70,7 @@ _TRPR_AFTER_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden")
 
 
 def render_docx(
-    renderer: Renderer, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta
+    renderer: Renderer, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta
 ) -> bytes:
     """The DOCX copy of a validated ``case``: the PDF's content, editable and unsigned.
 

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import typst
-from pydantic import BaseModel
 
 from forms import FormSpec, templates_dir
 from generator.errors import RenderError
@@ -79,7 +78,7 @@ class Renderer:
             for lang in spec.languages:
                 self._compiler(spec.template(lang))
 
-    def render(self, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta) -> bytes:
+    def render(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> bytes:
         """Render validated ``case`` (the form's model instance) to PDF/A-3b bytes."""
         template = spec.template(lang)
         qr = qr_svg(meta.qr_payload or meta.verify_url).decode("ascii")
@@ -97,7 +96,7 @@ class Renderer:
             raise RenderError(f"Typst returned no PDF for {template}")
         return pdf
 
-    def html(self, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta) -> str:
+    def html(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> str:
         """Render validated ``case`` to Typst's HTML, the source of the DOCX copy.
 
         Same template and warm compiler as :meth:`render`; the helpers of ``lib.typ`` emit
@@ -118,9 +117,7 @@ class Renderer:
         return html.decode("utf-8")
 
 
-def _inputs(
-    spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta, qr: str
-) -> dict[str, str]:
+def _inputs(spec: FormSpec, lang: str, case: Any, meta: DocumentMeta, qr: str) -> dict[str, str]:
     """What a template reads from ``sys.inputs``: the case, its context, the QR as SVG."""
     ctx = {
         "doc": {"id": meta.id, "verify_url": meta.verify_url, "issuer": meta.issuer},

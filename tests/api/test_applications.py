@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from forms import get_form
 from forms.rules.applications import REQUIREMENTS
-from tests.conftest import Org
 from tests.pdftools import text_of
+from tests.support.fixtures import Org
 
 PROVIDER = {
     "name": "Қарағанды облысы білім басқармасы",

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from api.batches import runner_kind
 from api.services import Services
 from registry.models import DocumentRow
-from tests.conftest import Org
 from tests.e2e.workers import start_workers, stop_workers
+from tests.support.fixtures import Org
 from workflow import item_key
 
 FORMS = ("qualification-certificate", "course-certificate")

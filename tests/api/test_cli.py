@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.services import Services
 from forms import get_form
-from tests.conftest import Org
+from tests.support.fixtures import Org
 
 QUJAT = [sys.executable, "-m", "api.cli"]
 

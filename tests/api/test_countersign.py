@@ -18,7 +18,8 @@ from api.services import Services
 from forms import FormDataInvalid, get_form
 from registry.audit import verify_chain
 from signing import ensure_dev_pki
-from tests.commission import (
+from tests.pdftools import pdfsig
+from tests.support.commission import (
     CERTIFICATE_TERMS,
     CHAIR,
     PRESENT_MEMBERS,
@@ -28,8 +29,7 @@ from tests.commission import (
     make_member,
     protocol_data,
 )
-from tests.conftest import Org
-from tests.pdftools import pdfsig
+from tests.support.fixtures import Org
 from verify import validate_pdf
 from workflow import Actor
 from workflow.documents import plan_signers

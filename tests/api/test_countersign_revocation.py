@@ -27,9 +27,9 @@ from api import Settings, create_app
 from api.services import Services, build_services
 from signing import ensure_dev_pki, load_pkcs12
 from signing.keystore import passphrase_path
-from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
-from tests.databases import fresh_database_url
-from tests.testpki import AnimatedPki, animated_pki
+from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.support.databases import fresh_database_url
+from tests.support.testpki import AnimatedPki, animated_pki
 from verify import validate_pdf
 
 

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from forms import get_form
-from tests.api.test_errors import assert_error_shape
-from tests.conftest import Org
 from tests.formtext import expected_strings
-from tests.generator.test_docx import docx_text, open_docx, table_problems
 from tests.pdftools import squeeze
+from tests.support.docx import docx_text, open_docx, table_problems
+from tests.support.errors import assert_error_shape
+from tests.support.fixtures import Org
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

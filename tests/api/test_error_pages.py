@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from api.services import Services
 from signing import ensure_dev_pki
-from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
-from tests.conftest import MakeOrg
+from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.support.fixtures import MakeOrg
 from workflow import Actor, IssueRequest, SignerRegistration, issue_document, register_signer
 
 

@@ -16,7 +16,8 @@ from api.services import Services
 from forms import get_form
 from registry import LocalFileStore
 from registry.models import DocumentRow
-from tests.conftest import MakeOrg, Org
+from tests.support.errors import assert_error_shape
+from tests.support.fixtures import MakeOrg, Org
 
 FORM = "qualification-certificate"
 
@@ -29,16 +30,6 @@ def snapshot(services: Services) -> tuple[int, int]:
     root = Path(services.registry.files.root)
     files = sum(1 for _, _, names in os.walk(root) for n in names if not n.startswith(".tmp"))
     return rows, files
-
-
-def assert_error_shape(body: dict[str, Any], code: str) -> list[dict[str, Any]]:
-    assert set(body) == {"error"}
-    err = body["error"]
-    assert set(err) == {"code", "message", "details"}
-    assert err["code"] == code and isinstance(err["message"], str) and err["message"]
-    for d in err["details"]:
-        assert {"field", "rule", "message"} <= set(d)
-    return list(err["details"])
 
 
 def example() -> dict[str, Any]:

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from api.services import Services
 from forms import all_forms, get_form
-from tests.conftest import Org
 from tests.formtext import expected_strings
 from tests.pdftools import attachments, pdfsig, qpdf_check, qr_payloads, squeeze, text_of, xmp
+from tests.support.fixtures import Org
 from verify import validate_pdf
 
 CORE_FORMS = ["qualification-certificate", "course-certificate", "course-certificate-supplement"]

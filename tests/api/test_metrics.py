@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import Org
+from tests.support.fixtures import Org
 
 FORM = "qualification-certificate"
 

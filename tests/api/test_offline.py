@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from api.cli import main as qujat
 from api.services import Services
-from tests.api.test_verify import issue, pdf_of
-from tests.conftest import Org
 from tests.pdftools import qr_payloads
+from tests.support.documents import issue, pdf_of
+from tests.support.fixtures import Org
 from verify.offline import parse_key_set, read_status_list, verify_token
 
 

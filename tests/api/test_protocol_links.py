@@ -11,8 +11,8 @@ from httpx2 import Response
 
 from api.services import Services
 from forms import get_form
-from tests.commission import signed_protocol
-from tests.conftest import MakeOrg, Org
+from tests.support.commission import signed_protocol
+from tests.support.fixtures import MakeOrg, Org
 
 
 def issue(

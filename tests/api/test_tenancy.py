@@ -26,7 +26,7 @@ from api.services import Services
 from forms import get_form
 from forms.rules.applications import REQUIREMENTS
 from signing import issue_certificate
-from tests.api.test_errors import assert_error_shape
+from tests.support.errors import assert_error_shape
 
 FORM = "qualification-certificate"
 

@@ -14,20 +14,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from api.services import Services
 from forms import get_form
-from tests.conftest import Org
-
-
-def issue(
-    client: TestClient, org: Org, form: str, data: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    body = {"form": form, "lang": "kk", "data": data or get_form(form).example}
-    r = client.post("/v1/documents", json=body, headers=org.headers)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def pdf_of(client: TestClient, org: Org, doc: dict[str, Any]) -> bytes:
-    return client.get(doc["links"]["pdf"], headers=org.headers).content
+from tests.support.documents import issue, pdf_of
+from tests.support.fixtures import Org
 
 
 def upload(client: TestClient, data: bytes) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.databases import SERVER_URL, fresh_database_url
+from tests.support.databases import SERVER_URL, fresh_database_url
 
 
 def free_port() -> int:
@@ -56,3 +56,20 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def start(data_dir: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
+         "--data-dir", str(data_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("server did not start")

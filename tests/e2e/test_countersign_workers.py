@@ -16,10 +16,10 @@ import httpx
 
 from api.services import build_services
 from signing import ensure_dev_pki
-from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
 from tests.e2e.serverproc import free_port
-from tests.e2e.test_workers import children, kill_group, serve, setup
+from tests.e2e.workers import children, kill_group, serve, setup
 from tests.pdftools import pdfsig
+from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
 from verify import load_trust_roots, validate_pdf
 
 

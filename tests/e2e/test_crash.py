@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,28 +21,11 @@ from api.settings import Settings
 from forms import get_form
 from registry import Registry
 from registry.consistency import check, sweep
-from tests.databases import SERVER_URL, fresh_database_url
-from tests.e2e.serverproc import free_port
+from tests.e2e.serverproc import free_port, start
+from tests.support.databases import SERVER_URL, fresh_database_url
 from verify import validate_pdf
 
 KILLS = 6
-
-
-def start(data_dir: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-         "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("server did not start")
 
 
 def hammer(base: str, key: str, stop: threading.Event, created: list[str]) -> None:

@@ -27,10 +27,9 @@ from registry import Registry
 from registry.consistency import check, sweep
 from registry.countersign import SigningRegistry
 from signing import ensure_dev_pki
-from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
-from tests.databases import SERVER_URL, fresh_database_url
-from tests.e2e.serverproc import free_port
-from tests.e2e.test_crash import start
+from tests.e2e.serverproc import free_port, start
+from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.support.databases import SERVER_URL, fresh_database_url
 from verify import validate_pdf
 
 KILLS = 6

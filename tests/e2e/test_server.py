@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from forms import get_form
-from tests.databases import SERVER_URL
 from tests.e2e.serverproc import running_server
 from tests.pdftools import pdfsig
+from tests.support.databases import SERVER_URL
 
 
 @pytest.fixture(scope="module")

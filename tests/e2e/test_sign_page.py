@@ -24,9 +24,9 @@ import pytest
 from signing import ensure_dev_pki
 from signing.keys import load_pkcs12
 from signing.keystore import passphrase_path
-from tests.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.e2e.browser import ARGS, CHROMIUM
 from tests.e2e.serverproc import running_server
-from tests.e2e.test_verify_page import ARGS, CHROMIUM
+from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
 
 sync_api = pytest.importorskip("playwright.sync_api")
 ws_server = pytest.importorskip("websockets.sync.server")

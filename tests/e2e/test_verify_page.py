@@ -19,14 +19,12 @@ import pytest
 
 from api.i18n import LABELS
 from forms import get_form
+from tests.e2e.browser import ARGS, CHROMIUM
 from tests.e2e.serverproc import running_server
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")

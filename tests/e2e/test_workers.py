@@ -8,7 +8,6 @@ the restarted server on the embedded default, with exactly one document per item
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,75 +20,15 @@ import httpx
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
-from api.services import build_services
 from api.settings import Settings
 from forms import get_form
 from registry.models import DocumentRow
-from tests.databases import SERVER_URL, fresh_database_url
 from tests.e2e.serverproc import free_port
-from tests.e2e.workers import start_workers, stop_workers
+from tests.e2e.workers import children, kill_group, serve, setup, start_workers, stop_workers
+from tests.support.databases import SERVER_URL
 from workflow import item_key
 
 FORM = "course-certificate"
-
-
-def setup(tmp_path: Path, **extra: str) -> tuple[Settings, dict[str, str], str]:
-    """Settings and environment of a fresh registry, and an API key with every scope."""
-    data_dir = tmp_path / "data"
-    kw: dict[str, Any] = {"data_dir": data_dir}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
-    env.update(QUJAT_RATE_LIMIT_ENABLED="false", **extra)
-    if SERVER_URL:
-        kw["database_url"] = env["QUJAT_DATABASE_URL"] = fresh_database_url(tmp_path)
-    settings = Settings(**kw)
-    services = build_services(settings)
-    _, key = services.registry.create_api_key("Workers", {"issue", "admin"})
-    services.registry.close()
-    return settings, env, key
-
-
-def serve(
-    settings: Settings, env: dict[str, str], port: int, workers: int, log: Path
-) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-             "--workers", str(workers), "--data-dir", str(settings.data_dir)],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-        )  # fmt: skip
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError(f"server did not start: {log.read_text()[-2000:]}")
-
-
-def kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def documents_under(settings: Settings, keys: list[str]) -> list[str]:

@@ -5,24 +5,23 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import docx
 import pytest
-from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
 
 from forms import FormSpec, SigningMode, all_forms, get_form, templates_dir
 from forms.types import CaseModel
 from generator import DocumentMeta, Renderer, render_docx
 from tests.formtext import expected_strings
 from tests.pdftools import squeeze
+from tests.support.docx import TEXT_WIDTH_MM, header_rows, open_docx
+from tests.support.docx import docx_text as docx_text  # tests/forms still import it from here
+from tests.support.docx import table_problems as table_problems
 
 META = DocumentMeta(
     id="abcdefghijklmnopqrstuvwxyz234567",
@@ -30,61 +29,9 @@ META = DocumentMeta(
     issuer="Test issuer",
     issued_on=date(2025, 6, 27),
 )
-TEXT_WIDTH_MM = 170
 
 
 # --- helpers the catalogue and API tests use too ---------------------------------------
-
-
-def open_docx(data: bytes) -> Document:
-    return docx.Document(io.BytesIO(data))
-
-
-def tables_of(document: Document) -> Iterator[Table]:
-    """Every table, nested ones included."""
-    stack = list(document.tables)
-    while stack:
-        table = stack.pop(0)
-        yield table
-        for row in table.rows:
-            for cell in row.cells:
-                stack.extend(cell.tables)
-
-
-def docx_text(data: bytes) -> str:
-    """Paragraphs and table cells, white space removed (as ``tests.pdftools.text_of``)."""
-    document = open_docx(data)
-    parts = [p.text for p in document.paragraphs]
-    for table in tables_of(document):
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return squeeze("".join(parts))
-
-
-def table_problems(data: bytes) -> list[str]:
-    """What keeps a table from being fixed: layout, grid widths, rows that may split."""
-    problems = []
-    for n, table in enumerate(tables_of(open_docx(data)), start=1):
-        tbl = table._tbl
-        layout = tbl.tblPr.find(qn("w:tblLayout"))
-        if layout is None or layout.get(qn("w:type")) != "fixed":
-            problems.append(f"table {n}: layout is not fixed")
-        widths = [int(col.w or 0) for col in tbl.tblGrid.gridCol_lst]
-        if not widths or any(w <= 0 for w in widths):
-            problems.append(f"table {n}: grid column without a width: {widths}")
-        elif sum(widths) > Mm(TEXT_WIDTH_MM + 0.5):
-            problems.append(f"table {n}: wider than the text ({sum(widths) / Mm(1):.1f} mm)")
-        for r, tr in enumerate(tbl.tr_lst, start=1):
-            if tr.trPr is None or tr.trPr.find(qn("w:cantSplit")) is None:
-                problems.append(f"table {n}, row {r}: may split across pages")
-    return problems
-
-
-def header_rows(table: Table) -> list[bool]:
-    return [
-        tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None
-        for tr in table._tbl.tr_lst
-    ]
 
 
 # --- tests -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from registry import NewDocument, Registry, new_id
 from registry.audit import verify_chain
 from registry.errors import Conflict
-from tests.databases import fresh_database_url
+from tests.support.databases import fresh_database_url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from registry import LocalFileStore, NewDocument, Registry, new_id
 from registry.errors import Conflict, NotFound
-from tests.databases import fresh_database_url
+from tests.support.databases import fresh_database_url
 
 
 @pytest.fixture

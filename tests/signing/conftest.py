@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import typst
 
 from signing import (
     DevPki,
@@ -16,26 +13,9 @@ from signing import (
     load_pkcs12,
     read_passphrase,
 )
+from tests.support.pdfa import compile_pdfa
 
-FONTS = Path(__file__).resolve().parents[2] / "generator" / "fonts"
 ORG = "Қазақстан Республикасы Оқу-ағарту министрлігі Білім беру сапасын бағалау орталығы"
-SOURCE = """
-#set page(paper: "a4")
-#set text(font: "Liberation Serif", lang: "kk")
-= Біліктілік санатын беру (растау) туралы куәлік
-Осы куәлік Әбілқайыров Нұрсұлтан Ғалымұлына берілді: педагог-шебер біліктілік санаты.
-#for i in range(25) [ Жол #i: Қазақстан Республикасы Оқу-ағарту министрлігі. \\ ]
-"""
-
-
-def compile_pdfa(source: str = SOURCE) -> bytes:
-    """A PDF/A-3b document, as the generator makes them."""
-    fonts = [str(FONTS)]
-    # the stub's Input type variable cannot be solved here
-    compiler = typst.Compiler(source.encode(), font_paths=fonts, ignore_system_fonts=True)  # type: ignore[misc]
-    pdf = compiler.compile(pdf_standards="a-3b", timestamp=1700000000)
-    assert isinstance(pdf, bytes)
-    return pdf
 
 
 @pytest.fixture(scope="session")

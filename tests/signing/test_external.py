@@ -19,7 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 from signing import DevPki, EmptyField, IssuerKey, certify, sign_field
 from signing.errors import SignatureRefused
 from signing.external import complete, prepare
-from tests.testpki import animated_pki
+from tests.support.testpki import animated_pki
 from verify import load_trust_roots, validate_pdf
 
 

@@ -24,9 +24,9 @@ from api.services import Services, build_services
 from forms import get_form
 from signing import EmptyField, certify, issue_certificate, load_pkcs11
 from signing.errors import KeyStoreError
-from tests.databases import fresh_database_url
 from tests.pdftools import pdfsig, qpdf_check
-from tests.signing.conftest import compile_pdfa
+from tests.support.databases import fresh_database_url
+from tests.support.pdfa import compile_pdfa
 from verify import load_trust_roots, validate_pdf
 
 pkcs11 = pytest.importorskip("pkcs11", reason="python-pkcs11 is the 'pkcs11' extra")

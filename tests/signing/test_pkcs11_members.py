@@ -22,16 +22,16 @@ from fastapi.testclient import TestClient
 from api.services import Services
 from signing import ensure_dev_pki, issue_certificate
 from signing.errors import KeyStoreError
-from tests.commission import (
+from tests.pdftools import pdfsig
+from tests.signing.test_pkcs11 import PIN, SO_PIN, TOKEN, _import_key, _module
+from tests.support.commission import (
     CHAIR,
     PRESENT_MEMBERS,
     SECRETARY,
     make_member,
     protocol_data,
 )
-from tests.conftest import MakeOrg
-from tests.pdftools import pdfsig
-from tests.signing.test_pkcs11 import PIN, SO_PIN, TOKEN, _import_key, _module
+from tests.support.fixtures import MakeOrg
 from verify import validate_pdf
 
 pytest.importorskip("pkcs11", reason="python-pkcs11 is the 'pkcs11' extra")

@@ -15,7 +15,7 @@ from forms import FormDataInvalid, get_form
 from registry import Conflict, NotFound
 from registry.errors import AlreadySigned
 from signing import ensure_dev_pki
-from tests.commission import (
+from tests.support.commission import (
     CERTIFICATE_TERMS,
     CHAIR,
     PRESENT_MEMBERS,

@@ -97,7 +97,7 @@ class Device:
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.member_device"],
+            [sys.executable, "-m", "tests.support.member_device"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
 
