@@ -26,6 +26,7 @@ from forms.catalogue.certificates import (
 )
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
+from forms.rulebooks import TVET_DISSEMINATION_GUIDE, ZIAT_COURSES_2025
 from forms.rules.applications import REFUSAL_GROUNDS, REQUIREMENTS
 from forms.rules.categories import (
     Category,
@@ -210,6 +211,7 @@ _APPLICANT_SIGNS = SignatureRole("applicant", "Өтініш беруші", "За
 
 APPLICATION_TEACHER = FormSpec(
     id="application-teacher",
+    decisive="signed_on",
     title_kk="Педагогті, бөлім басшысын (меңгерушісін), әдістемелік кабинет (орталық) "
     "әдіскерін аттестаттау рәсіміне қатысуға өтініш",
     title_ru="Заявление на участие в процедуре аттестации педагога, руководителя "
@@ -233,17 +235,18 @@ APPLICATION_TEACHER = FormSpec(
         "workplace": "Қарағанды қаласы, «№ 12 жалпы білім беретін мектеп» КММ",
         "organisation": "Қарағанды облысы білім басқармасының «Қарағанды қаласының № 12 "
         "жалпы білім беретін мектебі» КММ",
-        "year": 2026,
-        "current": {"category": "teacher-moderator", "valid_until": "2026-05-31"},
+        "year": 2025,
+        "current": {"category": "teacher-moderator", "valid_until": "2025-05-31"},
         "decision": "award",
         "requested_category": "teacher-expert",
         "personal_data_consent": True,
-        "signed_on": "2025-10-14",
+        "signed_on": "2024-10-15",
     },
 )
 
 APPLICATION_HEAD = FormSpec(
     id="application-head",
+    decisive="signed_on",
     title_kk="Білім беру ұйымдары басшыларының, басшы орынбасарларының, әдістемелік "
     "кабинеттердің (орталықтардың) басшыларының, басшы орынбасарларының аттестаттау "
     "рәсіміне қатысуға өтініш",
@@ -269,12 +272,12 @@ APPLICATION_HEAD = FormSpec(
         "workplace": "Теміртау қаласы, «№ 3 мамандандырылған лицей» КММ",
         "organisation": "Қарағанды облысы білім басқармасының «Теміртау қаласының № 3 "
         "мамандандырылған лицейі» КММ",
-        "year": 2026,
-        "current": {"category": "head-second", "valid_until": "2026-08-31"},
+        "year": 2025,
+        "current": {"category": "head-second", "valid_until": "2025-08-31"},
         "decision": "award",
         "requested_category": "head-first",
         "personal_data_consent": True,
-        "signed_on": "2025-11-03",
+        "signed_on": "2024-11-04",
     },
 )
 
@@ -389,6 +392,7 @@ _NOTICE_EXAMPLE_PARTIES = {
 
 APPLICATION_ACCEPTED_NOTICE = FormSpec(
     id="application-accepted-notice",
+    decisive="sent_on",
     title_kk="Аттестаттаудан өтуге өтінішті қабылдау туралы хабарлама",
     title_ru="Уведомление о приёме заявления на прохождение аттестации",
     source="seed 002, App. 6; §23",
@@ -401,12 +405,13 @@ APPLICATION_ACCEPTED_NOTICE = FormSpec(
     example={
         "recipient": {"full_name": "Ахметова Динара Қайратқызы", "iin": "880315463059"},
         **_NOTICE_EXAMPLE_PARTIES,
-        "sent_on": "2025-10-15",
+        "sent_on": "2024-10-16",
     },
 )
 
 APPLICATION_REJECTED_NOTICE = FormSpec(
     id="application-rejected-notice",
+    decisive="sent_on",
     title_kk="Аттестаттаудан өтуге өтінішті қабылдаудан бас тарту туралы хабарлама",
     title_ru="Уведомление об отказе в приёме заявления на прохождение аттестации",
     source="seed 002, App. 7; §23; App. 4 items 8–10",
@@ -436,7 +441,7 @@ APPLICATION_REJECTED_NOTICE = FormSpec(
             },
             {"ground": "document-missing", "document": "employment-record"},
         ],
-        "sent_on": "2025-10-16",
+        "sent_on": "2024-10-17",
     },
 )
 
@@ -465,6 +470,7 @@ def _requirements_view(case: ServiceRequirements, lang: str) -> dict[str, Any]:
 
 SERVICE_REQUIREMENTS = FormSpec(
     id="service-requirements",
+    decisive="as_of",
     title_kk="«Педагогтерді аттестаттаудан өту үшін құжаттарды қабылдау» мемлекеттік қызмет "
     "көрсетуге қойылатын негізгі талаптардың тізімі",
     title_ru="Перечень основных требований к оказанию государственной услуги «Приём "
@@ -478,7 +484,7 @@ SERVICE_REQUIREMENTS = FormSpec(
     extra={"requirements": "forms.rules.applications.REQUIREMENTS, REFUSAL_GROUNDS"},
     example={
         "provider": "Қарағанды облысы білім басқармасы",
-        "as_of": "2025-09-01",
+        "as_of": "2024-09-02",
     },
 )
 
@@ -515,6 +521,8 @@ class CourseAttendanceNote(CaseModel):
 
 COURSE_ATTENDANCE_NOTE = FormSpec(
     id="course-attendance-note",
+    decisive="issue_date",
+    rulebook=ZIAT_COURSES_2025,
     title_kk="Біліктілікті арттыру курсын тыңдағаны туралы анықтама",
     title_ru="Справка о прослушивании курса повышения квалификации",
     source="seed 004, §3.9 (free form; the wording is Qujat's)",
@@ -690,6 +698,8 @@ def _conclusion_view(case: DisseminationConclusion, lang: str) -> dict[str, Any]
 
 EXPERIENCE_DISSEMINATION_CONCLUSION = FormSpec(
     id="experience-dissemination-conclusion",
+    decisive="protocol.date",
+    rulebook=TVET_DISSEMINATION_GUIDE,
     title_kk="Оқу-әдістемелік кеңес (бірлестік) қорытындысы",
     title_ru="Заключение учебно-методического совета (объединения)",
     source="seed 003, §1.1, §2.1, §3.1 (the form's wording is Qujat's, from the seed's phrases)",

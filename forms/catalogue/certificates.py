@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from forms.catalogue.categories import AWARDABLE, CATEGORIES
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
+from forms.rulebooks import ZIAT_COURSES_2025
 from forms.rules.categories import Category
 from forms.rules.validity import (
     course_certificate_valid_until,
@@ -101,6 +102,7 @@ def _qualification_view(case: QualificationCertificate, lang: str) -> dict[str, 
 
 QUALIFICATION_CERTIFICATE = FormSpec(
     id="qualification-certificate",
+    decisive="commission_decision_date",
     title_kk="Біліктілік санатын беру (растау) туралы куәлік",
     title_ru="Удостоверение о присвоении (подтверждении) квалификационной категории",
     source="seed 002, App. 1",
@@ -130,16 +132,16 @@ QUALIFICATION_CERTIFICATE = FormSpec(
         "position": "Қазақ тілі мен әдебиеті пәнінің мұғалімі",
         "category": "teacher-expert",
         "decision": "awarded",
-        "commission_decision_date": "2025-06-20",
+        "commission_decision_date": "2024-11-22",
         "organisation": {
             "name": "Қарағанды облысы білім басқармасының «Қарағанды қаласының № 12 "
             "жалпы білім беретін мектебі» КММ",
             "bin": "940140000385",
         },
-        "order": {"number": "241-Ж", "date": "2025-06-25"},
+        "order": {"number": "241-Ж", "date": "2024-11-27"},
         "head": {"full_name": "Омарова Айгүл Серікқызы", "position": "Директор"},
-        "registration_number": "КРГ-2025-000417",
-        "issue_date": "2025-06-27",
+        "registration_number": "КРГ-2024-000417",
+        "issue_date": "2024-11-29",
     },
 )
 
@@ -214,6 +216,8 @@ def _course_view(case: CourseCertificate, lang: str) -> dict[str, Any]:
 
 COURSE_CERTIFICATE = FormSpec(
     id="course-certificate",
+    decisive="issue_date",
+    rulebook=ZIAT_COURSES_2025,
     title_kk="Біліктілікті арттыру курсы туралы сертификат",
     title_ru="Сертификат о прохождении курса повышения квалификации",
     source="seed 004, Прил. 1; §3.7–§3.8",
@@ -280,6 +284,8 @@ def _supplement_view(case: CourseCertificateSupplement, lang: str) -> dict[str, 
 
 COURSE_SUPPLEMENT = FormSpec(
     id="course-certificate-supplement",
+    decisive="issue_date",
+    rulebook=ZIAT_COURSES_2025,
     title_kk="Сертификатқа қосымша",
     title_ru="Приложение к сертификату",
     source="seed 004, Прил. 2",

@@ -364,6 +364,7 @@ _TEACHERS_COMMISSION = {
 
 PROTOCOL_TEACHERS = FormSpec(
     id="protocol-teachers",
+    decisive="date",
     title_kk="Педагогтің/бөлім басшысының (меңгерушісінің) және әдістемелік кабинеті (орталық) "
     "әдіскерінің біліктілік санатын беруге (растауға) арналған Комиссия отырысының хаттамасы",
     title_ru="Протокол заседания Комиссии по присвоению (подтверждению) квалификационной "
@@ -382,7 +383,7 @@ PROTOCOL_TEACHERS = FormSpec(
     summary=lambda c: _protocol_summary(c.number, c.date, c.commission.name, len(c.decisions)),
     example={
         "number": "7",
-        "date": "2025-06-20",
+        "date": "2024-11-22",
         "commission": _TEACHERS_COMMISSION,
         "decisions": [
             {
@@ -495,6 +496,7 @@ def _heads_protocol_view(case: HeadsProtocol, lang: str) -> dict[str, Any]:
 
 PROTOCOL_HEADS = FormSpec(
     id="protocol-heads",
+    decisive="date",
     title_kk="Білім беру ұйымы (әдістемелік кабинет (орталық)) басшысының (басшы орынбасарының) "
     "біліктілік санатын беруге (растауға) арналған аттестаттау комиссиясы отырысының хаттамасы",
     title_ru="Протокол заседания аттестационной комиссии по присвоению (подтверждению) "
@@ -513,7 +515,7 @@ PROTOCOL_HEADS = FormSpec(
     summary=lambda c: _protocol_summary(c.number, c.date, c.commission.name, len(c.decisions)),
     example={
         "number": "3",
-        "date": "2025-06-24",
+        "date": "2024-11-26",
         "commission": {
             "name": "Қарағанды облысы білім басқармасы жанындағы білім беру ұйымдарының "
             "басшыларын және басшы орынбасарларын аттестаттау жөніндегі комиссия",
@@ -541,7 +543,6 @@ PROTOCOL_HEADS = FormSpec(
             {
                 "person": {"full_name": "Қасымов Талғат Мұратұлы", "iin": "760830316422"},
                 "position": "«Теміртау қаласының № 5 мектеп-гимназиясы» КММ директоры",
-                "current_category": "head-third",
                 "declared_category": "head-first",
                 "outcome": "matches-lower-than-declared",
                 "awarded_category": "head-second",
@@ -636,6 +637,7 @@ _EXTRACT_NOT_PRINTED = {
 
 PROTOCOL_EXTRACT_TEACHERS = FormSpec(
     id="protocol-extract-teachers",
+    decisive="protocol.date",
     title_kk="Аттестаттау комиссиясы отырысының хаттамасынан үзінді",
     title_ru="Выписка из протокола заседания аттестационной комиссии",
     source="seed 002, App. 3; §20",
@@ -650,7 +652,7 @@ PROTOCOL_EXTRACT_TEACHERS = FormSpec(
         "protocol": {
             "commission": _TEACHERS_COMMISSION["name"],
             "number": "7",
-            "date": "2025-06-20",
+            "date": "2024-11-22",
         },
         "person": {"full_name": "Сәрсенбаева Гүлнұр Жұмабайқызы", "iin": "871008401427"},
         "current_category": "teacher-moderator",
@@ -663,6 +665,7 @@ PROTOCOL_EXTRACT_TEACHERS = FormSpec(
 
 PROTOCOL_EXTRACT_HEADS = FormSpec(
     id="protocol-extract-heads",
+    decisive="protocol.date",
     title_kk="Аттестаттау комиссиясы отырысының хаттамасынан үзінді (басшылар)",
     title_ru="Выписка из протокола заседания аттестационной комиссии (руководители)",
     source="seed 002, App. 13; §47",
@@ -678,7 +681,7 @@ PROTOCOL_EXTRACT_HEADS = FormSpec(
             "commission": "Қарағанды облысы білім басқармасы жанындағы білім беру ұйымдарының "
             "басшыларын және басшы орынбасарларын аттестаттау жөніндегі комиссия",
             "number": "3",
-            "date": "2025-06-24",
+            "date": "2024-11-26",
         },
         "person": {"full_name": "Серікбаева Ләззат Оралқызы", "iin": "850314454059"},
         "current_category": "head-second",
@@ -754,6 +757,7 @@ _ENTRY_NOT_PRINTED = {
 
 CATEGORY_ORDER = FormSpec(
     id="category-order",
+    decisive="protocol.date",
     title_kk="Біліктілік санатын беру (растау) туралы бұйрық",
     title_ru="Приказ о присвоении (подтверждении) квалификационной категории",
     source="seed 002, §12 (no form in the seed; the layout and wording are ours)",
@@ -781,12 +785,12 @@ CATEGORY_ORDER = FormSpec(
             "бөлімі» ММ",
         },
         "number": "241-Ж",
-        "date": "2025-06-25",
+        "date": "2024-11-27",
         "place": "Қарағанды қаласы",
         "protocol": {
             "commission": _TEACHERS_COMMISSION["name"],
             "number": "7",
-            "date": "2025-06-20",
+            "date": "2024-11-22",
         },
         "entries": [
             {
@@ -841,6 +845,7 @@ class AttestedList(CaseModel):
 
 ATTESTED_LIST = FormSpec(
     id="attested-list",
+    decisive="protocol.date",
     title_kk="Аттестаттаудан өткен педагогтердің тізімі",
     title_ru="Список педагогов, прошедших аттестацию",
     source="seed 002, §20 (no form in the seed)",
@@ -867,7 +872,7 @@ ATTESTED_LIST = FormSpec(
         "protocol": {
             "commission": _TEACHERS_COMMISSION["name"],
             "number": "7",
-            "date": "2025-06-20",
+            "date": "2024-11-22",
         },
         "entries": [
             {

@@ -28,6 +28,7 @@ from forms.catalogue.sheets_observation import (
 from forms.catalogue.sheets_portfolio import METHODIST_SHEET, TEACHER_SHEET
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
+from forms.rulebooks import KEMEL_COURSE_2026
 from forms.rules.scoring import ScoreResult, score_final_project
 from forms.rules.scoring_data import FINAL_PROJECT_CRITERIA, FINAL_PROJECT_CRITERION_MAX
 from forms.spec import FormSpec, SignatureRole, SigningMode
@@ -91,6 +92,8 @@ def _final_project_view(case: FinalProjectEvaluation, lang: str) -> dict[str, An
 
 FINAL_PROJECT = FormSpec(
     id="course-final-project-evaluation",
+    decisive="evaluation_date",
+    rulebook=KEMEL_COURSE_2026,
     title_kk="Қорытынды жобаны бағалау критерийлері",
     title_ru="Критерии оценивания итогового проекта",
     source="seed 001, §8",

@@ -57,7 +57,7 @@ HEAD_SHEET = portfolio_spec(
             "5.1": 3,
         },
         "evaluator": {"full_name": "Байжанова Ләззат Оралқызы"},
-        "evaluation_date": "2025-12-03",
+        "evaluation_date": "2024-10-16",
     },
 )
 
@@ -96,7 +96,7 @@ CABINET_HEAD_SHEET = portfolio_spec(
         },
         "remarks": "Әдістемелік кабинет сайтын жүйелі жаңартып отыру ұсынылады.",
         "evaluator": {"full_name": "Ермеков Дәурен Сейітұлы"},
-        "evaluation_date": "2025-12-03",
+        "evaluation_date": "2024-10-16",
     },
 )
 
@@ -147,7 +147,7 @@ DEPUTY_SHEET = portfolio_spec(
             "5.1": 3,
         },
         "evaluator": {"full_name": "Смағұлов Ерболат Жанатұлы"},
-        "evaluation_date": "2025-12-05",
+        "evaluation_date": "2024-10-18",
     },
 )
 
@@ -177,6 +177,6 @@ CABINET_DEPUTY_SHEET = portfolio_spec(
         "declared_category": "deputy-third",
         "items": {"1.1": 2, "1.2": 2, "2.1": 2, "2.2": 3, "2.4": 2, "2.5": 2, "3.1": 3},
         "evaluator": {"full_name": "Байжанова Ләззат Оралқызы"},
-        "evaluation_date": "2025-12-05",
+        "evaluation_date": "2024-10-18",
     },
 )

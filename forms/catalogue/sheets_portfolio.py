@@ -202,6 +202,7 @@ def portfolio_spec(
     sheet = PORTFOLIO_SHEETS[id]
     return FormSpec(
         id=id,
+        decisive="evaluation_date",
         title_kk=title_kk,
         title_ru=title_ru,
         source=source,
@@ -297,7 +298,7 @@ TEACHER_SHEET = portfolio_spec(
         "items": {"1.1": 3, "2.1": 4, "2.2": 3, "3.2": 3, "3.4": 2, "3.5": 2, "4.1": 1},
         "observation_totals": [78, 84, 81, 80, 83],
         "evaluator": {"full_name": "Қасымов Нұрлан Бақытұлы", "position": "Комиссия мүшесі"},
-        "evaluation_date": "2025-11-14",
+        "evaluation_date": "2024-09-27",
     },
 )
 
@@ -340,6 +341,6 @@ METHODIST_SHEET = portfolio_spec(
             "4.1": 3,
         },
         "evaluator": {"full_name": "Тоқтарова Гүлжан Сағынқызы"},
-        "evaluation_date": "2025-11-18",
+        "evaluation_date": "2024-10-01",
     },
 )

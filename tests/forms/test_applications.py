@@ -206,7 +206,7 @@ def test_application_refuses_a_bad_iin_and_contacts() -> None:
 
 def test_a_former_category_leads_to_an_award_of_its_equivalent() -> None:
     data = example("application-teacher")
-    data["current"] = {"category": "legacy-first", "valid_until": "2026-05-31"}
+    data["current"] = {"category": "legacy-first", "valid_until": "2025-05-31"}
     data["requested_category"] = "teacher-expert"
     get_form("application-teacher").validate(data)
     data["decision"] = "confirmation"
