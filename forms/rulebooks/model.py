@@ -27,7 +27,6 @@ OutsidePeriod = Literal["refuse", "issue"]
 OUTSIDE_PERIOD_POLICIES: tuple[OutsidePeriod, ...] = ("refuse", "issue")
 
 
-
 class UnknownRulebook(FormError):
     """No rulebook has the id asked for (``GET /v1/rulebooks/{id}``, a stored document)."""
 
