@@ -24,6 +24,7 @@ from forms.catalogue.certificates import (
     check_course_dates,
     course_result_outcome,
 )
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
 from forms.rulebooks import TVET_DISSEMINATION_GUIDE, ZIAT_COURSES_2025
@@ -212,6 +213,8 @@ _APPLICANT_SIGNS = SignatureRole("applicant", "Өтініш беруші", "За
 APPLICATION_TEACHER = FormSpec(
     id="application-teacher",
     decisive="signed_on",
+    seed_lines=SEED_LINES["application-teacher"],
+    deviations=DEVIATIONS["application-teacher"],
     title_kk="Педагогті, бөлім басшысын (меңгерушісін), әдістемелік кабинет (орталық) "
     "әдіскерін аттестаттау рәсіміне қатысуға өтініш",
     title_ru="Заявление на участие в процедуре аттестации педагога, руководителя "
@@ -247,6 +250,8 @@ APPLICATION_TEACHER = FormSpec(
 APPLICATION_HEAD = FormSpec(
     id="application-head",
     decisive="signed_on",
+    seed_lines=SEED_LINES["application-head"],
+    deviations=DEVIATIONS["application-head"],
     title_kk="Білім беру ұйымдары басшыларының, басшы орынбасарларының, әдістемелік "
     "кабинеттердің (орталықтардың) басшыларының, басшы орынбасарларының аттестаттау "
     "рәсіміне қатысуға өтініш",
@@ -393,6 +398,8 @@ _NOTICE_EXAMPLE_PARTIES = {
 APPLICATION_ACCEPTED_NOTICE = FormSpec(
     id="application-accepted-notice",
     decisive="sent_on",
+    seed_lines=SEED_LINES["application-accepted-notice"],
+    deviations=DEVIATIONS["application-accepted-notice"],
     title_kk="Аттестаттаудан өтуге өтінішті қабылдау туралы хабарлама",
     title_ru="Уведомление о приёме заявления на прохождение аттестации",
     source="seed 002, App. 6; §23",
@@ -412,6 +419,8 @@ APPLICATION_ACCEPTED_NOTICE = FormSpec(
 APPLICATION_REJECTED_NOTICE = FormSpec(
     id="application-rejected-notice",
     decisive="sent_on",
+    seed_lines=SEED_LINES["application-rejected-notice"],
+    deviations=DEVIATIONS["application-rejected-notice"],
     title_kk="Аттестаттаудан өтуге өтінішті қабылдаудан бас тарту туралы хабарлама",
     title_ru="Уведомление об отказе в приёме заявления на прохождение аттестации",
     source="seed 002, App. 7; §23; App. 4 items 8–10",
@@ -471,6 +480,8 @@ def _requirements_view(case: ServiceRequirements, lang: str) -> dict[str, Any]:
 SERVICE_REQUIREMENTS = FormSpec(
     id="service-requirements",
     decisive="as_of",
+    seed_lines=SEED_LINES["service-requirements"],
+    deviations=DEVIATIONS["service-requirements"],
     title_kk="«Педагогтерді аттестаттаудан өту үшін құжаттарды қабылдау» мемлекеттік қызмет "
     "көрсетуге қойылатын негізгі талаптардың тізімі",
     title_ru="Перечень основных требований к оказанию государственной услуги «Приём "
@@ -522,6 +533,8 @@ class CourseAttendanceNote(CaseModel):
 COURSE_ATTENDANCE_NOTE = FormSpec(
     id="course-attendance-note",
     decisive="issue_date",
+    seed_lines=SEED_LINES["course-attendance-note"],
+    deviations=DEVIATIONS["course-attendance-note"],
     rulebook=ZIAT_COURSES_2025,
     title_kk="Біліктілікті арттыру курсын тыңдағаны туралы анықтама",
     title_ru="Справка о прослушивании курса повышения квалификации",
@@ -699,6 +712,8 @@ def _conclusion_view(case: DisseminationConclusion, lang: str) -> dict[str, Any]
 EXPERIENCE_DISSEMINATION_CONCLUSION = FormSpec(
     id="experience-dissemination-conclusion",
     decisive="protocol.date",
+    seed_lines=SEED_LINES["experience-dissemination-conclusion"],
+    deviations=DEVIATIONS["experience-dissemination-conclusion"],
     rulebook=TVET_DISSEMINATION_GUIDE,
     title_kk="Оқу-әдістемелік кеңес (бірлестік) қорытындысы",
     title_ru="Заключение учебно-методического совета (объединения)",

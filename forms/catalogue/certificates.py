@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from forms.catalogue.categories import AWARDABLE, CATEGORIES
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
 from forms.rulebooks import ZIAT_COURSES_2025
@@ -103,6 +104,8 @@ def _qualification_view(case: QualificationCertificate, lang: str) -> dict[str, 
 QUALIFICATION_CERTIFICATE = FormSpec(
     id="qualification-certificate",
     decisive="commission_decision_date",
+    seed_lines=SEED_LINES["qualification-certificate"],
+    deviations=DEVIATIONS["qualification-certificate"],
     title_kk="Біліктілік санатын беру (растау) туралы куәлік",
     title_ru="Удостоверение о присвоении (подтверждении) квалификационной категории",
     source="seed 002, App. 1",
@@ -217,6 +220,8 @@ def _course_view(case: CourseCertificate, lang: str) -> dict[str, Any]:
 COURSE_CERTIFICATE = FormSpec(
     id="course-certificate",
     decisive="issue_date",
+    seed_lines=SEED_LINES["course-certificate"],
+    deviations=DEVIATIONS["course-certificate"],
     rulebook=ZIAT_COURSES_2025,
     title_kk="Біліктілікті арттыру курсы туралы сертификат",
     title_ru="Сертификат о прохождении курса повышения квалификации",
@@ -285,6 +290,8 @@ def _supplement_view(case: CourseCertificateSupplement, lang: str) -> dict[str, 
 COURSE_SUPPLEMENT = FormSpec(
     id="course-certificate-supplement",
     decisive="issue_date",
+    seed_lines=SEED_LINES["course-certificate-supplement"],
+    deviations=DEVIATIONS["course-certificate-supplement"],
     rulebook=ZIAT_COURSES_2025,
     title_kk="Сертификатқа қосымша",
     title_ru="Приложение к сертификату",

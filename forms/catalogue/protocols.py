@@ -15,6 +15,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from forms.catalogue.categories import CATEGORIES
 from forms.catalogue.certificates import Head, Organisation
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.dates import date_parts
 from forms.errors import DetailCollector, ErrorDetail, FormDataInvalid
 from forms.rules.categories import Category
@@ -365,6 +366,8 @@ _TEACHERS_COMMISSION = {
 PROTOCOL_TEACHERS = FormSpec(
     id="protocol-teachers",
     decisive="date",
+    seed_lines=SEED_LINES["protocol-teachers"],
+    deviations=DEVIATIONS["protocol-teachers"],
     title_kk="Педагогтің/бөлім басшысының (меңгерушісінің) және әдістемелік кабинеті (орталық) "
     "әдіскерінің біліктілік санатын беруге (растауға) арналған Комиссия отырысының хаттамасы",
     title_ru="Протокол заседания Комиссии по присвоению (подтверждению) квалификационной "
@@ -497,6 +500,8 @@ def _heads_protocol_view(case: HeadsProtocol, lang: str) -> dict[str, Any]:
 PROTOCOL_HEADS = FormSpec(
     id="protocol-heads",
     decisive="date",
+    seed_lines=SEED_LINES["protocol-heads"],
+    deviations=DEVIATIONS["protocol-heads"],
     title_kk="Білім беру ұйымы (әдістемелік кабинет (орталық)) басшысының (басшы орынбасарының) "
     "біліктілік санатын беруге (растауға) арналған аттестаттау комиссиясы отырысының хаттамасы",
     title_ru="Протокол заседания аттестационной комиссии по присвоению (подтверждению) "
@@ -638,6 +643,8 @@ _EXTRACT_NOT_PRINTED = {
 PROTOCOL_EXTRACT_TEACHERS = FormSpec(
     id="protocol-extract-teachers",
     decisive="protocol.date",
+    seed_lines=SEED_LINES["protocol-extract-teachers"],
+    deviations=DEVIATIONS["protocol-extract-teachers"],
     title_kk="Аттестаттау комиссиясы отырысының хаттамасынан үзінді",
     title_ru="Выписка из протокола заседания аттестационной комиссии",
     source="seed 002, App. 3; §20",
@@ -666,6 +673,8 @@ PROTOCOL_EXTRACT_TEACHERS = FormSpec(
 PROTOCOL_EXTRACT_HEADS = FormSpec(
     id="protocol-extract-heads",
     decisive="protocol.date",
+    seed_lines=SEED_LINES["protocol-extract-heads"],
+    deviations=DEVIATIONS["protocol-extract-heads"],
     title_kk="Аттестаттау комиссиясы отырысының хаттамасынан үзінді (басшылар)",
     title_ru="Выписка из протокола заседания аттестационной комиссии (руководители)",
     source="seed 002, App. 13; §47",
@@ -758,6 +767,8 @@ _ENTRY_NOT_PRINTED = {
 CATEGORY_ORDER = FormSpec(
     id="category-order",
     decisive="protocol.date",
+    seed_lines=SEED_LINES["category-order"],
+    deviations=DEVIATIONS["category-order"],
     title_kk="Біліктілік санатын беру (растау) туралы бұйрық",
     title_ru="Приказ о присвоении (подтверждении) квалификационной категории",
     source="seed 002, §12 (no form in the seed; the layout and wording are ours)",
@@ -846,6 +857,8 @@ class AttestedList(CaseModel):
 ATTESTED_LIST = FormSpec(
     id="attested-list",
     decisive="protocol.date",
+    seed_lines=SEED_LINES["attested-list"],
+    deviations=DEVIATIONS["attested-list"],
     title_kk="Аттестаттаудан өткен педагогтердің тізімі",
     title_ru="Список педагогов, прошедших аттестацию",
     source="seed 002, §20 (no form in the seed)",

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.catalogue.sheets_common import Evaluator, Points, number, raise_as_validation_error
 from forms.catalogue.sheets_heads import (
     CABINET_DEPUTY_SHEET,
@@ -93,6 +94,8 @@ def _final_project_view(case: FinalProjectEvaluation, lang: str) -> dict[str, An
 FINAL_PROJECT = FormSpec(
     id="course-final-project-evaluation",
     decisive="evaluation_date",
+    seed_lines=SEED_LINES["course-final-project-evaluation"],
+    deviations=DEVIATIONS["course-final-project-evaluation"],
     rulebook=KEMEL_COURSE_2026,
     title_kk="Қорытынды жобаны бағалау критерийлері",
     title_ru="Критерии оценивания итогового проекта",

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.catalogue.sheets_common import (
     OBSERVER,
     TEACHER_ACQUAINTED,
@@ -174,6 +175,8 @@ def _spec(
     return FormSpec(
         id=model.SHEET,
         decisive="observation_date",
+        seed_lines=SEED_LINES[model.SHEET],
+        deviations=DEVIATIONS[model.SHEET],
         title_kk=title_kk,
         title_ru=title_ru,
         source=source,

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.catalogue.sheets_common import (
     EVALUATOR,
     Evaluator,
@@ -203,6 +204,8 @@ def portfolio_spec(
     return FormSpec(
         id=id,
         decisive="evaluation_date",
+        seed_lines=SEED_LINES[id],
+        deviations=DEVIATIONS[id],
         title_kk=title_kk,
         title_ru=title_ru,
         source=source,

@@ -107,6 +107,8 @@ class SeedLines:
     skip: tuple[tuple[int, int], ...] = ()
     """Line ranges inside ``first``–``last`` that are not the form's fixed text (filled
     examples, other forms' headings), each inclusive."""
+    lang: str = "kk"
+    """The seed's language: the form is rendered in it to be compared."""
 
 
 @dataclass(frozen=True)
