@@ -35,7 +35,7 @@ MIN_LETTERS = 3
 _BLANK = re.compile(r"_{2,}|\"\s*_+\s*\"|«\s*_+\s*»|\b20\s*_+|\b20\s+(?=жыл)")
 _MARKUP = re.compile(r"</?[pb]>|\*\*|^#+\s*|^-\s+|\\")
 _RULER = re.compile(r"^[\s\-|:]+$")
-_QUOTES = dict.fromkeys(map(ord, "«»\"“”„'’‘`"), None)
+_QUOTES = dict.fromkeys(map(ord, "«»\"“”„'’‘`()"), None)
 _DASHES = dict.fromkeys(map(ord, "-–—‒−‐"), None)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u00ad\u2060\ufeff"), None)
 
@@ -44,6 +44,15 @@ MENDS: Mapping[str, str] = {
     "КУӘЛК": "КУӘЛІК",
     "менгерушісінің": "меңгерушісінің",
     "жылығы": "жылғы",
+    "кызмет алушының": "қызмет алушының",  # App. 6
+    "ЭЦК қойылған": "ЭЦҚ қойылған",  # App. 4 item 5: ЭЦҚ, the digital signature
+    "(бар болған жағдайда)/": "(бар болған жағдайда)",  # App. 6: a stray slash
+    # App. 1: the caption «(лауазымның атауы)» was pulled into the sentence by the extraction
+    "берілді (расталды). (лауазымның": "берілді (расталды).",
+    # seed 004's tables were cut through words at column borders
+    "Регистраци\tонный": "Регистрационный",
+    "показал(а)\tремя обучения на соответствующие з": "показал(а) во время обучения на\t"
+    "соответствующие знания",
 }
 """Extraction slips of the seeds and their mended spelling; reported with every measure."""
 
@@ -73,12 +82,12 @@ def seed_phrases(where: Iterable[SeedLines], seeds: Mapping[str, str]) -> list[s
     out: dict[str, None] = {}
     for rng in where:
         for line in _lines(seeds[rng.seed], rng):
-            line = _MARKUP.sub(" ", line.strip())
             if _RULER.match(line):
                 continue
             for wrong, right in MENDS.items():
                 line = line.replace(wrong, right)
             for cell in re.split(r"\t|<p>|</p>", line):
+                cell = _MARKUP.sub(" ", cell.strip())
                 for fragment in _BLANK.split(cell):
                     phrase = " ".join(fragment.split()).strip(" .,;:")
                     if _letters(phrase) >= MIN_LETTERS:

@@ -45,6 +45,12 @@ class Order(CaseModel):
 
     number: ShortText
     date: date
+    body: OrgName | None = Field(
+        default=None,
+        description="The attesting body that issued the order (§12), when it is not the "
+        "organisation issuing the certificate; the certificate prints it in the line of "
+        "«білім беру ұйымының немесе білім басқармасы органының толық атауы»",
+    )
 
 
 class QualificationCertificate(CaseModel):
@@ -95,6 +101,7 @@ def _qualification_view(case: QualificationCertificate, lang: str) -> dict[str, 
     return {
         "category": kk if lang == "kk" else ru,
         "decision_date": date_parts(case.commission_decision_date, lang),
+        "order_body": case.order.body or case.organisation.name,
         "order_date": date_parts(case.order.date, lang),
         "valid_until": date_parts(_qualification_valid_until(case), lang),
         "issue_date": date_parts(case.issue_date, lang),
@@ -126,6 +133,7 @@ QUALIFICATION_CERTIFICATE = FormSpec(
         "category_kk": CATEGORIES[c.category][0],
         "category_ru": CATEGORIES[c.category][1],
         "organisation": c.organisation.name,
+        "order_body": c.order.body or c.organisation.name,
         "position": c.position,
         "registration_number": c.registration_number,
         "iin": c.holder.iin,
@@ -141,7 +149,12 @@ QUALIFICATION_CERTIFICATE = FormSpec(
             "жалпы білім беретін мектебі» КММ",
             "bin": "940140000385",
         },
-        "order": {"number": "241-Ж", "date": "2024-11-27"},
+        "order": {
+            "number": "241-Ж",
+            "date": "2024-11-27",
+            "body": "«Қарағанды облысы білім басқармасының Қарағанды қаласы бойынша білім "
+            "бөлімі» ММ",
+        },
         "head": {"full_name": "Омарова Айгүл Серікқызы", "position": "Директор"},
         "registration_number": "КРГ-2024-000417",
         "issue_date": "2024-11-29",

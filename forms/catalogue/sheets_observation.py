@@ -140,6 +140,7 @@ def observation_view(case: LessonObservation, lang: str) -> dict[str, Any]:
     view: dict[str, Any] = {
         "sections": sections,
         "total": number(result.total, lang),
+        "sum": number(result.item_sum if result.item_sum is not None else result.total, lang),
         "max_total": str(result.max_total),
         "teacher_category": None
         if case.teacher_category is None

@@ -54,6 +54,9 @@ class ScoreResult:
     """The highest category whose threshold the total reaches; ``None`` if none."""
     variant: str | None = None
     """The threshold row used."""
+    item_sum: Decimal | None = None
+    """The plain sum of the item scores when the sheet's printed maximum caps it (App. 9's
+    special sheet); ``None`` when :attr:`total` is that sum."""
 
     def matches(self, declared: Category) -> bool:
         """Whether the total reaches the declared category's threshold."""
@@ -185,8 +188,10 @@ def score_observation(sheet_id: str, criterion_scores: Mapping[str, Number]) -> 
     """Total a lesson observation sheet (seed 002 App. 9, "қорытынды (max 102)").
 
     Each criterion scores 0–3 points per indicator it lists (34 indicators × 3 = 102 on the
-    school and preschool sheets); the total may not exceed 102. Rules: ``score_unknown_sheet``,
-    ``score_unknown_item``, ``score_out_of_range``, ``score_total_out_of_range``.
+    school and preschool sheets). The special-education sheet lists 36 indicators (108 points)
+    under the printed «max 102»: the printed maximum governs, so a lesson scored higher is
+    accepted and its total is 102, the plain sum kept in ``item_sum`` (declared on the form).
+    Rules: ``score_unknown_sheet``, ``score_unknown_item``, ``score_out_of_range``.
     """
     e = DetailCollector("items")
     sheet = OBSERVATION_SHEETS.get(sheet_id)
@@ -211,14 +216,11 @@ def score_observation(sheet_id: str, criterion_scores: Mapping[str, Number]) -> 
             )
         else:
             total += value
-    if not e.details and total > sheet.max_total:
-        e.add(
-            "total",
-            "score_total_out_of_range",
-            f"The total {total} exceeds the maximum {sheet.max_total}.",
-            para,
-        )
     e.raise_if_any()
+    if total > sheet.max_total:
+        return ScoreResult(
+            sheet_id, Decimal(sheet.max_total), sheet.max_total, (), None, None, total
+        )
     return ScoreResult(sheet_id, total, sheet.max_total, (), None)
 
 

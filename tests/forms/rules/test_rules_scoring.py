@@ -158,12 +158,17 @@ def test_observation_max_102(sheet_id: str) -> None:
     assert exc.value.details[0].rule == "score_out_of_range"
 
 
-def test_observation_special_total_capped() -> None:
+def test_observation_special_full_marks_accepted_at_the_printed_maximum() -> None:
     sheet = OBSERVATION_SHEETS["lesson-observation-special"]
     full = {k: 3 * n for k, n in sheet.indicators.items()}
+    assert sum(sheet.indicators.values()) == 36  # 36 × 3 = 108 under the printed «max 102»
+    result = score_observation(sheet.id, full)
+    assert (result.total, result.item_sum, result.max_total) == (102, 108, 102)
+    below = score_observation(sheet.id, {**full, "1.1": 0})
+    assert below.item_sum is None or below.total <= 102
     with pytest.raises(FormDataInvalid) as exc:
-        score_observation(sheet.id, full)
-    assert exc.value.details[0].rule == "score_total_out_of_range"
+        score_observation(sheet.id, {**full, "1.1": full["1.1"] + 1})
+    assert exc.value.details[0].rule == "score_out_of_range"
     with pytest.raises(FormDataInvalid):
         score_observation(sheet.id, {"9.9": 1})
 
