@@ -6,8 +6,6 @@ for its date under them (declared in each rulebook's ``note``).
 
 from __future__ import annotations
 
-from datetime import date
-
 from forms.rulebooks.model import Rulebook
 
 __all__ = ["KEMEL_COURSE_2026", "TVET_DISSEMINATION_GUIDE", "ZIAT_COURSES_2025"]
@@ -57,11 +55,11 @@ ZIAT_COURSES_2025 = Rulebook(
         "программ"
     ),
     legal_source="ТОО «Научно-методический центр «ZIAT»», regulation approved in 2025 (Astana)",
-    valid_from=date(2025, 1, 1),
+    valid_from=None,
     valid_until=None,
     seeds=("004_d7541f2ba605888b.txt",),
     note=(
-        "Approved «2025 ж.» without a day; read as in force from 1 January 2025, open-ended "
-        "(a course document dated before 2025 cannot rest on it)."
+        "Approved «2025 ж.» without a day and without a period of force; its period is read "
+        "as open, so no course document is refused for its date."
     ),
 )
