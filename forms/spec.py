@@ -110,7 +110,8 @@ class FormSpec(Generic[ModelT]):
     unless the spec names another)."""
     decisive: str = ""
     """Dotted path of the case's decisive date, judged against the rulebook's period
-    (``commission_decision_date``, ``protocol.date``)."""
+    (``commission_decision_date``, ``protocol.date``); ``""`` only for specs outside the
+    catalogue (tests' probes), which are then not judged by date."""
     rules: tuple[Callable[[ModelT], None], ...] = ()
     """Procedure rules run on the validated model, each raising :class:`FormDataInvalid`
     with details relative to the case (``decisions.0.awarded_category``)."""
@@ -172,8 +173,8 @@ class FormSpec(Generic[ModelT]):
         if details:
             raise FormDataInvalid(details)
         day = self.decisive_date(case)
-        outside = not self.rulebook.covers(day)
-        if outside and outside_period == "refuse":
+        outside = day is not None and not self.rulebook.covers(day)
+        if outside and outside_period == "refuse" and day is not None:
             field_ = f"{prefix}.{self.decisive}" if prefix else self.decisive
             raise FormDataInvalid(
                 [
@@ -189,8 +190,10 @@ class FormSpec(Generic[ModelT]):
             )
         return Validated(case, self.rulebook, day, outside)
 
-    def decisive_date(self, case: ModelT) -> date:
+    def decisive_date(self, case: ModelT) -> date | None:
         """The case's date the rulebook's period is judged by (:attr:`decisive`)."""
+        if not self.decisive:
+            return None
         value: Any = case
         for part in self.decisive.split("."):
             value = getattr(value, part)

@@ -289,6 +289,12 @@ APPLICATION_HEAD = FormSpec(
 
 # --- App. 6 and App. 7: notices -------------------------------------------------------------
 
+NOTICE_DECISIVE = ""
+"""A notice is judged through the application it answers: the application's ``signed_on``
+is checked against the rulebook's period before any notice is made, and the notice's own
+``sent_on`` (the server's day, up to one working day later, App. 4 item 3) may fall after the
+period closes for an application filed inside it (31 December → 2 January)."""
+
 
 class Signatory(CaseModel):
     """The service provider's authorised person who signs the notice (seed 002 §23)."""
@@ -397,7 +403,7 @@ _NOTICE_EXAMPLE_PARTIES = {
 
 APPLICATION_ACCEPTED_NOTICE = FormSpec(
     id="application-accepted-notice",
-    decisive="sent_on",
+    decisive=NOTICE_DECISIVE,
     seed_lines=SEED_LINES["application-accepted-notice"],
     deviations=DEVIATIONS["application-accepted-notice"],
     title_kk="Аттестаттаудан өтуге өтінішті қабылдау туралы хабарлама",
@@ -418,7 +424,7 @@ APPLICATION_ACCEPTED_NOTICE = FormSpec(
 
 APPLICATION_REJECTED_NOTICE = FormSpec(
     id="application-rejected-notice",
-    decisive="sent_on",
+    decisive=NOTICE_DECISIVE,
     seed_lines=SEED_LINES["application-rejected-notice"],
     deviations=DEVIATIONS["application-rejected-notice"],
     title_kk="Аттестаттаудан өтуге өтінішті қабылдаудан бас тарту туралы хабарлама",

@@ -6,10 +6,11 @@ fidelity check reads them). A form the seeds give no layout for has no range and
 
 from __future__ import annotations
 
-from forms.rulebooks.model import Deviation, SeedLines
+from forms.catalogue.deviations import DEVIATIONS
+from forms.rulebooks.model import SeedLines
 from forms.rulebooks.pilot_2024 import SEED_002
 
-__all__ = ["SEED_001", "SEED_004", "SEED_LINES"]
+__all__ = ["DEVIATIONS", "SEED_001", "SEED_004", "SEED_LINES"]
 
 SEED_001 = "001_e7893f88801f5db5.txt"
 SEED_004 = "004_d7541f2ba605888b.txt"
@@ -62,4 +63,4 @@ SEED_LINES: dict[str, tuple[SeedLines, ...]] = {
     "experience-dissemination-conclusion": (),
 }
 
-DEVIATIONS: dict[str, tuple[Deviation, ...]] = {form: () for form in SEED_LINES}
+assert set(DEVIATIONS) == set(SEED_LINES), "every form declares its deviations"

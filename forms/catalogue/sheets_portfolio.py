@@ -155,6 +155,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         "sections": sections,
         "threshold_rows": threshold_rows,
         "total": number(result.total, lang),
+        "sum": number(result.item_sum if result.item_sum is not None else result.total, lang),
         "max_total": str(result.max_total),
         "declared_category": category_name(case.declared_category, lang),
         "matches_declared": matches,

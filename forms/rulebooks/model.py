@@ -144,8 +144,9 @@ class Validated(Generic[ModelT]):
 
     case: ModelT
     rulebook: Rulebook
-    decisive_date: date
-    """The date the rulebook's period is judged by (e.g. the commission's decision)."""
+    decisive_date: date | None
+    """The date the rulebook's period is judged by (e.g. the commission's decision);
+    ``None`` for a spec that names none (only test probes outside the catalogue)."""
     issued_outside_period: bool
     """True when the decisive date lies outside the period and policy ``issue`` let it
     through; the registry, ``case.json`` and the public page must say so."""
@@ -154,6 +155,6 @@ class Validated(Generic[ModelT]):
         """What a document stores about its legal basis (registry row, ``case.json``)."""
         return {
             "rulebook": self.rulebook.id,
-            "decisive_date": self.decisive_date.isoformat(),
+            "decisive_date": self.decisive_date.isoformat() if self.decisive_date else None,
             "issued_outside_period": self.issued_outside_period,
         }

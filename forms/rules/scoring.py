@@ -174,6 +174,11 @@ def score_sheet(
         else:
             total += value
     e.raise_if_any()
+    # The seed's item maxima (with the bonuses its notes allow) can sum above the printed
+    # maximum (teacher 149 > 148, deputy 69 > 67, head 66 > 65, cabinet head 32 > 31): the
+    # printed maximum governs, the plain sum is kept and printed beside it.
+    item_sum = total if total > var.max_total else None
+    total = min(total, Decimal(var.max_total))
     return ScoreResult(
         sheet_id=sheet_id,
         total=total,
@@ -181,6 +186,7 @@ def score_sheet(
         thresholds=tuple(zip(sheet.categories, var.thresholds, strict=True)),
         recommended_category=_recommend(total, sheet.categories, var.thresholds),
         variant=variant,
+        item_sum=item_sum,
     )
 
 

@@ -187,3 +187,29 @@ def test_final_project() -> None:
         with pytest.raises(FormDataInvalid) as exc:
             score_final_project(bad)
         assert exc.value.details[0].rule == rule
+
+
+@pytest.mark.parametrize(
+    ("sheet_id", "plain_sum", "printed_max"),
+    [
+        ("portfolio-evaluation-teacher", 149, 148),
+        ("portfolio-evaluation-deputy", 69, 67),
+        ("portfolio-evaluation-head", 66, 65),
+        ("portfolio-evaluation-cabinet-head", 32, 31),
+    ],
+)
+def test_printed_maximum_governs_a_larger_sum_of_item_maxima(
+    sheet_id: str, plain_sum: int, printed_max: int
+) -> None:
+    sheet = PORTFOLIO_SHEETS[sheet_id]
+    full = {c.id: c.cap for c in sheet.criteria}
+    result = score_sheet(sheet_id, full)
+    assert (result.total, result.item_sum, result.max_total) == (
+        printed_max,
+        plain_sum,
+        printed_max,
+    )
+    one_less = score_sheet(sheet_id, {**full, sheet.criteria[0].id: 0})
+    assert one_less.total <= printed_max
+    with pytest.raises(FormDataInvalid):
+        score_sheet(sheet_id, {**full, sheet.criteria[0].id: sheet.criteria[0].cap + 1})
