@@ -18,7 +18,7 @@ from forms.catalogue.certificates import Head, Organisation
 from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.dates import date_parts
 from forms.errors import DetailCollector, ErrorDetail, FormDataInvalid
-from forms.rules.categories import Category
+from forms.rules.categories import Category, check_requested_category, kind_of
 from forms.rules.commission import Commission as RulesCommission
 from forms.rules.commission import (
     Decision,
@@ -473,6 +473,22 @@ class HeadsProtocol(CaseModel):
         return self
 
 
+def check_heads_sequence(case: HeadsProtocol) -> None:
+    """§44: a head or deputy at the initial attestation (no current category) may have
+    declared any category of the ladder; at a later one, the current category or the next
+    one only. Run on the validated protocol (:attr:`FormSpec.rules`)."""
+    errors = DetailCollector()
+    for i, d in enumerate(case.decisions):
+        check_requested_category(
+            _code(d.current_category),
+            Category(d.declared_category),
+            kind=kind_of(Category(d.declared_category)),
+            field=f"decisions.{i}.declared_category",
+            errors=errors,
+        )
+    errors.raise_if_any()
+
+
 def _heads_protocol_view(case: HeadsProtocol, lang: str) -> dict[str, Any]:
     matches: list[list[str | None]] = []
     not_matching: list[list[str | None]] = []
@@ -518,6 +534,7 @@ PROTOCOL_HEADS = FormSpec(
         "decisions.outcome": "printed as its section and in the «Комиссия шешімі» column",
     },
     summary=lambda c: _protocol_summary(c.number, c.date, c.commission.name, len(c.decisions)),
+    rules=(check_heads_sequence,),
     example={
         "number": "3",
         "date": "2024-11-26",
