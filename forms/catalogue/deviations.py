@@ -36,6 +36,12 @@ _ALTERNATIVES = Deviation(
     "both alternatives, the one that does not apply struck through",
     "the seed's words stay whole and the reader still sees which applies",
 )
+_ABSENT = Deviation(
+    "added",
+    "Комиссия мүшелері: 1. _____ 2. _____",
+    "an absent member is listed with «(отырысқа қатыспады)» and gets no signature line",
+    "without the mark the printed protocol reads as if a signature were missing (§18 quorum)",
+)
 _HEADER = Deviation(
     "added",
     "—",
@@ -92,9 +98,9 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
             "seed 002 §12, App. 1",
         ),
     ),
-    "protocol-teachers": (_QR,),
+    "protocol-teachers": (_QR, _ABSENT),
     "protocol-extract-teachers": (_QR, _ALTERNATIVES),
-    "protocol-heads": (_QR,),
+    "protocol-heads": (_QR, _ABSENT),
     "protocol-extract-heads": (_QR, _ALTERNATIVES),
     "category-order": (_QR, Deviation("no-seed-layout", "—", "the whole order", _NO_LAYOUT, "§12")),
     "attested-list": (_QR, Deviation("no-seed-layout", "—", "the whole list", _NO_LAYOUT, "§20")),

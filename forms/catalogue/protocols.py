@@ -310,6 +310,7 @@ def _commission_view(c: Commission) -> dict[str, Any]:
     present = c.present()
     return {
         "members": [m for m in c.members if m != c.chair],
+        "absent": [m for m in c.members if m != c.chair and m not in present],
         "chair_signs": c.chair in present,
         "member_signers": [m for m in present if m != c.chair],
     }
@@ -343,7 +344,8 @@ _PROTOCOL_NOT_PRINTED = {
     "decisions.declared_category": _CATEGORY_NAMES,
     "decisions.awarded_category": _CATEGORY_NAMES,
     "commission.absent": "the form has no line for absence; absent members are listed among "
-    "the members and get no signature line",
+    "the members marked «(отырысқа қатыспады)» / «(на заседании отсутствовал(а))» and get no "
+    "signature line",
 }
 
 _TEACHERS_COMMISSION = {
