@@ -21,8 +21,14 @@ class HeadPortfolioEvaluation(PortfolioEvaluation):
         default="default",
         description="default: heads of schools; tvet-head: heads of TVET organisations (item "
         "2.2 does not apply); preschool-head: heads of preschool organisations (2.2, 2.3 do not "
-        "apply). The seed's two unlabelled rows are printed but cannot be chosen.",
+        "apply). The seed's two unlabelled rows are printed but cannot be chosen. Derived "
+        "from ``organisation_type``.",
     )
+
+    def threshold_row(self) -> str:
+        return {"tvet": "tvet-head", "preschool": "preschool-head"}.get(
+            self.organisation_type or "", "default"
+        )
 
 
 HEAD_SHEET = portfolio_spec(
@@ -110,8 +116,11 @@ class DeputyPortfolioEvaluation(PortfolioEvaluation):
     variant: Literal["default", "preschool-deputy"] = Field(
         default="default",
         description="default: deputy heads; preschool-deputy: deputy heads of preschool "
-        "organisations (item 2.2 does not apply)",
+        "organisations (item 2.2 does not apply); derived from ``organisation_type``",
     )
+
+    def threshold_row(self) -> str:
+        return "preschool-deputy" if self.organisation_type == "preschool" else "default"
 
 
 DEPUTY_SHEET = portfolio_spec(
@@ -128,7 +137,7 @@ DEPUTY_SHEET = portfolio_spec(
         "organisation": "Қарағанды облысы білім басқармасының Сәтбаев қаласы «Балбөбек» "
         "бөбекжай-бақшасы» КМҚК",
         "declared_category": "deputy-second",
-        "variant": "preschool-deputy",
+        "organisation_type": "preschool",
         "items": {
             "1.1": 2,
             "1.2": 3,
