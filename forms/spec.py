@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
 
 from pydantic import BaseModel, ValidationError
+from typing_extensions import TypeVar
 
 from forms.errors import ErrorDetail, FormDataInvalid, UnsupportedLanguage
 from forms.rulebooks.model import (
@@ -33,7 +34,8 @@ __all__ = [
     "templates_dir",
 ]
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+ModelT = TypeVar("ModelT", bound=BaseModel, default=Any)
+"""The case model of a form; a bare ``FormSpec`` is ``FormSpec[Any]`` (any form)."""
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru")
 

@@ -15,17 +15,15 @@ from forms.spec import FormSpec
 
 __all__ = ["EDITIONS", "FORMS", "Editions"]
 
-FORMS: dict[str, FormSpec[Any]] = {
-    spec.id: spec
-    for spec in (
-        QUALIFICATION_CERTIFICATE,
-        COURSE_CERTIFICATE,
-        COURSE_SUPPLEMENT,
-        *protocols.FORMS,
-        *applications.FORMS,
-        *sheets.FORMS,
-    )
-}
+_ALL: tuple[FormSpec[Any], ...] = (
+    QUALIFICATION_CERTIFICATE,
+    COURSE_CERTIFICATE,
+    COURSE_SUPPLEMENT,
+    *protocols.FORMS,
+    *applications.FORMS,
+    *sheets.FORMS,
+)
+FORMS: dict[str, FormSpec[Any]] = {spec.id: spec for spec in _ALL}
 """The current edition of every form (one rulebook each today), by id."""
 
 EDITIONS = Editions(FORMS.values())

@@ -270,9 +270,14 @@ ROW_IIN_NOTE = (
 class Decided(Protocol):
     """A protocol row or an extract, as the commission rules read it."""
 
-    person: AttestedPerson
-    declared_category: str
-    outcome: str
+    @property
+    def person(self) -> AttestedPerson: ...
+
+    @property
+    def declared_category(self) -> str: ...
+
+    @property
+    def outcome(self) -> str: ...
 
     @property
     def awarded_category(self) -> str | None: ...

@@ -163,7 +163,7 @@ def test_observation_special_full_marks_accepted_at_the_printed_maximum() -> Non
     full = {k: 3 * n for k, n in sheet.indicators.items()}
     assert sum(sheet.indicators.values()) == 36  # 36 × 3 = 108 under the printed «max 102»
     result = score_observation(sheet.id, full)
-    assert (result.total, result.item_sum, result.max_total) == (102, 108, 102)
+    assert (result.total, result.item_sum, result.max_total) == (Decimal(102), Decimal(108), 102)
     below = score_observation(sheet.id, {**full, "1.1": 0})
     assert below.item_sum is None or below.total <= 102
     with pytest.raises(FormDataInvalid) as exc:
@@ -205,8 +205,8 @@ def test_printed_maximum_governs_a_larger_sum_of_item_maxima(
     full = {c.id: c.cap for c in sheet.criteria}
     result = score_sheet(sheet_id, full)
     assert (result.total, result.item_sum, result.max_total) == (
-        printed_max,
-        plain_sum,
+        Decimal(printed_max),
+        Decimal(plain_sum),
         printed_max,
     )
     one_less = score_sheet(sheet_id, {**full, sheet.criteria[0].id: 0})
