@@ -49,6 +49,14 @@ MENDS: Mapping[str, str] = {
     "(бар болған жағдайда)/": "(бар болған жағдайда)",  # App. 6: a stray slash
     # App. 1: the caption «(лауазымның атауы)» was pulled into the sentence by the extraction
     "берілді (расталды). (лауазымның": "берілді (расталды).",
+    # App. 9: «қ» read as «к»; «ресурстарды» for the izafet «ресурстарын» (as in 2.2's heading
+    # of the other sheets' Russian and in App. 8)
+    "Сабактың": "Сабақтың",
+    "Сабак (оқу": "Сабақ (оқу",
+    "білім беру ресурстарды және": "білім беру ресурстарын және",
+    # App. 9 sheet 3, 2.4: a page break cut the fourth indicator's first words onto the third
+    "икемді жауап береді жеке қажеттіліктерге": "икемді жауап береді",
+    "\tсәйкес уақыт ұтымды бөлінеді": "\tжеке қажеттіліктерге сәйкес уақыт ұтымды бөлінеді",
     # seed 004's tables were cut through words at column borders
     "Регистраци\tонный": "Регистрационный",
     "показал(а)\tремя обучения на соответствующие з": "показал(а) во время обучения на\t"

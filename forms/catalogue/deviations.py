@@ -81,6 +81,17 @@ _CAP_RULE = (
     "the items is printed beside it («Барлығы»); the category follows the printed threshold row"
 )
 
+_LEVELS = Deviation(
+    "added",
+    "Бағалау критерийлері | деңгейі",
+    "a column «Ең жоғары балл» (3 per indicator) and the criterion's points on its own row, "
+    "above its indicators' level cells; the indicators' levels are printed when the case "
+    "gives them (``levels``), else the observer's points per criterion (``items``) stand on "
+    "the criterion row and the level cells stay blank",
+    "the platform may record either the level of each indicator or the criterion's sum; the "
+    "sheet says which and how the total is reached",
+)
+
 _NO_LAYOUT = "the seed prescribes the document but gives no form; layout and wording are Qujat's"
 
 DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
@@ -146,17 +157,17 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
         _TOTAL,
         *_pending("portfolio-evaluation-methodist"),
     ),
-    "lesson-observation-school": (_QR, _HEADER, *_pending("lesson-observation-school")),
-    "lesson-observation-preschool": (_QR, _HEADER, *_pending("lesson-observation-preschool")),
+    "lesson-observation-school": (_QR, _HEADER, _LEVELS),
+    "lesson-observation-preschool": (_QR, _HEADER, _LEVELS),
     "lesson-observation-special": (
         _QR,
         _HEADER,
+        _LEVELS,
         _arithmetic(
             "36 indicators of 0–3 points (108) under «қорытынды (max 102)»",
             "a lesson with full marks is accepted: the total counts as 102 (the printed maximum "
             "governs, as App. 8 item 1.2 takes means of 0–102) and «Барлығы» prints the plain sum",
         ),
-        *_pending("lesson-observation-special"),
     ),
     "portfolio-evaluation-head": (
         _QR,

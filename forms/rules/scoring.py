@@ -27,6 +27,7 @@ __all__ = [
     "ScoreResult",
     "aggregate_item",
     "lesson_quality_mean",
+    "observation_criteria",
     "score_final_project",
     "score_observation",
     "score_sheet",
@@ -228,6 +229,70 @@ def score_observation(sheet_id: str, criterion_scores: Mapping[str, Number]) -> 
             sheet_id, Decimal(sheet.max_total), sheet.max_total, (), None, None, total
         )
     return ScoreResult(sheet_id, total, sheet.max_total, (), None)
+
+
+def observation_criteria(
+    sheet_id: str,
+    criterion_scores: Mapping[str, Number],
+    levels: Mapping[str, Sequence[Number]],
+) -> dict[str, Number]:
+    """The criterion points of an App. 9 sheet whose indicators are scored one by one.
+
+    ``levels`` gives, per criterion, one level (0–3, «деңгейі») for each indicator the
+    seed lists under it; the criterion scores their sum. A criterion may be given either
+    way; given both, the points must equal the levels' sum. Rules: ``score_unknown_item``,
+    ``score_indicator_count``, ``score_out_of_range``, ``score_levels_disagree`` (checked
+    with ``levels.`` locations); the merged points are then totalled by
+    :func:`score_observation`.
+    """
+    e = DetailCollector("levels")
+    para = "seed 002 App. 9"
+    sheet = OBSERVATION_SHEETS.get(sheet_id)
+    merged: dict[str, Number] = dict(criterion_scores)
+    if sheet is None:
+        return merged  # score_observation refuses the sheet
+    for item, values in levels.items():
+        count = sheet.indicators.get(item)
+        if count is None:
+            e.add(item, "score_unknown_item", f"Sheet {sheet_id} has no criterion {item}.", para)
+            continue
+        if len(values) != count:
+            e.add(
+                item,
+                "score_indicator_count",
+                f"Criterion {item} lists {count} indicators; got {len(values)} levels.",
+                para,
+            )
+            continue
+        total = Decimal(0)
+        valid = True
+        for i, raw in enumerate(values, 1):
+            value = _num(raw)
+            if value is None or not 0 <= value <= OBSERVATION_LEVEL_MAX or value % 1:
+                e.add(
+                    f"{item}.{i}",
+                    "score_out_of_range",
+                    f"Indicator {item}.{i} allows a level from 0 to {OBSERVATION_LEVEL_MAX}; "
+                    f"got {raw}.",
+                    para,
+                )
+                valid = False
+            else:
+                total += value
+        if not valid:
+            continue
+        given = _num(criterion_scores[item]) if item in criterion_scores else None
+        if item in criterion_scores and given != total:
+            e.add(
+                item,
+                "score_levels_disagree",
+                f"Criterion {item} is given {criterion_scores[item]} points but its "
+                f"indicators' levels sum to {total}.",
+                para,
+            )
+        merged[item] = int(total)
+    e.raise_if_any()
+    return merged
 
 
 def lesson_quality_mean(observation_totals: Sequence[Number]) -> Decimal:
