@@ -1,4 +1,4 @@
-.PHONY: run test lint bench previews setup
+.PHONY: run test lint bench previews setup fidelity
 
 setup:
 	./scripts/setup
@@ -20,3 +20,6 @@ bench: setup
 
 previews: setup
 	.venv/bin/python -m bench.previews
+
+fidelity: setup
+	.venv/bin/python scripts/fidelity

@@ -10,8 +10,10 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from forms.catalogue.categories import AWARDABLE, CATEGORIES
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
+from forms.rulebooks import ZIAT_COURSES_2025
 from forms.rules.categories import Category
 from forms.rules.validity import (
     course_certificate_valid_until,
@@ -43,6 +45,12 @@ class Order(CaseModel):
 
     number: ShortText
     date: date
+    body: OrgName | None = Field(
+        default=None,
+        description="The attesting body that issued the order (§12), when it is not the "
+        "organisation issuing the certificate; the certificate prints it in the line of "
+        "«білім беру ұйымының немесе білім басқармасы органының толық атауы»",
+    )
 
 
 class QualificationCertificate(CaseModel):
@@ -93,6 +101,7 @@ def _qualification_view(case: QualificationCertificate, lang: str) -> dict[str, 
     return {
         "category": kk if lang == "kk" else ru,
         "decision_date": date_parts(case.commission_decision_date, lang),
+        "order_body": case.order.body or case.organisation.name,
         "order_date": date_parts(case.order.date, lang),
         "valid_until": date_parts(_qualification_valid_until(case), lang),
         "issue_date": date_parts(case.issue_date, lang),
@@ -101,6 +110,9 @@ def _qualification_view(case: QualificationCertificate, lang: str) -> dict[str, 
 
 QUALIFICATION_CERTIFICATE = FormSpec(
     id="qualification-certificate",
+    decisive="commission_decision_date",
+    seed_lines=SEED_LINES["qualification-certificate"],
+    deviations=DEVIATIONS["qualification-certificate"],
     title_kk="Біліктілік санатын беру (растау) туралы куәлік",
     title_ru="Удостоверение о присвоении (подтверждении) квалификационной категории",
     source="seed 002, App. 1",
@@ -121,6 +133,7 @@ QUALIFICATION_CERTIFICATE = FormSpec(
         "category_kk": CATEGORIES[c.category][0],
         "category_ru": CATEGORIES[c.category][1],
         "organisation": c.organisation.name,
+        "order_body": c.order.body or c.organisation.name,
         "position": c.position,
         "registration_number": c.registration_number,
         "iin": c.holder.iin,
@@ -130,16 +143,21 @@ QUALIFICATION_CERTIFICATE = FormSpec(
         "position": "Қазақ тілі мен әдебиеті пәнінің мұғалімі",
         "category": "teacher-expert",
         "decision": "awarded",
-        "commission_decision_date": "2025-06-20",
+        "commission_decision_date": "2024-11-22",
         "organisation": {
             "name": "Қарағанды облысы білім басқармасының «Қарағанды қаласының № 12 "
             "жалпы білім беретін мектебі» КММ",
             "bin": "940140000385",
         },
-        "order": {"number": "241-Ж", "date": "2025-06-25"},
+        "order": {
+            "number": "241-Ж",
+            "date": "2024-11-27",
+            "body": "«Қарағанды облысы білім басқармасының Қарағанды қаласы бойынша білім "
+            "бөлімі» ММ",
+        },
         "head": {"full_name": "Омарова Айгүл Серікқызы", "position": "Директор"},
-        "registration_number": "КРГ-2025-000417",
-        "issue_date": "2025-06-27",
+        "registration_number": "КРГ-2024-000417",
+        "issue_date": "2024-11-29",
     },
 )
 
@@ -214,6 +232,10 @@ def _course_view(case: CourseCertificate, lang: str) -> dict[str, Any]:
 
 COURSE_CERTIFICATE = FormSpec(
     id="course-certificate",
+    decisive="issue_date",
+    seed_lines=SEED_LINES["course-certificate"],
+    deviations=DEVIATIONS["course-certificate"],
+    rulebook=ZIAT_COURSES_2025,
     title_kk="Біліктілікті арттыру курсы туралы сертификат",
     title_ru="Сертификат о прохождении курса повышения квалификации",
     source="seed 004, Прил. 1; §3.7–§3.8",
@@ -280,6 +302,10 @@ def _supplement_view(case: CourseCertificateSupplement, lang: str) -> dict[str, 
 
 COURSE_SUPPLEMENT = FormSpec(
     id="course-certificate-supplement",
+    decisive="issue_date",
+    seed_lines=SEED_LINES["course-certificate-supplement"],
+    deviations=DEVIATIONS["course-certificate-supplement"],
+    rulebook=ZIAT_COURSES_2025,
     title_kk="Сертификатқа қосымша",
     title_ru="Приложение к сертификату",
     source="seed 004, Прил. 2",

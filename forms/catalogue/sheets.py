@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.catalogue.sheets_common import Evaluator, Points, number, raise_as_validation_error
 from forms.catalogue.sheets_heads import (
     CABINET_DEPUTY_SHEET,
@@ -28,6 +29,7 @@ from forms.catalogue.sheets_observation import (
 from forms.catalogue.sheets_portfolio import METHODIST_SHEET, TEACHER_SHEET
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
+from forms.rulebooks import KEMEL_COURSE_2026
 from forms.rules.scoring import ScoreResult, score_final_project
 from forms.rules.scoring_data import FINAL_PROJECT_CRITERIA, FINAL_PROJECT_CRITERION_MAX
 from forms.spec import FormSpec, SignatureRole, SigningMode
@@ -91,6 +93,10 @@ def _final_project_view(case: FinalProjectEvaluation, lang: str) -> dict[str, An
 
 FINAL_PROJECT = FormSpec(
     id="course-final-project-evaluation",
+    decisive="evaluation_date",
+    seed_lines=SEED_LINES["course-final-project-evaluation"],
+    deviations=DEVIATIONS["course-final-project-evaluation"],
+    rulebook=KEMEL_COURSE_2026,
     title_kk="Қорытынды жобаны бағалау критерийлері",
     title_ru="Критерии оценивания итогового проекта",
     source="seed 001, §8",

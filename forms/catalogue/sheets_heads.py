@@ -21,8 +21,14 @@ class HeadPortfolioEvaluation(PortfolioEvaluation):
         default="default",
         description="default: heads of schools; tvet-head: heads of TVET organisations (item "
         "2.2 does not apply); preschool-head: heads of preschool organisations (2.2, 2.3 do not "
-        "apply). The seed's two unlabelled rows are printed but cannot be chosen.",
+        "apply). The seed's two unlabelled rows are printed but cannot be chosen. Derived "
+        "from ``organisation_type``.",
     )
+
+    def threshold_row(self) -> str:
+        return {"tvet": "tvet-head", "preschool": "preschool-head"}.get(
+            self.organisation_type or "", "default"
+        )
 
 
 HEAD_SHEET = portfolio_spec(
@@ -57,7 +63,7 @@ HEAD_SHEET = portfolio_spec(
             "5.1": 3,
         },
         "evaluator": {"full_name": "Байжанова Ләззат Оралқызы"},
-        "evaluation_date": "2025-12-03",
+        "evaluation_date": "2024-10-16",
     },
 )
 
@@ -96,7 +102,7 @@ CABINET_HEAD_SHEET = portfolio_spec(
         },
         "remarks": "Әдістемелік кабинет сайтын жүйелі жаңартып отыру ұсынылады.",
         "evaluator": {"full_name": "Ермеков Дәурен Сейітұлы"},
-        "evaluation_date": "2025-12-03",
+        "evaluation_date": "2024-10-16",
     },
 )
 
@@ -110,8 +116,11 @@ class DeputyPortfolioEvaluation(PortfolioEvaluation):
     variant: Literal["default", "preschool-deputy"] = Field(
         default="default",
         description="default: deputy heads; preschool-deputy: deputy heads of preschool "
-        "organisations (item 2.2 does not apply)",
+        "organisations (item 2.2 does not apply); derived from ``organisation_type``",
     )
+
+    def threshold_row(self) -> str:
+        return "preschool-deputy" if self.organisation_type == "preschool" else "default"
 
 
 DEPUTY_SHEET = portfolio_spec(
@@ -128,7 +137,7 @@ DEPUTY_SHEET = portfolio_spec(
         "organisation": "Қарағанды облысы білім басқармасының Сәтбаев қаласы «Балбөбек» "
         "бөбекжай-бақшасы» КМҚК",
         "declared_category": "deputy-second",
-        "variant": "preschool-deputy",
+        "organisation_type": "preschool",
         "items": {
             "1.1": 2,
             "1.2": 3,
@@ -147,7 +156,7 @@ DEPUTY_SHEET = portfolio_spec(
             "5.1": 3,
         },
         "evaluator": {"full_name": "Смағұлов Ерболат Жанатұлы"},
-        "evaluation_date": "2025-12-05",
+        "evaluation_date": "2024-10-18",
     },
 )
 
@@ -177,6 +186,6 @@ CABINET_DEPUTY_SHEET = portfolio_spec(
         "declared_category": "deputy-third",
         "items": {"1.1": 2, "1.2": 2, "2.1": 2, "2.2": 3, "2.4": 2, "2.5": 2, "3.1": 3},
         "evaluator": {"full_name": "Байжанова Ләззат Оралқызы"},
-        "evaluation_date": "2025-12-05",
+        "evaluation_date": "2024-10-18",
     },
 )

@@ -2,17 +2,20 @@
 
 The rules (:data:`forms.rules.scoring_data.OBSERVATION_SHEETS`) hold how many indicators
 each criterion has and the printed maximum; the criteria's wording is here, kk from the
-seed and ru in the official terminology. Each indicator scores 0–3 ("деңгейі"); the case
-gives the observer's points per criterion.
+seed and ru in the official terminology, every indicator printed with its level cell
+(:mod:`forms.catalogue.sheets_observation_indicators`). Each indicator scores 0–3
+("деңгейі"); the case gives the observer's points per criterion (``items``), or the level of
+each indicator (``levels``), or both (then they must agree).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.catalogue.sheets_common import (
     OBSERVER,
     TEACHER_ACQUAINTED,
@@ -21,11 +24,12 @@ from forms.catalogue.sheets_common import (
     number,
     raise_as_validation_error,
 )
+from forms.catalogue.sheets_observation_indicators import INDICATORS, REFLECTION
 from forms.catalogue.sheets_observation_texts import CRITERIA, SECTIONS
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
 from forms.rules.categories import Category
-from forms.rules.scoring import ScoreResult, score_observation
+from forms.rules.scoring import ScoreResult, observation_criteria, score_observation
 from forms.rules.scoring_data import OBSERVATION_LEVEL_MAX, OBSERVATION_SHEETS
 from forms.spec import FormSpec, SigningMode
 from forms.types import CaseModel, LongText, Name, OrgName, Person, ShortText
@@ -58,14 +62,29 @@ class LessonObservation(CaseModel):
     items: dict[str, Points] = Field(
         max_length=20, description="The observer's points by criterion number; missing = 0"
     )
+    levels: dict[str, Annotated[list[Points], Field(max_length=10)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="The level (0–3) of each indicator, by criterion number, in the sheet's "
+        "order; a criterion given here scores the sum (and must agree with items if in both)",
+    )
     recommendations: LongText | None = Field(default=None, description="Ұсыныстар")
+
+    def criteria(self) -> dict[str, int]:
+        """Points by criterion: ``items`` merged with the sums of ``levels``."""
+        try:
+            merged = observation_criteria(self.SHEET, self.items, self.levels)
+        except FormDataInvalid as exc:
+            raise_as_validation_error(exc, type(self).__name__, {"levels": "levels"}, self.levels)
+        return {k: int(v) for k, v in merged.items()}
 
     def result(self) -> ScoreResult:
         """The scored sheet (the rules refuse points a criterion does not allow)."""
+        criteria = self.criteria()
         try:
-            return score_observation(self.SHEET, self.items)
+            return score_observation(self.SHEET, criteria)
         except FormDataInvalid as exc:
-            raise_as_validation_error(exc, type(self).__name__, {"items": "items"}, self.items)
+            raise_as_validation_error(exc, type(self).__name__, {"items": "items"}, criteria)
 
     @model_validator(mode="after")
     def _scores(self) -> LessonObservation:
@@ -116,29 +135,45 @@ class SpecialObservation(LessonObservation):
     aims: LongText = Field(description="Сабақтың мақсаттары (міндеттері)")
 
 
+_ROMAN = {"1": "I.", "2": "II.", "3": "III", "4": "IV"}
+"""The school sheet numbers its sections in Roman numerals (as the seed prints them)."""
+
+
 def observation_view(case: LessonObservation, lang: str) -> dict[str, Any]:
-    """Criteria rows with their points, the total and the printed maximum."""
+    """Criteria rows, each followed by its indicators with their levels, the total and the
+    printed maximum. A single-indicator criterion (4.1, 4.2) is one row with its level."""
     sheet = OBSERVATION_SHEETS[case.SHEET]
     result = case.result()
+    points = case.criteria()
+    pick = 0 if lang == "kk" else 1
     sections: list[dict[str, Any]] = []
     for item, count in sorted(sheet.indicators.items()):
         number_ = item.split(".")[0]
-        if not sections or sections[-1]["number"] != number_:
-            kk, ru = SECTIONS[sheet.id][number_]
-            sections.append({"number": number_, "title": kk if lang == "kk" else ru, "rows": []})
-        kk, ru = CRITERIA[sheet.id][item]
+        if not sections or sections[-1]["key"] != number_:
+            title = SECTIONS[sheet.id][number_][pick]
+            shown = _ROMAN[number_] if sheet.id == "lesson-observation-school" else number_ + "."
+            sections.append({"key": number_, "number": shown, "title": title, "rows": []})
+            if number_ == "4":
+                sections[-1]["subtitle"] = REFLECTION[sheet.id][pick]
+        levels = case.levels.get(item)
+        indicators = [
+            {"text": text[pick], "level": "" if levels is None else str(levels[i])}
+            for i, text in enumerate(INDICATORS[sheet.id].get(item, ()))
+        ]
         sections[-1]["rows"].append(
             {
                 "id": item,
-                "text": kk if lang == "kk" else ru,
-                "indicators": str(count),
+                "text": CRITERIA[sheet.id][item][pick],
+                "indicators": indicators,
+                "count": str(count),
                 "max": str(count * OBSERVATION_LEVEL_MAX),
-                "score": str(case.items.get(item, 0)),
+                "score": str(points.get(item, 0)),
             }
         )
     view: dict[str, Any] = {
         "sections": sections,
         "total": number(result.total, lang),
+        "sum": number(result.item_sum if result.item_sum is not None else result.total, lang),
         "max_total": str(result.max_total),
         "teacher_category": None
         if case.teacher_category is None
@@ -173,6 +208,9 @@ def _spec(
 ) -> FormSpec:
     return FormSpec(
         id=model.SHEET,
+        decisive="observation_date",
+        seed_lines=SEED_LINES[model.SHEET],
+        deviations=DEVIATIONS[model.SHEET],
         title_kk=title_kk,
         title_ru=title_ru,
         source=source,
@@ -209,11 +247,12 @@ SCHOOL_OBSERVATION = _spec(
         "subject": "Алгебра",
         "organisation": "Қарағанды облысы білім басқармасының «Қарағанды қаласының № 61 жалпы "
         "білім беретін мектебі» КММ",
-        "observation_date": "2025-10-22",
+        "observation_date": "2024-09-04",
         "group": "8 «Ә» сыныбы",
         "learning_objectives": "8.2.2.1 квадрат теңдеуді шешу үшін дискриминант формуласын қолдану",
         "topic": "Квадрат теңдеудің түбірлерінің формуласы; білім алушылар дискриминант арқылы "
         "квадрат теңдеулерді шешеді",
+        "levels": {"1.1": [3, 3], "1.2": [3, 3, 2, 2], "4.1": [2]},
         "items": {
             "1.1": 6,
             "1.2": 10,
@@ -251,7 +290,7 @@ PRESCHOOL_OBSERVATION = _spec(
         "subject": "Сөйлеуді дамыту",
         "organisation": "Қарағанды облысы білім басқармасының Теміртау қаласы «Айгөлек» "
         "бөбекжай-бақшасы» КМҚК",
-        "observation_date": "2025-11-05",
+        "observation_date": "2024-09-18",
         "group": "«Күншуақ» ересек тобы",
         "content": "«Алтын күз» тақырыбында әңгіме құрастыру, күз белгілері туралы сөздік "
         "қорды байыту",
@@ -296,7 +335,7 @@ SPECIAL_OBSERVATION = _spec(
         "age": "7 жас",
         "organisation": "Қарағанды облысы білім басқармасының «Қарағанды қаласының "
         "№ 3 арнайы мектеп-интернаты» КММ",
-        "observation_date": "2025-11-12",
+        "observation_date": "2024-09-25",
         "group": "1 «А» сыныбының оқушысы",
         "content": "[Р] дыбысын буында және сөзде автоматтандыру",
         "aims": "[Р] дыбысын буындарда дұрыс айтуды бекіту; фонематикалық естуді дамыту",

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.catalogue.sheets_common import (
     EVALUATOR,
     Evaluator,
@@ -36,8 +37,18 @@ from forms.types import CaseModel, LongText, OrgName, Person, ShortText
 __all__ = ["METHODIST_SHEET", "TEACHER_SHEET", "PortfolioEvaluation", "portfolio_spec"]
 
 
+OrganisationType = Literal["school", "tvet", "preschool", "methodical-cabinet", "other"]
+"""The kind of organisation the person works in; with the position it decides the sheet's
+threshold row (a general school, a TVET college, a preschool, a methodical cabinet)."""
+
+
 class PortfolioEvaluation(CaseModel):
-    """A commission member's evaluation of one portfolio (App. 8, App. 11)."""
+    """A commission member's evaluation of one portfolio (App. 8, App. 11).
+
+    The threshold row follows from the person (:meth:`threshold_row`: the organisation type
+    and, on App. 8 sheet 1, the role); ``variant`` may still be sent, and is refused when it
+    names another row than the person's.
+    """
 
     SHEET: ClassVar[str] = ""
 
@@ -45,7 +56,13 @@ class PortfolioEvaluation(CaseModel):
     position: ShortText = Field(description="Лауазымы / должность")
     organisation: OrgName = Field(description="Білім беру ұйымы / организация образования")
     declared_category: Category = Field(description="Мәлімделген біліктілік санаты")
-    variant: str = Field(default="default", description="The sheet's threshold row that applies")
+    variant: str = Field(
+        default="default",
+        description="The threshold row; derived from the person, and checked when sent",
+    )
+    organisation_type: OrganisationType | None = Field(
+        default=None, description="The kind of organisation; decides the threshold row"
+    )
     items: dict[str, Points] = Field(
         max_length=40, description="The commission's points by criterion number; missing = 0"
     )
@@ -61,10 +78,14 @@ class PortfolioEvaluation(CaseModel):
         """What the sheet prints under a criterion besides its title (its arithmetic)."""
         return None
 
+    def threshold_row(self) -> str:
+        """The sheet's threshold row that applies to this person (seed 002 App. 8, 11)."""
+        return "default"
+
     def result(self) -> ScoreResult:
         """The scored sheet (the rules refuse a score the criterion does not allow)."""
         try:
-            return score_sheet(self.SHEET, self.item_scores(), self.variant)
+            return score_sheet(self.SHEET, self.item_scores(), self.threshold_row())
         except FormDataInvalid as exc:
             raise_as_validation_error(exc, type(self).__name__, {"items": "items"}, self.items)
 
@@ -86,6 +107,23 @@ class PortfolioEvaluation(CaseModel):
                         ),
                         loc=("declared_category",),
                         input=self.declared_category.value,
+                    )
+                ],
+            )
+        row = self.threshold_row()
+        if "variant" in self.model_fields_set and self.variant != row:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "variant_not_the_persons",
+                            "the threshold row follows from the position and the organisation "
+                            "type: this person's row is {row}",
+                            {"row": row, "paragraph": sheet.paragraph},
+                        ),
+                        loc=("variant",),
+                        input=self.variant,
                     )
                 ],
             )
@@ -122,7 +160,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
     """Rows, points, the total and its threshold rows, and the recommendation."""
     sheet = PORTFOLIO_SHEETS[case.SHEET]
     result = case.result()
-    variant = sheet.variants[case.variant]
+    variant = sheet.variants[case.threshold_row()]
     scores = case.item_scores()
     sections: list[dict[str, Any]] = []
     for crit in sheet.criteria:
@@ -144,7 +182,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         {
             "label": _label(v.kk, lang),
             "cells": [*(str(t) for t in v.thresholds[:-1]), f"{v.thresholds[-1]} ({v.max_total})"],
-            "total": number(result.total, lang) if key == case.variant else None,
+            "total": number(result.total, lang) if key == case.threshold_row() else None,
         }
         for key, v in sheet.variants.items()
     ]
@@ -154,6 +192,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         "sections": sections,
         "threshold_rows": threshold_rows,
         "total": number(result.total, lang),
+        "sum": number(result.item_sum if result.item_sum is not None else result.total, lang),
         "max_total": str(result.max_total),
         "declared_category": category_name(case.declared_category, lang),
         "matches_declared": matches,
@@ -175,7 +214,7 @@ def portfolio_summary(case: PortfolioEvaluation) -> dict[str, Any]:
         "recommended_category": None if category is None else category.value,
         "recommended_category_kk": None if category is None else category_name(category, "kk"),
         "recommended_category_ru": None if category is None else category_name(category, "ru"),
-        "variant": case.variant,
+        "variant": case.threshold_row(),
     }
 
 
@@ -183,6 +222,8 @@ _NOT_PRINTED = {
     "holder.iin": "the sheet has no IIN line; kept for the registry",
     "declared_category": "printed by its kk/ru name in the recommendation",
     "variant": "printed as the threshold row the total stands in",
+    "organisation_type": "printed as the threshold row it selects",
+    "role": "printed as the threshold row it selects (App. 8 item 4.2's roles)",
     "evaluator.position": "the sheet's signature line names the member, not the position",
 }
 
@@ -202,6 +243,9 @@ def portfolio_spec(
     sheet = PORTFOLIO_SHEETS[id]
     return FormSpec(
         id=id,
+        decisive="evaluation_date",
+        seed_lines=SEED_LINES[id],
+        deviations=DEVIATIONS[id],
         title_kk=title_kk,
         title_ru=title_ru,
         source=source,
@@ -223,6 +267,18 @@ def portfolio_spec(
     )
 
 
+Role42 = Literal[
+    "mentor",
+    "organiser",
+    "psychologist",
+    "social-pedagogue",
+    "special-needs-teacher",
+    "head-of-department",
+    "methodist",
+]
+"""The roles App. 8 item 4.2 names; their threshold row is 67 / 82 / 110 / 130 (144)."""
+
+
 class TeacherPortfolioEvaluation(PortfolioEvaluation):
     """«Педагог материалдарын бағалау парағы (портфолио)» (seed 002 App. 8, sheet 1)."""
 
@@ -230,9 +286,19 @@ class TeacherPortfolioEvaluation(PortfolioEvaluation):
 
     variant: Literal["default", "roles-4.2"] = Field(
         default="default",
-        description="default: teachers; roles-4.2: mentors, psychologists, social pedagogues, "
-        "heads of departments, methodists (item 1.1 does not apply)",
+        description="default: teachers; roles-4.2: the roles item 4.2 lists (item 1.1 does "
+        "not apply); derived from ``role``",
     )
+    role: Role42 | None = Field(
+        default=None,
+        description="One of the roles App. 8 item 4.2 lists, when the person holds it "
+        "(тәлімгер, ұйымдастырушы педагог, педагог-психолог, психолог, әлеуметтік педагог, "
+        "мүмкіндігі шектеулі балалармен жұмыс істейтін педагог, бөлім меңгерушісі, әдіскер)",
+    )
+
+    def threshold_row(self) -> str:
+        return "roles-4.2" if self.role is not None else "default"
+
     observation_totals: list[Points] = Field(
         max_length=100, description="Totals of the lesson observation sheets (item 1.2, ≥ 5)"
     )
@@ -297,7 +363,7 @@ TEACHER_SHEET = portfolio_spec(
         "items": {"1.1": 3, "2.1": 4, "2.2": 3, "3.2": 3, "3.4": 2, "3.5": 2, "4.1": 1},
         "observation_totals": [78, 84, 81, 80, 83],
         "evaluator": {"full_name": "Қасымов Нұрлан Бақытұлы", "position": "Комиссия мүшесі"},
-        "evaluation_date": "2025-11-14",
+        "evaluation_date": "2024-09-27",
     },
 )
 
@@ -310,8 +376,12 @@ class MethodistPortfolioEvaluation(PortfolioEvaluation):
     variant: Literal["default", "cabinet-methodist"] = Field(
         default="default",
         description="default: heads of departments and methodists of education organisations; "
-        "cabinet-methodist: methodists of methodical cabinets (item 2.2 does not apply)",
+        "cabinet-methodist: methodists of methodical cabinets (item 2.2 does not apply); "
+        "derived from ``organisation_type``",
     )
+
+    def threshold_row(self) -> str:
+        return "cabinet-methodist" if self.organisation_type == "methodical-cabinet" else "default"
 
 
 METHODIST_SHEET = portfolio_spec(
@@ -340,6 +410,6 @@ METHODIST_SHEET = portfolio_spec(
             "4.1": 3,
         },
         "evaluator": {"full_name": "Тоқтарова Гүлжан Сағынқызы"},
-        "evaluation_date": "2025-11-18",
+        "evaluation_date": "2024-10-01",
     },
 )

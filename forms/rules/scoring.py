@@ -27,6 +27,7 @@ __all__ = [
     "ScoreResult",
     "aggregate_item",
     "lesson_quality_mean",
+    "observation_criteria",
     "score_final_project",
     "score_observation",
     "score_sheet",
@@ -54,6 +55,9 @@ class ScoreResult:
     """The highest category whose threshold the total reaches; ``None`` if none."""
     variant: str | None = None
     """The threshold row used."""
+    item_sum: Decimal | None = None
+    """The plain sum of the item scores when the sheet's printed maximum caps it (App. 9's
+    special sheet); ``None`` when :attr:`total` is that sum."""
 
     def matches(self, declared: Category) -> bool:
         """Whether the total reaches the declared category's threshold."""
@@ -171,6 +175,11 @@ def score_sheet(
         else:
             total += value
     e.raise_if_any()
+    # The seed's item maxima (with the bonuses its notes allow) can sum above the printed
+    # maximum (teacher 149 > 148, deputy 69 > 67, head 66 > 65, cabinet head 32 > 31): the
+    # printed maximum governs, the plain sum is kept and printed beside it.
+    item_sum = total if total > var.max_total else None
+    total = min(total, Decimal(var.max_total))
     return ScoreResult(
         sheet_id=sheet_id,
         total=total,
@@ -178,6 +187,7 @@ def score_sheet(
         thresholds=tuple(zip(sheet.categories, var.thresholds, strict=True)),
         recommended_category=_recommend(total, sheet.categories, var.thresholds),
         variant=variant,
+        item_sum=item_sum,
     )
 
 
@@ -185,8 +195,10 @@ def score_observation(sheet_id: str, criterion_scores: Mapping[str, Number]) -> 
     """Total a lesson observation sheet (seed 002 App. 9, "қорытынды (max 102)").
 
     Each criterion scores 0–3 points per indicator it lists (34 indicators × 3 = 102 on the
-    school and preschool sheets); the total may not exceed 102. Rules: ``score_unknown_sheet``,
-    ``score_unknown_item``, ``score_out_of_range``, ``score_total_out_of_range``.
+    school and preschool sheets). The special-education sheet lists 36 indicators (108 points)
+    under the printed «max 102»: the printed maximum governs, so a lesson scored higher is
+    accepted and its total is 102, the plain sum kept in ``item_sum`` (declared on the form).
+    Rules: ``score_unknown_sheet``, ``score_unknown_item``, ``score_out_of_range``.
     """
     e = DetailCollector("items")
     sheet = OBSERVATION_SHEETS.get(sheet_id)
@@ -211,15 +223,76 @@ def score_observation(sheet_id: str, criterion_scores: Mapping[str, Number]) -> 
             )
         else:
             total += value
-    if not e.details and total > sheet.max_total:
-        e.add(
-            "total",
-            "score_total_out_of_range",
-            f"The total {total} exceeds the maximum {sheet.max_total}.",
-            para,
-        )
     e.raise_if_any()
+    if total > sheet.max_total:
+        return ScoreResult(
+            sheet_id, Decimal(sheet.max_total), sheet.max_total, (), None, None, total
+        )
     return ScoreResult(sheet_id, total, sheet.max_total, (), None)
+
+
+def observation_criteria(
+    sheet_id: str,
+    criterion_scores: Mapping[str, Number],
+    levels: Mapping[str, Sequence[Number]],
+) -> dict[str, Number]:
+    """The criterion points of an App. 9 sheet whose indicators are scored one by one.
+
+    ``levels`` gives, per criterion, one level (0–3, «деңгейі») for each indicator the
+    seed lists under it; the criterion scores their sum. A criterion may be given either
+    way; given both, the points must equal the levels' sum. Rules: ``score_unknown_item``,
+    ``score_indicator_count``, ``score_out_of_range``, ``score_levels_disagree`` (checked
+    with ``levels.`` locations); the merged points are then totalled by
+    :func:`score_observation`.
+    """
+    e = DetailCollector("levels")
+    para = "seed 002 App. 9"
+    sheet = OBSERVATION_SHEETS.get(sheet_id)
+    merged: dict[str, Number] = dict(criterion_scores)
+    if sheet is None:
+        return merged  # score_observation refuses the sheet
+    for item, values in levels.items():
+        count = sheet.indicators.get(item)
+        if count is None:
+            e.add(item, "score_unknown_item", f"Sheet {sheet_id} has no criterion {item}.", para)
+            continue
+        if len(values) != count:
+            e.add(
+                item,
+                "score_indicator_count",
+                f"Criterion {item} lists {count} indicators; got {len(values)} levels.",
+                para,
+            )
+            continue
+        total = Decimal(0)
+        valid = True
+        for i, raw in enumerate(values, 1):
+            value = _num(raw)
+            if value is None or not 0 <= value <= OBSERVATION_LEVEL_MAX or value % 1:
+                e.add(
+                    f"{item}.{i}",
+                    "score_out_of_range",
+                    f"Indicator {item}.{i} allows a level from 0 to {OBSERVATION_LEVEL_MAX}; "
+                    f"got {raw}.",
+                    para,
+                )
+                valid = False
+            else:
+                total += value
+        if not valid:
+            continue
+        given = _num(criterion_scores[item]) if item in criterion_scores else None
+        if item in criterion_scores and given != total:
+            e.add(
+                item,
+                "score_levels_disagree",
+                f"Criterion {item} is given {criterion_scores[item]} points but its "
+                f"indicators' levels sum to {total}.",
+                para,
+            )
+        merged[item] = int(total)
+    e.raise_if_any()
+    return merged
 
 
 def lesson_quality_mean(observation_totals: Sequence[Number]) -> Decimal:

@@ -215,7 +215,7 @@ def test_protocol_signed_by_the_whole_commission(
     certificates = [d for d in derived if d.form == "qualification-certificate"]
     assert len(extracts) == 6 and len(certificates) == 5
     for e in extracts:
-        assert e.status == "issued" and e.summary["due_date"] == "2025-06-25"
+        assert e.status == "issued" and e.summary["due_date"] == "2024-11-27"
         assert [s["role"] for s in e.signatures] == ["issuer", "secretary"]
         assert validate_pdf(services.registry.pdf(e), services.trust_roots).ok
     assert {c.status for c in certificates} == {"issued"}

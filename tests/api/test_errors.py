@@ -54,7 +54,7 @@ def post(client: TestClient, org: Org, data: dict[str, Any], form: str = FORM) -
          "name_invalid"),
         (lambda d: d["organisation"].update(bin="940140000386"), "data.organisation.bin",
          "bin_checksum"),
-        (lambda d: d["order"].update(date="2025-06-01"), "data", "order_before_decision"),
+        (lambda d: d["order"].update(date="2024-11-01"), "data", "order_before_decision"),
     ],
 )  # fmt: skip
 def test_invalid_data_is_refused_and_writes_nothing(

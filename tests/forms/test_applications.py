@@ -129,10 +129,17 @@ def test_application_without_a_category_says_so(renderer: Renderer) -> None:
 
 
 def test_confirmation_prints_confirmation(renderer: Renderer) -> None:
+    """The seed's alternatives stay whole; the one that does not apply is struck through."""
     data = example("application-head")
     data.update(decision="confirmation", requested_category="head-second")
-    assert "санатынрастауаттестаттау" in render_text(renderer, "application-head", "kk", data)
-    assert "наподтверждение" in render_text(renderer, "application-head", "ru", data)
+    assert "санатынберу(растау)процесіне" in render_text(renderer, "application-head", "kk", data)
+    spec = get_form("application-head")
+    html_kk = renderer.html(spec, "kk", spec.validate(data), META)
+    assert "<s>беру</s> (растау)" in html_kk
+    html_ru = renderer.html(spec, "ru", spec.validate(data), META)
+    assert "<s>присвоение</s> (подтверждение)" in html_ru
+    data.update(decision="award", requested_category="head-first")
+    assert "беру <s>(растау)</s>" in renderer.html(spec, "kk", spec.validate(data), META)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +213,7 @@ def test_application_refuses_a_bad_iin_and_contacts() -> None:
 
 def test_a_former_category_leads_to_an_award_of_its_equivalent() -> None:
     data = example("application-teacher")
-    data["current"] = {"category": "legacy-first", "valid_until": "2026-05-31"}
+    data["current"] = {"category": "legacy-first", "valid_until": "2025-05-31"}
     data["requested_category"] = "teacher-expert"
     get_form("application-teacher").validate(data)
     data["decision"] = "confirmation"

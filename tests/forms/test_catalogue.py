@@ -1,8 +1,8 @@
 """Every form of the catalogue is complete: spec, schema, example, kk and ru templates, and it
 renders to PDF and DOCX with its title and every filled value.
 
-The ids are FORMS.md's catalogue table (read from ``../shared/FORMS.md`` when it is there)
-together with the literal list below, so the test also runs where the shared folder is absent.
+The ids are FORMS.md's catalogue table (a copy kept in ``tests/data/FORMS.md``, so no test reads
+outside the repository) and the literal list below must agree.
 A form that is not written yet fails here, by name; nothing is skipped.
 """
 
@@ -53,7 +53,7 @@ CATALOGUE_IDS = (
 )
 """FORMS.md's catalogue table, first column (26 forms)."""
 
-FORMS_MD = Path(__file__).resolve().parents[3] / "shared" / "FORMS.md"
+FORMS_MD = Path(__file__).resolve().parents[1] / "data" / "FORMS.md"
 LANGS = ("kk", "ru")
 META = DocumentMeta(
     id="catalogueidcatalogueidcatalogue2",
@@ -64,9 +64,7 @@ META = DocumentMeta(
 
 
 def ids_in_forms_md() -> list[str]:
-    """The ids in FORMS.md's catalogue table; none when the file is not beside the repo."""
-    if not FORMS_MD.is_file():
-        return []
+    """The ids in FORMS.md's catalogue table (the repository's copy)."""
     return re.findall(r"^\|\s*`([a-z0-9-]+)`\s*\|", FORMS_MD.read_text("utf-8"), re.MULTILINE)
 
 
@@ -94,9 +92,7 @@ def spec_of(form_id: str) -> FormSpec:
 
 def test_literal_list_is_the_forms_md_table() -> None:
     assert len(set(CATALOGUE_IDS)) == len(CATALOGUE_IDS) == 26
-    listed = ids_in_forms_md()
-    if listed:  # beside the shared folder: the two lists must not drift apart
-        assert sorted(listed) == sorted(CATALOGUE_IDS)
+    assert sorted(ids_in_forms_md()) == sorted(CATALOGUE_IDS)
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)

@@ -5,6 +5,7 @@ naming the field and the rule."""
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from copy import deepcopy
@@ -36,9 +37,12 @@ PRINTED_TITLE = {
     ("protocol-teachers", "ru"): "Протокол заседания Комиссии по присвоению (подтверждению)",
     ("protocol-heads", "kk"): "аттестаттау комиссиясы отырысының хаттамасы",
     ("protocol-heads", "ru"): "Протокол заседания аттестационной комиссии по присвоению",
-    ("protocol-extract-teachers", "kk"): "Аттестаттау комиссиясы отырысының хаттамасынан үзінді",
-    ("protocol-extract-teachers", "ru"): "Выписка из протокола заседания аттестационной комиссии",
-    ("protocol-extract-heads", "kk"): "Аттестаттау комиссиясы отырысының хаттамасынан үзінді",
+    # App. 3 and App. 13 keep the protocol's number (and App. 13 its date) in the title line
+    ("protocol-extract-teachers", "kk"): "Аттестаттау комиссиясы отырысының № 7 Хаттамасынан "
+    "үзінді",
+    ("protocol-extract-teachers", "ru"): "Выписка из протокола № 7 заседания аттестационной "
+    "комиссии",
+    ("protocol-extract-heads", "kk"): "№ 3 хаттамасынан үзінді",
     ("protocol-extract-heads", "ru"): "Выписка из протокола заседания аттестационной комиссии",
     ("category-order", "kk"): "БҰЙРЫҚ",
     ("category-order", "ru"): "ПРИКАЗ",
@@ -199,7 +203,7 @@ def test_extract_that_does_not_match_says_so(renderer: Renderer, lang: str) -> N
     data = deepcopy(dict(spec.example))
     data |= {"outcome": "does-not-match", "awarded_category": None}
     text = text_of(renderer.render(spec, lang, spec.validate(data), META))
-    phrase = "сәйкес келмейді" if lang == "kk" else "Не соответствует заявленной"
+    phrase = "сәйкес келмейді" if lang == "kk" else "(не соответствует) заявленной"
     assert squeeze(phrase) in text
 
 
@@ -334,7 +338,7 @@ def test_extract_must_name_the_category_its_decision_gives() -> None:
 
 def test_order_cannot_precede_its_protocol() -> None:
     spec = get_form("category-order")
-    data = {**spec.example, "date": "2025-06-19"}
+    data = {**spec.example, "date": "2024-11-21"}
     assert "order_before_protocol" in refused(spec, data)
 
 
@@ -348,3 +352,19 @@ def test_attested_list_takes_no_iin() -> None:
 def test_rows_are_bounded() -> None:
     spec = get_form("protocol-teachers")
     assert "too_long" in refused(spec, long_protocol(1001))
+
+
+def test_heads_protocol_follows_the_sequence_of_para_44() -> None:
+    spec = get_form("protocol-heads")
+    first_time = spec.example["decisions"][1]
+    assert "current_category" not in first_time  # §44: initial attestation, any category
+    data = copy.deepcopy(dict(spec.example))
+    data["decisions"][1]["current_category"] = "head-third"  # a later one: one rung at a time
+    assert refused(spec, data)["category_sequence"] == (
+        "data.decisions.1.declared_category",
+        "seed 002 §31, §44",
+    )
+    data["decisions"][1]["declared_category"] = "head-second"
+    data["decisions"][1]["awarded_category"] = "head-third"
+    data["decisions"][1]["outcome"] = "matches-lower-than-declared"
+    spec.validate(data)

@@ -159,10 +159,47 @@ def test_item_1_2_is_derived_not_given() -> None:
 
 def test_an_item_the_variant_excludes_is_refused() -> None:
     spec = get_form("portfolio-evaluation-methodist")
-    data = {**copy.deepcopy(dict(spec.example)), "variant": "cabinet-methodist"}
+    data = {**copy.deepcopy(dict(spec.example)), "organisation_type": "methodical-cabinet"}
     assert [(f, r) for f, r, _ in _refusal(spec, data)] == [
         ("data.items.2.2", "score_item_not_applicable")
     ]
+
+
+@pytest.mark.parametrize(
+    ("form", "person", "row"),
+    [
+        ("portfolio-evaluation-teacher", {}, "default"),
+        (
+            "portfolio-evaluation-teacher",
+            {"role": "psychologist", "items": {"2.1": 4}},
+            "roles-4.2",
+        ),
+        ("portfolio-evaluation-head", {"organisation_type": "tvet"}, "tvet-head"),
+        ("portfolio-evaluation-head", {"organisation_type": "school"}, "default"),
+        ("portfolio-evaluation-deputy", {"organisation_type": "preschool"}, "preschool-deputy"),
+        ("portfolio-evaluation-deputy", {"organisation_type": "school"}, "default"),
+    ],
+)
+def test_the_threshold_row_follows_from_the_person(
+    form: str, person: dict[str, Any], row: str
+) -> None:
+    spec = get_form(form)
+    data = {**copy.deepcopy(dict(spec.example)), **person}
+    data["items"] = {k: v for k, v in data["items"].items() if k not in ("2.2", "2.3")}
+    case = spec.validate(data)
+    assert case.threshold_row() == row and spec.summary(case)["variant"] == row
+
+
+def test_a_variant_that_is_not_the_persons_is_refused() -> None:
+    spec = get_form("portfolio-evaluation-head")
+    data = {**copy.deepcopy(dict(spec.example)), "organisation_type": "school"}
+    data["variant"] = "tvet-head"  # a school head claiming the TVET row
+    assert [(f, r) for f, r, _ in _refusal(spec, data)] == [
+        ("data.variant", "variant_not_the_persons")
+    ]
+    data["organisation_type"] = "tvet"
+    data["items"] = {k: v for k, v in data["items"].items() if k != "2.2"}
+    assert spec.validate(data).threshold_row() == "tvet-head"
 
 
 def test_unknown_items_and_foreign_categories_are_refused() -> None:

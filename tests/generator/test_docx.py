@@ -131,7 +131,7 @@ def test_layout_of_title_blanks_signature(renderer: Renderer) -> None:
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert all(r.bold for r in title.runs if r.text.strip())
     header = paras[0]
-    assert header.paragraph_format.left_indent > Mm(70) and header.text.startswith("к Алгоритму")
+    assert header.paragraph_format.left_indent > Mm(70) and header.text.startswith("Приложение 1")
     value = next(p for p in paras if p.text == case.holder.full_name)
     p_pr = value._p.pPr
     assert p_pr is not None and p_pr.find(qn("w:pBdr")) is not None  # the blank's line

@@ -39,10 +39,10 @@ PRESENT_MEMBERS = [m for m in MEMBERS if m not in (CHAIR, ABSENT)]  # seven
 
 CERTIFICATE_TERMS = {
     "organisation": {"name": "Қарағанды қаласы бойынша білім бөлімі", "bin": "940140000385"},
-    "order": {"number": "241-Ж", "date": "2025-06-25"},
+    "order": {"number": "241-Ж", "date": "2024-11-27"},
     "head": {"full_name": "Омарова Айгүл Серікқызы", "position": "Басшы"},
-    "issue_date": "2025-06-26",
-    "registration_prefix": "KRG-2025-",
+    "issue_date": "2024-11-28",
+    "registration_prefix": "KRG-2024-",
 }
 
 

@@ -158,12 +158,17 @@ def test_observation_max_102(sheet_id: str) -> None:
     assert exc.value.details[0].rule == "score_out_of_range"
 
 
-def test_observation_special_total_capped() -> None:
+def test_observation_special_full_marks_accepted_at_the_printed_maximum() -> None:
     sheet = OBSERVATION_SHEETS["lesson-observation-special"]
     full = {k: 3 * n for k, n in sheet.indicators.items()}
+    assert sum(sheet.indicators.values()) == 36  # 36 × 3 = 108 under the printed «max 102»
+    result = score_observation(sheet.id, full)
+    assert (result.total, result.item_sum, result.max_total) == (Decimal(102), Decimal(108), 102)
+    below = score_observation(sheet.id, {**full, "1.1": 0})
+    assert below.item_sum is None or below.total <= 102
     with pytest.raises(FormDataInvalid) as exc:
-        score_observation(sheet.id, full)
-    assert exc.value.details[0].rule == "score_total_out_of_range"
+        score_observation(sheet.id, {**full, "1.1": full["1.1"] + 1})
+    assert exc.value.details[0].rule == "score_out_of_range"
     with pytest.raises(FormDataInvalid):
         score_observation(sheet.id, {"9.9": 1})
 
@@ -182,3 +187,29 @@ def test_final_project() -> None:
         with pytest.raises(FormDataInvalid) as exc:
             score_final_project(bad)
         assert exc.value.details[0].rule == rule
+
+
+@pytest.mark.parametrize(
+    ("sheet_id", "plain_sum", "printed_max"),
+    [
+        ("portfolio-evaluation-teacher", 149, 148),
+        ("portfolio-evaluation-deputy", 69, 67),
+        ("portfolio-evaluation-head", 66, 65),
+        ("portfolio-evaluation-cabinet-head", 32, 31),
+    ],
+)
+def test_printed_maximum_governs_a_larger_sum_of_item_maxima(
+    sheet_id: str, plain_sum: int, printed_max: int
+) -> None:
+    sheet = PORTFOLIO_SHEETS[sheet_id]
+    full = {c.id: c.cap for c in sheet.criteria}
+    result = score_sheet(sheet_id, full)
+    assert (result.total, result.item_sum, result.max_total) == (
+        Decimal(printed_max),
+        Decimal(plain_sum),
+        printed_max,
+    )
+    one_less = score_sheet(sheet_id, {**full, sheet.criteria[0].id: 0})
+    assert one_less.total <= printed_max
+    with pytest.raises(FormDataInvalid):
+        score_sheet(sheet_id, {**full, sheet.criteria[0].id: sheet.criteria[0].cap + 1})

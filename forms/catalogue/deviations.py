@@ -1,0 +1,209 @@
+"""Every place a form departs from its seed, declared: the seed's words, what the form prints
+instead, and why (served with the form at ``GET /v1/forms/{form}``).
+
+The sheets whose full wording is not printed yet carry a ``not-yet-word-true`` deviation
+listing the seed phrases they lack (``pending_wording.json``, written by
+``scripts/fidelity --write-pending``); the fidelity test fails when a listed phrase is printed
+after all (the list must shrink with the work) or when a phrase is missing unlisted.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from forms.rulebooks.model import Deviation
+
+__all__ = ["DEVIATIONS", "PENDING"]
+
+PENDING: dict[str, list[str]] = json.loads(
+    (resources.files("forms.catalogue") / "pending_wording.json").read_text("utf-8")
+)
+"""Seed phrases a form does not print yet, by form id."""
+
+_QR = Deviation(
+    "added",
+    "—",
+    "a block with the QR code, the document id and the verification address "
+    "(«Түпнұсқалығын тексеру / Проверка подлинности»)",
+    "the paper forms have no verification mark; Qujat's documents are checked online and "
+    "offline by it",
+)
+_ALTERNATIVES = Deviation(
+    "wording",
+    "alternatives printed side by side: «берілді (расталды)», «сәйкес келеді (сәйкес "
+    "келмейді)», «беру/ растау»",
+    "both alternatives, the one that does not apply struck through",
+    "the seed's words stay whole and the reader still sees which applies",
+)
+_ABSENT = Deviation(
+    "added",
+    "Комиссия мүшелері: 1. _____ 2. _____",
+    "an absent member is listed with «(отырысқа қатыспады)» and gets no signature line",
+    "without the mark the printed protocol reads as if a signature were missing (§18 quorum)",
+)
+_HEADER = Deviation(
+    "added",
+    "—",
+    "a header table: the person's name, position, organisation and declared category",
+    "the seed's sheets name the person only in the platform; a signed sheet must say whom it "
+    "is about",
+)
+_TOTAL = Deviation(
+    "added",
+    "—",
+    "«Жиынтық балл: N (ең жоғары балл – M)» and the recommendation line",
+    "the total and the category it supports, computed by the rules, not typed in",
+)
+
+
+def _pending(form: str) -> tuple[Deviation, ...]:
+    phrases = PENDING.get(form, [])
+    if not phrases:
+        return ()
+    return (
+        Deviation(
+            "not-yet-word-true",
+            " | ".join(phrases),
+            "the criterion titles (shortened), the points and the threshold rows",
+            "the full indicators, level descriptors, evidence lines and notes are not printed "
+            "yet; listed here phrase by phrase until they are",
+        ),
+    )
+
+
+def _arithmetic(seed: str, rule: str) -> Deviation:
+    return Deviation("arithmetic", seed, rule, "the seed's figures disagree with each other")
+
+
+_CAP_RULE = (
+    "the printed maximum governs: the total counts as the printed maximum and the plain sum of "
+    "the items is printed beside it («Барлығы»); the category follows the printed threshold row"
+)
+
+_LEVELS = Deviation(
+    "added",
+    "Бағалау критерийлері | деңгейі",
+    "a column «Ең жоғары балл» (3 per indicator) and the criterion's points on its own row, "
+    "above its indicators' level cells; the indicators' levels are printed when the case "
+    "gives them (``levels``), else the observer's points per criterion (``items``) stand on "
+    "the criterion row and the level cells stay blank",
+    "the platform may record either the level of each indicator or the criterion's sum; the "
+    "sheet says which and how the total is reached",
+)
+
+_NO_LAYOUT = "the seed prescribes the document but gives no form; layout and wording are Qujat's"
+
+DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
+    "qualification-certificate": (
+        _QR,
+        _ALTERNATIVES,
+        Deviation(
+            "added",
+            "Білім беру ұйымының/ білім беруді басқару органының басшысы",
+            "the issuing organisation's name under the head's title; the order's body "
+            "(``order.body``) in the line «білім беру ұйымының немесе білім басқармасы "
+            "органының толық атауы»",
+            "§12: the attesting body issues the order, the education organisation issues the "
+            "certificate; the certificate names both",
+            "seed 002 §12, App. 1",
+        ),
+    ),
+    "protocol-teachers": (_QR, _ABSENT),
+    "protocol-extract-teachers": (_QR, _ALTERNATIVES),
+    "protocol-heads": (_QR, _ABSENT),
+    "protocol-extract-heads": (_QR, _ALTERNATIVES),
+    "category-order": (_QR, Deviation("no-seed-layout", "—", "the whole order", _NO_LAYOUT, "§12")),
+    "attested-list": (_QR, Deviation("no-seed-layout", "—", "the whole list", _NO_LAYOUT, "§20")),
+    "service-requirements": (
+        _QR,
+        Deviation(
+            "seed-error-corrected",
+            "1) Алгоритмге 9 қосымшаға сәйкес өтініш",
+            "1) Алгоритмге 5-қосымшаға (басшылар үшін 10-қосымшаға) сәйкес өтініш",
+            "App. 9 is the lesson observation sheet; the application forms are App. 5 and App. 10",
+            "seed 002 App. 4 item 8.1",
+        ),
+    ),
+    "application-teacher": (_QR, _ALTERNATIVES),
+    "application-accepted-notice": (_QR,),
+    "application-rejected-notice": (_QR,),
+    "application-head": (_QR, _ALTERNATIVES),
+    "course-certificate": (_QR,),
+    "course-certificate-supplement": (_QR,),
+    "course-attendance-note": (
+        _QR,
+        Deviation("no-seed-layout", "—", "the whole note («справка»)", _NO_LAYOUT, "seed 004 §3.9"),
+    ),
+    "course-final-project-evaluation": (_QR,),
+    "experience-dissemination-conclusion": (
+        _QR,
+        Deviation(
+            "no-seed-layout", "—", "the whole conclusion", _NO_LAYOUT, "seed 003 §1.1, §2.1, §3.1"
+        ),
+    ),
+    "portfolio-evaluation-teacher": (
+        _QR,
+        _HEADER,
+        _TOTAL,
+        _arithmetic(
+            "item maxima (with the winner bonuses) sum to 149; «барлығы … 134 (148)»", _CAP_RULE
+        ),
+        *_pending("portfolio-evaluation-teacher"),
+    ),
+    "portfolio-evaluation-methodist": (
+        _QR,
+        _HEADER,
+        _TOTAL,
+        *_pending("portfolio-evaluation-methodist"),
+    ),
+    "lesson-observation-school": (_QR, _HEADER, _LEVELS),
+    "lesson-observation-preschool": (_QR, _HEADER, _LEVELS),
+    "lesson-observation-special": (
+        _QR,
+        _HEADER,
+        _LEVELS,
+        _arithmetic(
+            "36 indicators of 0–3 points (108) under «қорытынды (max 102)»",
+            "a lesson with full marks is accepted: the total counts as 102 (the printed maximum "
+            "governs, as App. 8 item 1.2 takes means of 0–102) and «Барлығы» prints the plain sum",
+        ),
+    ),
+    "portfolio-evaluation-head": (
+        _QR,
+        _HEADER,
+        _TOTAL,
+        _arithmetic(
+            "1.5 «Ескерту: … 1 балл қосылады» on top of its 2 points; maximum 65",
+            "1.5 scores up to 3; " + _CAP_RULE,
+        ),
+        *_pending("portfolio-evaluation-head"),
+    ),
+    "portfolio-evaluation-cabinet-head": (
+        _QR,
+        _HEADER,
+        _TOTAL,
+        _arithmetic(
+            "1.2 «Ескерту: … 1 балл қосылады» on top of its 2 points; maximum 31",
+            "1.2 scores up to 3; " + _CAP_RULE,
+        ),
+        *_pending("portfolio-evaluation-cabinet-head"),
+    ),
+    "portfolio-evaluation-deputy": (
+        _QR,
+        _HEADER,
+        _TOTAL,
+        _arithmetic(
+            "columns sum to 30 / 48 / 64 and the item maxima to 69; the row prints 30 / 47 / 62 "
+            "(67), the preschool deputy 28 / 44 / 58 (67)",
+            "the printed threshold rows govern the category; " + _CAP_RULE,
+        ),
+        *_pending("portfolio-evaluation-deputy"),
+    ),
+    "portfolio-evaluation-cabinet-deputy": (
+        _QR,
+        _HEADER,
+        _TOTAL,
+        *_pending("portfolio-evaluation-cabinet-deputy"),
+    ),
+}
