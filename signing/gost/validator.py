@@ -9,9 +9,19 @@ pyhanko-certvalidator's own :class:`DefaultSignatureValidator`.
 
 from __future__ import annotations
 
-from asn1crypto import algos, keys
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from asn1crypto import algos, keys, x509
 from cryptography.exceptions import InvalidSignature
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import AlgorithmNotSupported
+from pyhanko_certvalidator.policy_decl import (
+    AlgorithmUsageConstraint,
+    AlgorithmUsagePolicy,
+    DisallowWeakAlgorithmsPolicy,
+)
 from pyhanko_certvalidator.sig_validate import (
     DEFAULT_VALIDATION_CONTEXT,
     DefaultSignatureValidator,
@@ -72,3 +82,65 @@ class GostSignatureValidator(SignatureValidator):
 
 GOST_SIGNATURE_VALIDATOR = GostSignatureValidator()
 """The shared instance (stateless)."""
+
+
+class GostAlgorithmPolicy(AlgorithmUsagePolicy):
+    """pyhanko-certvalidator's default weak-algorithm policy, plus a refusal of GOST
+    34.310-2004 / GOST 34.311-95 that names them (certvalidator reports a signature it cannot
+    check only as "could not be verified"; a policy refusal carries our reason)."""
+
+    def __init__(self, inner: AlgorithmUsagePolicy | None = None) -> None:
+        self._inner = inner or DisallowWeakAlgorithmsPolicy()
+
+    def digest_algorithm_allowed(
+        self, algo: algos.DigestAlgorithm, moment: datetime | None
+    ) -> AlgorithmUsageConstraint:
+        """Refuse GOST 34.311-95; otherwise the inner policy."""
+        if algo["algorithm"].dotted == oids.DIGEST_GOST34311_95:
+            return AlgorithmUsageConstraint(
+                False, failure_reason=f"{oids.algorithm_name(oids.DIGEST_GOST34311_95)} is not supported"
+            )
+        return self._inner.digest_algorithm_allowed(algo, moment)
+
+    def signature_algorithm_allowed(
+        self,
+        algo: algos.SignedDigestAlgorithm,
+        moment: datetime | None,
+        public_key: keys.PublicKeyInfo | None,
+    ) -> AlgorithmUsageConstraint:
+        """Refuse GOST 34.310-2004; otherwise the inner policy."""
+        oid = algo["algorithm"].dotted
+        if oid in _UNSUPPORTED:
+            return AlgorithmUsageConstraint(
+                False, failure_reason=f"{oids.algorithm_name(oid)} is not supported"
+            )
+        return self._inner.signature_algorithm_allowed(algo, moment, public_key)
+
+
+GOST_ALGORITHM_POLICY = GostAlgorithmPolicy()
+
+
+def gost_validation_context(
+    trust_roots: Iterable[x509.Certificate],
+    *,
+    moment: datetime | None = None,
+    other_certs: Iterable[x509.Certificate] = (),
+    crls: Iterable[bytes] = (),
+    ocsps: Iterable[bytes] = (),
+    revocation_mode: str = "soft-fail",
+    **kwargs: Any,
+) -> ValidationContext:
+    """A ValidationContext that verifies GOST signatures and names unsupported GOST
+    algorithms; never fetches (revocation comes from :mod:`signing.revocation`)."""
+    return ValidationContext(
+        trust_roots=list(trust_roots),
+        other_certs=list(other_certs),
+        moment=moment,
+        crls=list(crls),
+        ocsps=list(ocsps),
+        allow_fetching=False,
+        revocation_mode=revocation_mode,
+        signature_validator=GOST_SIGNATURE_VALIDATOR,
+        algorithm_usage_policy=GOST_ALGORITHM_POLICY,
+        **kwargs,
+    )
