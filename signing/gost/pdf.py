@@ -133,9 +133,8 @@ async def async_validate_signature(
     name = oids.algorithm_name(sig_oid)
     field = embedded.field_name
     digest_name = embedded.md_algorithm
-    if sig_oid in (oids.SIG_GOST2004,) or digest_name == oids.algorithm_name(
-        oids.DIGEST_GOST34311_95
-    ):
+    digest_oid = si["digest_algorithm"]["algorithm"].dotted
+    if sig_oid == oids.SIG_GOST2004 or digest_oid == oids.DIGEST_GOST34311_95:
         return PdfSignatureVerdict(field, name, None, f"unsupported algorithm: {name}")
     if digest_name in _STREEBOG:
         embedded.external_digests[digest_name] = streebog_byte_range_digest(embedded, digest_name)
