@@ -63,7 +63,11 @@ def main() -> None:
         ("sign 256", lambda: k256.sign(b"x"), AIM_MS),
         ("Streebog-512 over 100 KB", lambda: streebog.streebog512(data), AIM_MS),
         ("Streebog-256 over 100 KB", lambda: streebog.streebog256(data), AIM_MS),
-        ("CMS detached sign (100 KB, pyHanko)", lambda: signer.sign_detached(data, signing_time=moment), None),
+        (
+            "CMS detached sign (100 KB, pyHanko)",
+            lambda: signer.sign_detached(data, signing_time=moment),
+            None,
+        ),
         ("CMS verify (100 KB)", lambda: verify_cms(cms_der, content=data), None),
     ]
     print(f"GOST on one core, n={args.n} (median / p95, ms; aim {AIM_MS} ms median)")

@@ -121,7 +121,9 @@ def _attr(name: x509.Name, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def certificate_facts(cert: x509.Certificate, profile: NcaPkiProfile = PRODUCTION) -> CertificateFacts:
+def certificate_facts(
+    cert: x509.Certificate, profile: NcaPkiProfile = PRODUCTION
+) -> CertificateFacts:
     """Read an NCA certificate; :class:`NcaProfileError` if it has no valid IIN (or a bad BIN)."""
     subject = cert.subject
     serial = _attr(subject, "serial_number") or ""

@@ -79,9 +79,12 @@ def fetch(
     if not policy.allows(url):
         raise _refused(url)
     parts = urllib.parse.urlsplit(url)
-    conn_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    host = parts.hostname or ""  # allows() guarantees a host
+    conn_cls = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
     deadline = time.monotonic() + policy.timeout
-    conn = conn_cls(parts.hostname, parts.port, timeout=policy.timeout)
+    conn = conn_cls(host, parts.port, timeout=policy.timeout)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

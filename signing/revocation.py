@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp, x509
@@ -55,11 +55,14 @@ class RevocationStatus:
 
 
 def _verify(
-    validator: SignatureValidator, signer: x509.Certificate, signature: bytes, data: bytes,
-    algorithm: object,
+    validator: SignatureValidator,
+    signer: x509.Certificate,
+    signature: bytes,
+    data: bytes,
+    algorithm: Any,
 ) -> str | None:
     try:
-        validator.validate_signature(signature, data, signer.public_key, algorithm)  # type: ignore[arg-type]
+        validator.validate_signature(signature, data, signer.public_key, algorithm)
     except InvalidSignature:
         return "signature does not verify"
     except AlgorithmNotSupported as exc:
@@ -124,7 +127,8 @@ def _cert_id_matches(cid: ocsp.CertId, cert: x509.Certificate, issuer: x509.Cert
     return (
         cid["serial_number"].native == cert.serial_number
         and cid["issuer_name_hash"].native == name_hash
-        and cid["issuer_key_hash"].native in (key_hash, _hash(alg, issuer.public_key["public_key"].contents))
+        and cid["issuer_key_hash"].native
+        in (key_hash, _hash(alg, issuer.public_key["public_key"].contents))
     )
 
 
@@ -178,10 +182,14 @@ def check_ocsp(
         this_update = single["this_update"].native
         next_update = single["next_update"].native
         if this_update > moment + timedelta(minutes=5):
-            return RevocationStatus("unknown", "ocsp", detail="OCSP answer is from after the moment")
+            return RevocationStatus(
+                "unknown", "ocsp", detail="OCSP answer is from after the moment"
+            )
         limit = next_update if next_update is not None else this_update + max_age
         if moment > limit:
-            return RevocationStatus("unknown", "ocsp", detail=f"OCSP answer of {this_update} is stale")
+            return RevocationStatus(
+                "unknown", "ocsp", detail=f"OCSP answer of {this_update} is stale"
+            )
         status = single["cert_status"]
         if status.name == "good":
             return RevocationStatus("good", "ocsp", detail=f"OCSP good at {this_update}")

@@ -45,10 +45,8 @@ class GostSigner(Signer):
         self.private_key = private_key
         super().__init__(
             signing_cert=signing_cert,
-            cert_registry=SimpleCertificateStore.from_certs(list(chain)),
-            signature_mechanism=algos.SignedDigestAlgorithm(
-                {"algorithm": pub.signature_oid}
-            ),
+            cert_registry=SimpleCertificateStore.from_certs(list(chain)),  # type: ignore[no-untyped-call]
+            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": pub.signature_oid}),
             embed_roots=True,
         )
 
@@ -89,7 +87,9 @@ class GostSigner(Signer):
     def sign_detached(self, content: bytes, *, signing_time: datetime) -> cms.ContentInfo:
         """A detached CMS SignedData over `content` (CAdES-BES, as NCALayer makes it)."""
         digest = streebog.digest(self.digest_algorithm, content)
-        return asyncio.run(self.async_sign_digest(digest, signing_time=signing_time, is_pdf_sig=False))
+        return asyncio.run(
+            self.async_sign_digest(digest, signing_time=signing_time, is_pdf_sig=False)
+        )
 
 
 def signed_attributes_for_external(
@@ -104,7 +104,16 @@ def signed_attributes_for_external(
     attrs = cms.CMSAttributes(
         [
             cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
-            cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": signing_time}) if signing_time.year < 2050 else cms.Time({"generalized_time": signing_time})]}),
+            cms.CMSAttribute(
+                {
+                    "type": "signing_time",
+                    "values": [
+                        cms.Time({"utc_time": signing_time})
+                        if signing_time.year < 2050
+                        else cms.Time({"generalized_time": signing_time})
+                    ],
+                }
+            ),
             cms.CMSAttribute({"type": "message_digest", "values": [message_digest]}),
             cms.CMSAttribute(
                 {
@@ -117,7 +126,9 @@ def signed_attributes_for_external(
                                     "cert_hash": cert_hash,
                                     "issuer_serial": {
                                         "issuer": [
-                                            x509.GeneralName({"directory_name": signing_cert.issuer})
+                                            x509.GeneralName(
+                                                {"directory_name": signing_cert.issuer}
+                                            )
                                         ],
                                         "serial_number": signing_cert.serial_number,
                                     },
@@ -232,10 +243,13 @@ def verify_cms(
     if signer is None:
         return CmsVerdict(False, False, None, None, name, "signer certificate not in the CMS")
     digest_name, size = oids.SIGNATURE_DIGESTS[sig_oid]
-    if si["digest_algorithm"]["algorithm"].dotted != {
-        32: oids.DIGEST_STREEBOG256,
-        64: oids.DIGEST_STREEBOG512,
-    }[size]:
+    if (
+        si["digest_algorithm"]["algorithm"].dotted
+        != {
+            32: oids.DIGEST_STREEBOG256,
+            64: oids.DIGEST_STREEBOG512,
+        }[size]
+    ):
         return CmsVerdict(False, False, signer, None, name, "digest algorithm does not match")
     if digest is None:
         if content is None:

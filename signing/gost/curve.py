@@ -79,10 +79,7 @@ class Curve:
         if point is None:
             return self.base_mul(k1)
         key_table = self._key_table(point)
-        if key_table is None:
-            a = self._mul_jac(point, k2)
-        else:
-            a = self._fixed_mul(None, key_table, k2)
+        a = self._mul_jac(point, k2) if key_table is None else self._fixed_mul(None, key_table, k2)
         return self._to_affine(self._fixed_mul(a, self._base_table(), k1))
 
     def _fixed_mul(

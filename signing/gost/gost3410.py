@@ -37,8 +37,8 @@ class GostKeyError(ValueError):
     """A key or signature that is not a well-formed GOST R 34.10-2015 object."""
 
 
-class _Params(core.Sequence):
-    _fields = [
+class _Params(core.Sequence):  # type: ignore[misc]
+    _fields = [  # noqa: RUF012  (asn1crypto declares fields this way)
         ("public_key_param_set", core.ObjectIdentifier),
         ("digest_param_set", core.ObjectIdentifier, {"optional": True}),
     ]
@@ -120,7 +120,10 @@ class GostPublicKey:
         )
         return keys.PublicKeyInfo(
             {
-                "algorithm": {"algorithm": self.key_oid, "parameters": core.Any.load(params.dump())},
+                "algorithm": {
+                    "algorithm": self.key_oid,
+                    "parameters": core.Any.load(params.dump()),
+                },
                 "public_key": core.OctetBitString(core.OctetString(point).dump()),
             }
         )

@@ -7,11 +7,10 @@ way pyHanko and pyhanko-certvalidator register their own (ML-DSA, ISO 32004): da
 
 from __future__ import annotations
 
-from asn1crypto import algos, keys
-
 # pyhanko_certvalidator.asn1_types makes asn1crypto read the public key of an unknown
 # algorithm as an opaque bit string instead of failing on every certificate field access.
 import pyhanko_certvalidator.asn1_types  # noqa: F401
+from asn1crypto import algos, keys
 
 # Public key algorithms (SubjectPublicKeyInfo.algorithm)
 KEY_GOST2015_256 = "1.2.398.3.10.1.1.2.1"

@@ -9,6 +9,7 @@ bags are decrypted here: the PKCS#12 key derivation (RFC 7292 B.2) is a few line
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -36,9 +37,9 @@ class GostKeyStore:
         return f"GostKeyStore({self.certificate.subject.human_friendly!r})"
 
 
-class _PrivateKeyInfo(core.Sequence):
+class _PrivateKeyInfo(core.Sequence):  # type: ignore[misc]
     # PKCS#8 with the algorithm left opaque: asn1crypto's own class rejects unknown key types.
-    _fields = [
+    _fields = [  # noqa: RUF012  (asn1crypto declares fields this way)
         ("version", core.Integer),
         ("private_key_algorithm", keys.PublicKeyAlgorithm),
         ("private_key", core.OctetString),
@@ -117,10 +118,8 @@ def _gost_key(pkcs8: bytes) -> GostPrivateKey:
     raw = info["private_key"].native
     # The NCA wraps the little-endian scalar in a further OCTET STRING.
     if raw[:1] == b"\x04":
-        try:
+        with contextlib.suppress(ValueError):
             raw = core.OctetString.load(raw).native
-        except ValueError:
-            pass
     return GostPrivateKey.from_scalar(
         int.from_bytes(raw, "little"), params["public_key_param_set"].dotted
     )

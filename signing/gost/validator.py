@@ -72,10 +72,8 @@ class GostSignatureValidator(SignatureValidator):
             raise InvalidSignature(str(exc)) from exc
         if key.curve.size != size:
             raise InvalidSignature("GOST signature algorithm does not match the key size")
-        if context.prehashed:
-            digest = signed_data
-        else:
-            digest = streebog.digest(digest_name, signed_data)
+        prehashed = context.prehashed
+        digest = signed_data if prehashed else streebog.digest(digest_name, signed_data)
         if not key.verify_digest(signature, digest):
             raise InvalidSignature("GOST R 34.10-2015 signature does not verify")
 
@@ -90,7 +88,7 @@ class GostAlgorithmPolicy(AlgorithmUsagePolicy):
     check only as "could not be verified"; a policy refusal carries our reason)."""
 
     def __init__(self, inner: AlgorithmUsagePolicy | None = None) -> None:
-        self._inner = inner or DisallowWeakAlgorithmsPolicy()
+        self._inner = inner or DisallowWeakAlgorithmsPolicy()  # type: ignore[no-untyped-call]
 
     def digest_algorithm_allowed(
         self, algo: algos.DigestAlgorithm, moment: datetime | None
@@ -98,7 +96,8 @@ class GostAlgorithmPolicy(AlgorithmUsagePolicy):
         """Refuse GOST 34.311-95; otherwise the inner policy."""
         if algo["algorithm"].dotted == oids.DIGEST_GOST34311_95:
             return AlgorithmUsageConstraint(
-                False, failure_reason=f"{oids.algorithm_name(oids.DIGEST_GOST34311_95)} is not supported"
+                False,
+                failure_reason=f"{oids.algorithm_name(oids.DIGEST_GOST34311_95)} is not supported",
             )
         return self._inner.digest_algorithm_allowed(algo, moment)
 

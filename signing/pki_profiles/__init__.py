@@ -41,14 +41,16 @@ def load_profile(name: str) -> PkiProfileData:
     """The named profile; ValueError for an unknown name."""
     if name != "nca-test":
         raise ValueError(f"unknown PKI profile {name!r}")
-    import signing.gost  # noqa: F401, PLC0415  (GOST OIDs, so the CA certificates parse)
+    import signing.gost  # noqa: F401  (GOST OIDs, so the CA certificates parse)
 
     base = resources.files(__name__).joinpath("nca_test")
     roots = tuple(
         _certificate(f.read_bytes())
         for f in sorted(base.joinpath("ca").iterdir(), key=lambda p: p.name)
     )
-    crls = tuple(f.read_bytes() for f in sorted(base.joinpath("crl").iterdir(), key=lambda p: p.name))
+    crls = tuple(
+        f.read_bytes() for f in sorted(base.joinpath("crl").iterdir(), key=lambda p: p.name)
+    )
     ocsps = tuple(
         f.read_bytes() for f in sorted(base.joinpath("ocsp").iterdir(), key=lambda p: p.name)
     )

@@ -32,11 +32,15 @@ def test_detached_cms_carries_the_ncas_oids(individual: GostKeyStore) -> None:
 
 
 def test_detached_cms_tampering_is_caught(individual: GostKeyStore) -> None:
-    der = GostSigner(individual.private_key, individual.certificate).sign_detached(
-        b"protocol", signing_time=INSIDE
-    ).dump()
+    der = (
+        GostSigner(individual.private_key, individual.certificate)
+        .sign_detached(b"protocol", signing_time=INSIDE)
+        .dump()
+    )
     assert not verify_cms(der, content=b"protocoL").intact
-    sig_at = der.rfind(bytes(cms.ContentInfo.load(der)["content"]["signer_infos"][0]["signature"].native[:8]))
+    sig_at = der.rfind(
+        bytes(cms.ContentInfo.load(der)["content"]["signer_infos"][0]["signature"].native[:8])
+    )
     bad = verify_cms(flip(der, sig_at + 5), content=b"protocol")
     assert bad.intact and not bad.valid and not bad.ok
 

@@ -18,7 +18,8 @@ from tests.signing.gost.conftest import AFTER, INSIDE, pack_cert
 def _validate(cert: x509.Certificate, roots: list[x509.Certificate], moment: datetime) -> None:
     vc = gost_validation_context(roots, moment=moment)
     validator = CertificateValidator(cert, validation_context=vc)
-    asyncio.run(validator.async_validate_usage({"digital_signature", "non_repudiation"}))
+    usage = {"digital_signature", "non_repudiation"}
+    asyncio.run(validator.async_validate_usage(usage))  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.parametrize("holder", ["individual", "ceo"])
@@ -49,7 +50,7 @@ def test_a_tampered_certificate_fails(individual: GostKeyStore, gost_ca: x509.Ce
 
 def test_gost_2004_names_the_algorithm() -> None:
     cert = pack_cert("certs/ceo_valid_sign_2004_gost.cer")
-    with pytest.raises(PathValidationError, match="34.310-2004"):
+    with pytest.raises(PathValidationError, match=r"GOST 34\.310-2004"):
         _validate(cert, [pack_cert("ca/nca_gost2004_test.crt")], datetime(2022, 6, 1, tzinfo=UTC))
 
 

@@ -10,10 +10,10 @@ import pytest
 from asn1crypto import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.signers.cms_embedder import PdfCMSEmbedder, SigIOSetup, SigObjSetup
 from pyhanko.sign.signers.pdf_byterange import SignatureObject
-from pyhanko.sign.ades.report import AdESIndeterminate
 
 from signing.gost.cms import GostSigner
 from signing.gost.pdf import sign_pdf, validate_pdf
@@ -30,12 +30,18 @@ def signed_pdf(ceo: GostKeyStore, individual: GostKeyStore) -> bytes:
     """Certified (DocMDP P=2) by the first head, then countersigned by the individual."""
     pdf = compile_pdfa()
     certified = sign_pdf(
-        pdf, GostSigner(ceo.private_key, ceo.certificate), field_name="Issuer",
-        signing_time=INSIDE, certify=True, docmdp=MDPPerm.FILL_FORMS,
+        pdf,
+        GostSigner(ceo.private_key, ceo.certificate),
+        field_name="Issuer",
+        signing_time=INSIDE,
+        certify=True,
+        docmdp=MDPPerm.FILL_FORMS,
     )
     return sign_pdf(
-        certified, GostSigner(individual.private_key, individual.certificate),
-        field_name="Member1", signing_time=INSIDE,
+        certified,
+        GostSigner(individual.private_key, individual.certificate),
+        field_name="Member1",
+        signing_time=INSIDE,
     )
 
 

@@ -23,9 +23,7 @@ def test_gost_p12_yields_key_and_certificate() -> None:
 
 def test_cryptography_refuses_the_gost_p12_so_we_need_our_reader() -> None:
     with pytest.raises(ValueError):
-        pkcs12.load_key_and_certificates(
-            pack_bytes("keys/individual_gost2015.p12"), GOST_PASSWORD
-        )
+        pkcs12.load_key_and_certificates(pack_bytes("keys/individual_gost2015.p12"), GOST_PASSWORD)
 
 
 def test_wrong_passphrase_and_damaged_file_are_refused() -> None:
@@ -39,7 +37,7 @@ def test_wrong_passphrase_and_damaged_file_are_refused() -> None:
 
 
 def test_a_gost_2004_p12_is_refused_naming_the_algorithm() -> None:
-    with pytest.raises(KeyStoreError, match="34.310-2004|Cannot"):
+    with pytest.raises(KeyStoreError, match=r"The key is GOST 34\.310-2004"):
         load_gost_pkcs12(pack_bytes("keys/ceo_gost2004_sign_revoked.p12"), b"Qwerty12")
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from asn1crypto import ocsp, x509
 
 from signing.gost.pkcs12 import GostKeyStore
@@ -85,7 +84,8 @@ def nca(canary: _Server, gost_crl: bytes) -> Iterator[_Server]:
 
 def _policy(nca: _Server, **kw: float) -> FetchPolicy:
     return FetchPolicy(
-        allowed_prefixes=(nca.base + "/crl/", nca.base + "/ocsp/"), **kw  # type: ignore[arg-type]
+        allowed_prefixes=(nca.base + "/crl/", nca.base + "/ocsp/"),
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -130,12 +130,16 @@ def test_unreachable_is_a_503_error() -> None:
     assert info.value.http_status == 503
 
 
-def test_ocsp_request_is_posted(nca: _Server, individual: GostKeyStore, gost_ca: x509.Certificate) -> None:
+def test_ocsp_request_is_posted(
+    nca: _Server, individual: GostKeyStore, gost_ca: x509.Certificate
+) -> None:
     body = fetch_ocsp(nca.base + "/ocsp/", individual.certificate, gost_ca, _policy(nca))
     assert body == b"ocsp-answer" and nca.hits == ["/ocsp/"]
 
 
-def test_ocsp_request_names_the_certificate(individual: GostKeyStore, gost_ca: x509.Certificate) -> None:
+def test_ocsp_request_names_the_certificate(
+    individual: GostKeyStore, gost_ca: x509.Certificate
+) -> None:
     req = ocsp.OCSPRequest.load(ocsp_request(individual.certificate, gost_ca))
     cid = req["tbs_request"]["request_list"][0]["req_cert"]
     assert cid["serial_number"].native == individual.certificate.serial_number

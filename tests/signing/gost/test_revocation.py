@@ -37,7 +37,10 @@ def test_a_stale_or_foreign_crl_is_unknown(
     individual: GostKeyStore, gost_ca: x509.Certificate, gost_crl: bytes
 ) -> None:
     after_next_update = datetime(2023, 2, 1, tzinfo=UTC)
-    assert check_crl(individual.certificate, gost_ca, gost_crl, moment=after_next_update).status == "unknown"
+    assert (
+        check_crl(individual.certificate, gost_ca, gost_crl, moment=after_next_update).status
+        == "unknown"
+    )
     rsa_crl = pack_bytes("crl/nca_rsa_test.crl")
     assert check_crl(individual.certificate, gost_ca, rsa_crl, moment=INSIDE).status == "unknown"
 
@@ -52,9 +55,14 @@ def test_ocsp_tampered_wrong_cert_and_not_issued(
     individual: GostKeyStore, ceo: GostKeyStore, gost_ca: x509.Certificate
 ) -> None:
     answer = pack_bytes("ocsp/ocsp_response_ceo_2015_revoked.bin")
-    assert check_ocsp(ceo.certificate, gost_ca, flip(answer, 60), moment=OCSP_MOMENT).status == "unknown"
+    assert (
+        check_ocsp(ceo.certificate, gost_ca, flip(answer, 60), moment=OCSP_MOMENT).status
+        == "unknown"
+    )
     # an answer about another certificate says nothing about this one
-    assert check_ocsp(individual.certificate, gost_ca, answer, moment=OCSP_MOMENT).status == "unknown"
+    assert (
+        check_ocsp(individual.certificate, gost_ca, answer, moment=OCSP_MOMENT).status == "unknown"
+    )
     # the test responder answers the individual's key with RFC 6960's "never issued"
     # (revoked, certificateHold, 1970-01-01): that is not "good"
     mine = pack_bytes("ocsp/ocsp_response_individual_2015.bin")
@@ -66,7 +74,10 @@ def test_combined_revoked_wins(
     ceo: GostKeyStore, gost_ca: x509.Certificate, gost_crl: bytes
 ) -> None:
     status = check_revocation(
-        ceo.certificate, gost_ca, moment=INSIDE, crls=[gost_crl],
+        ceo.certificate,
+        gost_ca,
+        moment=INSIDE,
+        crls=[gost_crl],
         ocsps=[pack_bytes("ocsp/ocsp_response_individual_2015.bin")],
     )
     assert status.status == "revoked" and status.source == "crl"
@@ -77,5 +88,7 @@ def test_combined_revoked_wins(
 def test_rsa_crl_still_works() -> None:
     cert = pack_cert("certs/individual_valid_sign_2004_rsa.cer")
     ca = pack_cert("ca/nca_rsa_test.crt")
-    status = check_crl(cert, ca, pack_bytes("crl/nca_rsa_test.crl"), moment=datetime(2022, 6, 1, tzinfo=UTC))
+    status = check_crl(
+        cert, ca, pack_bytes("crl/nca_rsa_test.crl"), moment=datetime(2022, 6, 1, tzinfo=UTC)
+    )
     assert status.status in ("good", "revoked") and status.detail
