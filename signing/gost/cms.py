@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import algos, cms, core, x509
+from asn1crypto import algos, cms, x509
 from pyhanko.sign.signers import Signer
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -287,4 +287,3 @@ __all__ = [
     "signed_attributes_for_external",
     "verify_cms",
 ]
-_ = core  # asn1crypto core re-exported for type users

@@ -51,6 +51,32 @@ def sign_pdf(
     reason: str | None = None,
     bytes_reserved: int = 16384,
 ) -> bytes:
+    """Synchronous :func:`async_sign_pdf` (not from inside a running event loop)."""
+    return asyncio.run(
+        async_sign_pdf(
+            pdf,
+            signer,
+            field_name=field_name,
+            signing_time=signing_time,
+            certify=certify,
+            docmdp=docmdp,
+            reason=reason,
+            bytes_reserved=bytes_reserved,
+        )
+    )
+
+
+async def async_sign_pdf(
+    pdf: bytes,
+    signer: GostSigner,
+    *,
+    field_name: str,
+    signing_time: datetime,
+    certify: bool = False,
+    docmdp: MDPPerm = MDPPerm.FILL_FORMS,
+    reason: str | None = None,
+    bytes_reserved: int = 16384,
+) -> bytes:
     """Add a GOST signature to `pdf` as an incremental update: a certification signature
     (DocMDP, P=2 by default) if `certify`, else an approval signature (countersignature)."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
@@ -79,7 +105,7 @@ def sign_pdf(
         h.update(buf[prepared.reserved_region_end :])
     finally:
         buf.release()
-    content_info = asyncio.run(signer.async_sign_digest(h.digest(), signing_time=signing_time))
+    content_info = await signer.async_sign_digest(h.digest(), signing_time=signing_time)
     coroutine.send(content_info)
     result = output.getvalue()
     assert isinstance(result, bytes)
@@ -147,11 +173,12 @@ async def async_validate_signature(
     return PdfSignatureVerdict(field, name, status)
 
 
-def validate_pdf(pdf: bytes, context: ValidationContext) -> list[PdfSignatureVerdict]:
+async def async_validate_pdf(pdf: bytes, context: ValidationContext) -> list[PdfSignatureVerdict]:
     """Validate every signature of `pdf`, in document order."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    return [await async_validate_signature(e, context) for e in reader.embedded_signatures]
 
-    async def run() -> list[PdfSignatureVerdict]:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        return [await async_validate_signature(e, context) for e in reader.embedded_signatures]
 
-    return asyncio.run(run())
+def validate_pdf(pdf: bytes, context: ValidationContext) -> list[PdfSignatureVerdict]:
+    """Synchronous :func:`async_validate_pdf` (not from inside a running event loop)."""
+    return asyncio.run(async_validate_pdf(pdf, context))

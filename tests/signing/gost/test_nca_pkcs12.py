@@ -46,3 +46,16 @@ def test_rsa_nca_p12_loads_with_the_existing_loader(name: str) -> None:
     key = load_pkcs12(Path(PACK / "keys" / name), RSA_PASSWORD)
     assert key.certificate.subject.native["serial_number"].startswith("IIN")
     assert key.certificate.public_key.algorithm == "rsa"
+
+
+def test_one_loader_for_every_nca_p12() -> None:
+    from signing.gost.cms import GostSigner
+    from signing.nca_keys import is_gost, load_nca_pkcs12
+
+    gost = load_nca_pkcs12(PACK / "keys" / "ceo_gost2015_revoked.p12", GOST_PASSWORD)
+    assert is_gost(gost) and isinstance(gost.signer, GostSigner)
+    assert gost.subject_name == "ТЕСТОВ ТЕСТ"
+    rsa = load_nca_pkcs12(PACK / "keys" / "individual_rsa_sign.p12", RSA_PASSWORD)
+    assert not is_gost(rsa)
+    with pytest.raises(KeyStoreError):
+        load_nca_pkcs12(PACK / "keys" / "individual_gost2015.p12", b"wrong")
