@@ -30,6 +30,7 @@ from pyhanko.sign.signers.cms_embedder import (
 )
 from pyhanko.sign.signers.pdf_byterange import SignatureObject
 from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
@@ -166,6 +167,10 @@ async def async_validate_signature(
         embedded.external_digests[digest_name] = streebog_byte_range_digest(embedded, digest_name)
     try:
         status = await async_validate_pdf_signature(embedded, context)
+    except SignatureValidationError as exc:
+        # pyHanko's verdict for a structurally unusable signature (signer certificate
+        # missing or ambiguous, wrong content type, ...): not valid, with its reason
+        return PdfSignatureVerdict(field, name, None, f"invalid signature: {exc.failure_message}")
     except (AttributeError, ValueError, NotImplementedError) as exc:
         # pyHanko looks digests up in pyca/cryptography by name: an algorithm it cannot
         # hash surfaces here (e.g. GOST 34.311-95). A verdict, never a crash.

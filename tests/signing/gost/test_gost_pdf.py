@@ -119,3 +119,21 @@ def test_a_gost_2004_signature_is_named_not_crashed() -> None:
     [verdict] = validate_pdf(output.getvalue(), gost_validation_context([], moment=INSIDE))
     assert not verdict.valid and not verdict.trusted
     assert verdict.problem is not None and "34.310-2004" in verdict.problem
+
+
+def test_a_cms_without_its_signer_certificate_is_invalid_not_a_crash(
+    individual: GostKeyStore, gost_ca: x509.Certificate
+) -> None:
+    ci = GostSigner(individual.private_key, individual.certificate).sign_detached(
+        b"unrelated", signing_time=INSIDE
+    )
+    ci["content"]["certificates"] = []
+    writer = IncrementalPdfFileWriter(BytesIO(compile_pdfa()))
+    coroutine = PdfCMSEmbedder().write_cms(field_name="Bare", writer=writer)
+    next(coroutine)
+    coroutine.send(SigObjSetup(sig_placeholder=SignatureObject(bytes_reserved=8192)))
+    _, output = coroutine.send(SigIOSetup(md_algorithm="sha256"))
+    coroutine.send(ci.dump(force=True))
+    [verdict] = validate_pdf(output.getvalue(), gost_validation_context([gost_ca], moment=INSIDE))
+    assert not verdict.valid and not verdict.trusted
+    assert verdict.problem is not None and verdict.problem.startswith("invalid signature")
