@@ -224,6 +224,35 @@ def _find_signer(sd: cms.SignedData, sid: cms.SignerIdentifier) -> x509.Certific
     return None
 
 
+def _signing_certificate_matches(attrs: cms.CMSAttributes, signer: x509.Certificate) -> bool:
+    # ESS signing-certificate(-v2) binds the signature to one certificate (CAdES-BES); its
+    # hash may be SHA-256 (ours) or Streebog (NCALayer). Absent: nothing to contradict.
+    for attr in attrs:
+        kind = attr["type"].native
+        if kind not in ("signing_certificate_v2", "signing_certificate"):
+            continue
+        cert_ids = attr["values"][0]["certs"]
+        if not cert_ids:
+            return False
+        first = cert_ids[0]
+        if kind == "signing_certificate":
+            alg = "sha1"
+        else:
+            alg = first["hash_algorithm"]["algorithm"].native
+        expected = first["cert_hash"].native
+        data = signer.dump()
+        if alg in (oids.STREEBOG256, oids.STREEBOG512):
+            actual = streebog.digest(alg, data)
+        else:
+            try:
+                actual = hashlib.new(alg, data).digest()
+            except ValueError:
+                return False
+        if not hmac.compare_digest(actual, expected):
+            return False
+    return True
+
+
 def verify_cms(
     cms_der: bytes, *, content: bytes | None = None, digest: bytes | None = None
 ) -> CmsVerdict:
@@ -271,6 +300,8 @@ def verify_cms(
     except GostKeyError as exc:
         return CmsVerdict(intact, False, signer, None, name, str(exc))
     problem = None if intact and valid else ("digest mismatch" if not intact else "bad signature")
+    if problem is None and not _signing_certificate_matches(attrs, signer):
+        problem = "signingCertificateV2 names another certificate"
     return CmsVerdict(intact, valid, signer, times[0] if times else None, name, problem)
 
 

@@ -75,3 +75,16 @@ def test_gost_2004_cms_gets_a_verdict_naming_the_algorithm() -> None:
 def test_garbage_is_a_verdict_not_a_crash() -> None:
     verdict = verify_cms(b"\x30\x03\x02\x01\x00", content=b"x")
     assert not verdict.ok and verdict.problem
+
+
+def test_signing_certificate_v2_must_name_the_signer(
+    individual: GostKeyStore, ceo: GostKeyStore
+) -> None:
+    digest = content_digest(b"doc")
+    # attributes prepared for the first head's certificate, signed with the individual's key
+    attrs = signed_attributes_for_external(ceo.certificate, digest, INSIDE)
+    raw = individual.private_key.sign(attrs)
+    ci = assemble_external_cms(individual.certificate, attrs, raw)
+    verdict = verify_cms(ci.dump(), digest=digest)
+    assert verdict.intact and verdict.valid and not verdict.ok
+    assert verdict.problem is not None and "signingCertificateV2" in verdict.problem
