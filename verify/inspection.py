@@ -17,9 +17,10 @@ signature is and what came after the last one. Read here, from the file alone:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from io import BytesIO
+from xml.etree import ElementTree
 
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic
@@ -38,6 +39,21 @@ _WRITER_INFO_KEYS = frozenset({"/ModDate", "/Producer"})
 # catalog entries a validation-data (DSS) revision may add or change
 _DSS_CATALOG_KEYS = frozenset({"/DSS", "/Extensions"})
 _MAX_DSS_OBJECTS = 10_000
+_DC, _PDF, _XMP = (
+    "http://purl.org/dc/elements/1.1/",
+    "http://ns.adobe.com/pdf/1.3/",
+    "http://ns.adobe.com/xap/1.0/",
+)
+# what viewers show of the XMP (pdf.js: dc:title as the window title), by ElementTree name
+_SHOWN_XMP = {
+    "{%s}%s" % (ns, name): f"{prefix}:{name}"  # noqa: UP031
+    for ns, prefix, names in (
+        (_DC, "dc", ("title", "creator", "description", "subject", "rights", "publisher")),
+        (_PDF, "pdf", ("Keywords", "Subject", "Title", "Author")),
+        (_XMP, "xmp", ("CreatorTool", "Label", "Nickname")),
+    )
+    for name in names
+}
 
 
 def certificate_sha256(cert: x509.Certificate) -> str:
@@ -81,7 +97,8 @@ class Inspection:
     foreign_revisions: tuple[int, ...]
     """Revisions after the last signature that add anything but validation data (DSS)."""
     metadata_changed: bool
-    """The XMP metadata stream differs from the one the certification signed."""
+    """What the XMP metadata shows (title, creator, description, keywords, …) differs from
+    what the certification signed."""
     info_changed: bool
     """The document information (title, author, …) differs from what the certification
     signed (``/ModDate`` and ``/Producer`` aside: every writer touches those)."""
@@ -192,8 +209,8 @@ def _is_dss_revision(reader: PdfFileReader, revision: int) -> bool:
     root_ref = now.trailer_view.raw_get("/Root")
     if not isinstance(root_ref, generic.IndirectObject):
         return False
-    root = root_ref.get_object()  # type: ignore[no-untyped-call]
-    old_root = before.trailer_view["/Root"]
+    root = _resolve(now, root_ref)
+    old_root = _resolve(before, _raw(before.trailer_view, "/Root"))
     if not isinstance(root, generic.DictionaryObject) or not isinstance(
         old_root, generic.DictionaryObject
     ):
@@ -202,6 +219,11 @@ def _is_dss_revision(reader: PdfFileReader, revision: int) -> bool:
         if key not in _DSS_CATALOG_KEYS and _raw(root, key) != _raw(old_root, key):
             return False
     allowed = {root_ref.reference} | _reachable(_raw(root, "/DSS"), now)
+    # every pyHanko save rewrites the XMP stream and /Info (dates, producer): their content
+    # is judged by ``metadata_changed`` and ``info_changed``, not here
+    for rewritten in (_raw(root, "/Metadata"), _raw(now.trailer_view, "/Info")):
+        if isinstance(rewritten, generic.IndirectObject):
+            allowed.add(rewritten.reference)
     written = reader.xrefs.explicit_refs_in_revision(revision)
     return all(ref in allowed or _is_xref_stream(reader, ref) for ref in written)
 
@@ -237,19 +259,57 @@ def _handler(reader: PdfFileReader, revision: int | None) -> PdfHandler:
     return reader if revision is None else reader.get_historical_resolver(revision)
 
 
-def _xmp(reader: PdfFileReader, revision: int | None) -> bytes | None:
-    root = _handler(reader, revision).trailer_view["/Root"]
-    metadata = root.get("/Metadata") if isinstance(root, generic.DictionaryObject) else None
+def _resolve(handler: PdfHandler, value: object) -> object:
+    """``value`` as ``handler`` sees it: an indirect object read *at that revision*.
+
+    (``IndirectObject.get_object`` reads the newest version, whatever view it came from.)
+    """
+    if isinstance(value, generic.IndirectObject):
+        return handler.get_object(value.reference)
+    return value
+
+
+def _xmp(reader: PdfFileReader, revision: int | None) -> dict[str, tuple[str, ...]] | None:
+    """What the XMP says a viewer should show (title, creator, …); ``None``: no XMP."""
+    raw = _xmp_bytes(reader, revision)
+    return None if raw is None else _shown_properties(raw)
+
+
+def _shown_properties(raw: bytes) -> dict[str, tuple[str, ...]]:
+    """The watched XMP properties, whether written as elements or as attributes.
+
+    pyHanko re-serialises the packet on every save (new layout, new ``ModifyDate``), so
+    the bytes differ after every countersignature; what a person is shown must not.
+    """
+    try:
+        root = ElementTree.fromstring(raw.strip(b"\x00 \t\r\n"))
+    except ElementTree.ParseError:
+        return {"unreadable": (hashlib.sha256(raw).hexdigest(),)}
+    found: dict[str, list[str]] = {}
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name in _SHOWN_XMP:
+                found.setdefault(_SHOWN_XMP[name], []).append(value.strip())
+        if element.tag in _SHOWN_XMP:
+            texts = [t.strip() for t in element.itertext() if t.strip()]
+            found.setdefault(_SHOWN_XMP[element.tag], []).extend(texts)
+    return {key: tuple(sorted(values)) for key, values in found.items()}
+
+
+def _xmp_bytes(reader: PdfFileReader, revision: int | None) -> bytes | None:
+    handler = _handler(reader, revision)
+    root = _resolve(handler, _raw(handler.trailer_view, "/Root"))
+    if not isinstance(root, generic.DictionaryObject):
+        return None
+    metadata = _resolve(handler, _raw(root, "/Metadata"))
     return metadata.data if isinstance(metadata, generic.StreamObject) else None
 
 
 def _info(reader: PdfFileReader, revision: int | None) -> dict[str, str]:
-    trailer = _handler(reader, revision).trailer_view
-    info = trailer.get("/Info") if "/Info" in trailer else None
+    handler = _handler(reader, revision)
+    info = _resolve(handler, _raw(handler.trailer_view, "/Info"))
     if not isinstance(info, generic.DictionaryObject):
         return {}
-    return {str(k): str(v) for k, v in _items(info) if k not in _WRITER_INFO_KEYS}
-
-
-def _items(info: generic.DictionaryObject) -> Iterable[tuple[str, object]]:
-    return ((str(k), info[k]) for k in info)
+    return {
+        str(k): str(_resolve(handler, info.raw_get(k))) for k in info if k not in _WRITER_INFO_KEYS
+    }
