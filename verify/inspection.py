@@ -29,7 +29,8 @@ from pyhanko.pdf_utils.rw_common import PdfHandler
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import EmbeddedPdfSignature
 
-from forms.errors import VerificationError
+from forms.errors import QujatError, VerificationError
+from verify.errors import PdfTooComplex
 from verify.structure import Structure, check_structure
 
 __all__ = ["FieldFact", "Inspection", "certificate_sha256", "inspect_pdf"]
@@ -121,8 +122,20 @@ def inspect_pdf(data: bytes, issuer_sha256: Collection[str]) -> Inspection:
     (SHA-256 of the DER of every configured issuer certificate, current and past).
 
     :class:`~forms.errors.VerificationError` (or :class:`~verify.errors.PdfTooComplex`)
-    when the file cannot be read; callers run this in a bounded worker.
+    when the file cannot be read, whatever the parser tripped on; callers run this in a
+    bounded worker.
     """
+    try:
+        return _inspect(data, issuer_sha256)
+    except QujatError:
+        raise
+    except (RecursionError, MemoryError):
+        raise PdfTooComplex("The PDF could not be checked: it is too complex") from None
+    except Exception as exc:  # hostile input may trip any parser path
+        raise VerificationError(f"The PDF cannot be read ({type(exc).__name__})") from None
+
+
+def _inspect(data: bytes, issuer_sha256: Collection[str]) -> Inspection:
     structure = check_structure(data)
     reader = PdfFileReader(BytesIO(data), strict=False)
     if reader.encrypted:
