@@ -37,10 +37,18 @@ def _vary(item: Any, n: int) -> Any:
     return item
 
 
+def grow(data: dict[str, Any], key: str, size: int) -> dict[str, Any]:
+    """``data`` with its list ``key`` grown to ``size`` items, each person another IIN."""
+    items = data[key]
+    return {**data, key: [_vary(items[i % len(items)], i) for i in range(size)]}
+
+
 def largest_case(form: str, lists: dict[str, int]) -> dict[str, Any]:
     """The form's example with each top-level list in ``lists`` grown to that many items."""
     data = copy.deepcopy(dict(get_form(form).example))
     for key, size in lists.items():
-        items = data[key]
-        data[key] = [_vary(items[i % len(items)], i) for i in range(size)]
+        data = grow(data, key, size)
+    if form == "application-rejected-notice":  # the same reason may not be given twice
+        essay = next(r for r in data["reasons"] if r.get("detail"))
+        data["reasons"] = [{**essay, "detail": f"эссе көлемі {100 + i} сөз"} for i in range(30)]
     return data
