@@ -50,7 +50,7 @@ def _update(pdf: bytes, change: Callable[[IncrementalPdfFileWriter], None]) -> b
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     change(writer)
     out = BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
 
 
@@ -175,7 +175,7 @@ def test_bytes_appended_after_the_last_signature(
 
 def _add_unreferenced(writer: IncrementalPdfFileWriter) -> None:
     title = {generic.pdf_name("/Title"): generic.pdf_string("x")}
-    writer.add_object(generic.DictionaryObject(title))
+    writer.add_object(generic.DictionaryObject(title))  # type: ignore[no-untyped-call]
 
 
 def _add_unreferenced_stream(writer: IncrementalPdfFileWriter) -> None:
@@ -205,7 +205,7 @@ def _replace_xmp(writer: IncrementalPdfFileWriter) -> None:
         generic.pdf_name("/Subtype"): generic.pdf_name("/XML"),
     }
     writer.root["/Metadata"] = writer.add_object(generic.StreamObject(kind, stream_data=forged))
-    writer.update_root()
+    writer.update_root()  # type: ignore[no-untyped-call]
 
 
 def _replace_title(writer: IncrementalPdfFileWriter) -> None:
