@@ -13,7 +13,8 @@ Workers are handed out in arrival order, one condition variable for every change
 freed, killed, or a slot to start a new one), so a request already waiting gets the slot a
 killed worker leaves. One client (the id the caller passes: an address, an API key) holds at
 most ``per_client`` workers at once; its further requests wait while other clients' pass
-them, so six slow uploads from one client cannot starve everyone else.
+them, so six slow uploads from one client cannot starve everyone else. (A request with no
+client id is held to no share: pass one from every public entry point.)
 
 :func:`examine_bounded` gives a one-off caller (``qujat verify``) the same bounds.
 """
@@ -154,8 +155,8 @@ class ValidatorPool:
         self._issuers = [hashlib.sha256(c.dump()).hexdigest() for c in issuer_certificates]
         self._idle: queue.Queue[_Worker] = queue.Queue()  # touched under _changed only
         self._count = 0  # workers alive or being started
-        self._busy: dict[str, int] = {}  # client -> workers it holds
-        self._waiting: list[tuple[object, str]] = []  # arrival order
+        self._busy: dict[str | None, int] = {}  # client -> workers it holds
+        self._waiting: list[tuple[object, str | None]] = []  # arrival order
         self._changed = threading.Condition()
         self._closed = False
         self._context = multiprocessing.get_context("spawn")
@@ -190,11 +191,11 @@ class ValidatorPool:
         """The earliest waiting request whose client is under its share."""
         share = self.limits.client_share
         for ticket, client in self._waiting:
-            if self._busy.get(client, 0) < share:
+            if client is None or self._busy.get(client, 0) < share:
                 return ticket
         return None
 
-    def _acquire(self, client: str) -> _Worker:
+    def _acquire(self, client: str | None) -> _Worker:
         deadline = time.monotonic() + self.limits.queue_wait
         ticket = object()
         with self._changed:
@@ -222,7 +223,7 @@ class ValidatorPool:
             self._release(client, None)
             raise
 
-    def _release(self, client: str, worker: _Worker | None) -> None:
+    def _release(self, client: str | None, worker: _Worker | None) -> None:
         """Give the worker back (``None``: it is gone) and wake whoever waits."""
         keep = worker is not None and not self._closed
         if worker is not None and not keep:
@@ -238,11 +239,11 @@ class ValidatorPool:
                 self._count -= 1
             self._changed.notify_all()
 
-    def _discard(self, worker: _Worker, client: str) -> None:
+    def _discard(self, worker: _Worker, client: str | None) -> None:
         worker.kill()  # outside the lock: joining a killed process takes a moment
         self._release(client, None)
 
-    def _run(self, kind: str, data: bytes, client: str) -> Any:
+    def _run(self, kind: str, data: bytes, client: str | None) -> Any:
         if len(data) > self.limits.max_bytes:
             raise VerificationError(f"The file is larger than {self.limits.max_bytes} bytes")
         worker = self._acquire(client)
@@ -270,15 +271,16 @@ class ValidatorPool:
             raise PdfTooComplex(str(result[1]))
         raise VerificationError(str(result[1]))
 
-    def validate(self, data: bytes, client: str = "") -> PdfReport:
+    def validate(self, data: bytes, client: str | None = None) -> PdfReport:
         """:func:`verify.validate_pdf` in a worker; :class:`PdfTooComplex` past the limits.
 
-        ``client`` identifies who asks (an address, an API key id), for the per-client share.
+        ``client`` identifies who asks (an address, an API key id), for the per-client
+        share; ``None`` (a caller that knows no client) is held to no share.
         """
         report: PdfReport = self._run("validate", data, client)
         return report
 
-    def examine(self, data: bytes, client: str = "") -> Examination:
+    def examine(self, data: bytes, client: str | None = None) -> Examination:
         """Validation and :func:`verify.inspection.inspect_pdf` of ``data`` in one worker.
 
         Every failure is a :class:`~forms.errors.VerificationError` (``unreadable_pdf``,

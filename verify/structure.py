@@ -31,7 +31,7 @@ _TAIL = 2048  # where ``startxref`` must be: near the end, as readers look for i
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _DELIMITERS = b"()<>[]{}/%"
 _OBJ_HEADER = re.compile(rb"\s*(\d{1,10})\s+(\d{1,5})\s+obj")
-_SUBSECTION = re.compile(rb"(\d{1,10})[ \t]+(\d{1,10})[ \t]*\r?\n?")
+_SUBSECTION = re.compile(rb"(\d{1,10})[ \t]+(\d{1,10})[ \t]*(?:\r\n|\r|\n)")
 
 PdfValue = Union[
     int, float, str, bytes, bool, None, "Name", "Ref", list["PdfValue"], dict[str, "PdfValue"]
@@ -155,15 +155,25 @@ def _read_table(data: bytes, offset: int, max_objects: int) -> tuple[Section, di
             raise PdfTooComplex(f"The PDF declares {start + count} objects (at most {max_objects})")
         entries += count
         highest = max(highest, start + count)
-        pos = match.end() + 20 * count  # each row is exactly 20 bytes
-        if pos > len(data):
-            raise VerificationError("The PDF's cross-reference table runs past the file")
-        pos = _skip_ws(data, pos)
+        pos = _after_rows(data, match.end(), count)
     trailer, after = _parse_object(data, _skip_ws(data, pos + 7), 0)
     if not isinstance(trailer, dict):
         raise VerificationError(f"The PDF's trailer at {pos} is not a dictionary")
     highest = max(highest, _declared_size(trailer, max_objects))
     return Section(offset, False, entries, highest, _eof_after(data, after)), trailer
+
+
+def _after_rows(data: bytes, start: int, count: int) -> int:
+    """Past ``count`` rows: 20 bytes each, as the standard says, or 19 or 21 as some
+    writers make them (the next subsection or ``trailer`` tells which)."""
+    for width in (20, 19, 21):
+        pos = start + width * count
+        if pos > len(data):
+            continue
+        pos = _skip_ws(data, pos)
+        if data.startswith(b"trailer", pos) or _SUBSECTION.match(data, pos):
+            return pos
+    raise VerificationError("The PDF's cross-reference table is malformed or runs past the file")
 
 
 def _read_stream(data: bytes, offset: int, max_objects: int) -> tuple[Section, dict[str, PdfValue]]:
