@@ -40,6 +40,7 @@ _WRITER_INFO_KEYS = frozenset({"/ModDate", "/Producer"})
 # catalog entries a validation-data (DSS) revision may add or change
 _DSS_CATALOG_KEYS = frozenset({"/DSS", "/Extensions"})
 _MAX_DSS_OBJECTS = 10_000
+_WHITESPACE = b"\r\n\x00\t\x0c "
 _DC, _PDF, _XMP = (
     "http://purl.org/dc/elements/1.1/",
     "http://ns.adobe.com/pdf/1.3/",
@@ -164,12 +165,30 @@ def _inspect(data: bytes, issuer_sha256: Collection[str]) -> Inspection:
             and certification is signatures[0]
         ),
         repeated_signers=tuple(sorted(h for h, n in counts.items() if n > 1)),
-        trailing_bytes=len(data[structure.eof :].rstrip(b"\r\n\x00\t\x0c ")),
+        trailing_bytes=_trailing(data, structure, reader, signatures),
         foreign_revisions=_foreign_revisions(reader, last) if last is not None else (),
         metadata_changed=base is not None and _xmp(reader, base) != _xmp(reader, None),
         info_changed=base is not None and _info(reader, base) != _info(reader, None),
         structure=structure,
     )
+
+
+def _trailing(
+    data: bytes, structure: Structure, reader: PdfFileReader, signatures: list[EmbeddedPdfSignature]
+) -> int:
+    """Bytes past the end of the newest revision a reader sees, and, when the last
+    signature's revision is the newest, past that signature's ``/ByteRange``.
+
+    The newest revision ends at the first ``%%EOF`` after its cross-reference section: a
+    second ``startxref`` appended later that points back at it adds no revision, and
+    whatever lies before that second marker counts as appended.
+    """
+    ends = [structure.sections[0].end]
+    if signatures and signatures[-1].signed_revision == reader.xrefs.total_revisions - 1:
+        byte_range = [int(v) for v in signatures[-1].byte_range]
+        if len(byte_range) == 4:
+            ends.append(byte_range[2] + byte_range[3])
+    return max(len(data[end:].rstrip(_WHITESPACE)) for end in ends)
 
 
 def _certification(

@@ -173,6 +173,14 @@ def test_bytes_appended_after_the_last_signature(
     assert verdict(pdf, RegistryFacts(matched=False)).verdict is Verdict.MODIFIED
 
 
+def test_bytes_hidden_before_a_second_startxref(signed: bytes, verdict: Judge) -> None:
+    """A copy of the last ``startxref`` after appended bytes makes them look like the end."""
+    tail = signed[signed.rindex(b"startxref") :]
+    pdf = signed + b"99 0 obj\n<< /Title (forged) >>\nendobj\n" + tail
+    assert verdict.inspect(pdf).trailing_bytes > 0
+    assert verdict(pdf, RegistryFacts(matched=False)).verdict is Verdict.MODIFIED
+
+
 def _add_unreferenced(writer: IncrementalPdfFileWriter) -> None:
     title = {generic.pdf_name("/Title"): generic.pdf_string("x")}
     writer.add_object(generic.DictionaryObject(title))  # type: ignore[no-untyped-call]
