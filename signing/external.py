@@ -294,15 +294,23 @@ async def _finalise(
     certs: Sequence[x509.Certificate],
     timestamper: TimeStamper | None,
 ) -> cms.ContentInfo:
-    """The CMS with the registered chain included and, optionally, a signature timestamp.
+    """The CMS re-assembled by us: the registered chain only, our own timestamp only.
 
-    Rebuilt from the parsed parts, so the signed attributes keep their exact bytes.
+    Rebuilt from the parsed parts, so the signed attributes keep their exact bytes. What
+    the client put beside its signature is not passed on:
+
+    * certificates: only ``certs`` (the registered certificate first, then its chain). A
+      client's extra certificate can be a twin of the registered one (same issuer and
+      serial, another subject), which a validator picking the first match would show as
+      the signer;
+    * unsigned attributes: all dropped, a client's signature timestamp included. Checking
+      one would mean trusting a time-stamping authority the client chose; with a
+      ``timestamper`` configured the server timestamps the signature itself;
+    * CRLs and other revocation data in the SignedData: dropped (the DSS carries ours).
     """
     signed = content["content"]
-    present = [c.chosen for c in signed["certificates"] if c.name == "certificate"]
-    known = {c.dump() for c in present}
-    all_certs = [*present, *(c for c in certs if c.dump() not in known)]
-    unsigned = list(info["unsigned_attrs"]) if info["unsigned_attrs"].native else []
+    unique = {c.dump(): c for c in certs}  # registered first, duplicates out
+    unsigned: list[cms.CMSAttribute] = []
     if timestamper is not None:
         digest = hashlib.sha256(info["signature"].native).digest()
         token = await timestamper.async_timestamp(digest, DIGEST)
@@ -322,7 +330,7 @@ async def _finalise(
         "digest_algorithms": signed["digest_algorithms"],
         "encap_content_info": signed["encap_content_info"],
         "certificates": cms.CertificateSet(
-            [cms.CertificateChoices(name="certificate", value=c) for c in all_certs]
+            [cms.CertificateChoices(name="certificate", value=c) for c in unique.values()]
         ),
         "signer_infos": cms.SignerInfos([cms.SignerInfo(new_info)]),
     }

@@ -86,3 +86,32 @@ def flate_bomb(size: int = 2 * 1024 * 1024 * 1024, pad: int = 0) -> bytes:
             + b"\x01" + xref.to_bytes(4, "big") + b"\x00\x00\nendstream\nendobj\n")  # fmt: skip
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+def xref_stream_index(count: int = 50_000_000) -> bytes:
+    """A small, valid file whose xref stream's ``/Index`` declares ``count`` objects.
+
+    Its ``/Size`` is honest (4): only the ``/Index`` says otherwise, which a check of
+    ``/Size`` alone never sees.
+    """
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    rows = b"\x00\x00\x00\x00\xff\xff"
+    rows += b"".join(b"\x01" + o.to_bytes(4, "big") + b"\x00" for o in offsets)
+    rows += b"\x01" + xref.to_bytes(4, "big") + b"\x00"
+    out += (b"3 0 obj\n<< /Type /XRef /Size 4 /Index [0 %d] /W [1 4 1] /Root 1 0 R /Length %d >>"
+            b"\nstream\n" % (count, len(rows)) + rows + b"\nendstream\nendobj\n")  # fmt: skip
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def prev_loop() -> bytes:
+    """A classic file whose trailer's ``/Prev`` points back at its own table."""
+    body = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    xref = body.index(b"xref\n")
+    return body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % xref)
