@@ -12,11 +12,11 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import cms, pem, x509
 from pyhanko.pdf_utils.generic import DictionaryObject, IndirectObject
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -35,6 +35,16 @@ from pyhanko_certvalidator import ValidationContext
 
 from forms.errors import VerificationError
 from verify.errors import PdfTooComplex
+from verify.ltv import (
+    Evidence,
+    Level,
+    LtvStatus,
+    context_at,
+    lapsed_at,
+    read_evidence,
+    supported_by_evidence,
+    token_time,
+)
 
 __all__ = ["PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf"]
 
@@ -80,6 +90,17 @@ class SignatureReport:
     """pyHanko's overall judgment: intact, valid, trusted, and the later changes allowed."""
     timestamp: bool = False
     """Whether this is a document timestamp (RFC 3161) rather than a person's signature."""
+    level: str = "B-B"
+    """PAdES baseline level: ``B-B``, ``B-T`` (a trusted timestamp proves its time),
+    ``B-LT`` (and the file's DSS validates it offline), ``B-LTA`` (and a document timestamp
+    covers it). For a document timestamp: ``B-LT`` when its own data is in the DSS."""
+    proven_at: datetime | None = None
+    """The time a trusted timestamp proves the signature existed (its signature timestamp,
+    else the first document timestamp after it); the signature was judged at this time.
+    ``None``: no timestamp proves anything, it was judged now."""
+    revoked_at: datetime | None = None
+    """When the signer's certificate (or one of its CAs) was revoked, if the file's
+    revocation data says it was revoked before the signature's proven time."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,16 @@ class PdfReport:
     """At least one signature, every bottom line holds, and nothing modified after signing."""
     empty_fields: tuple[str, ...] = ()
     """Signature fields still waiting for a signer."""
+    ltv_status: str = "valid"
+    """``valid``, ``invalid``, ``revoked`` (a signature was made after its certificate was
+    revoked) or ``lapsed`` (the newest timestamp's TSA certificate expired: renewal came
+    too late and nothing can be proven); see :class:`verify.ltv.LtvStatus`."""
+    level: str | None = None
+    """The lowest level of the document's signatures (timestamps aside)."""
+    archive_timestamp_at: datetime | None = None
+    """The time of the last document (archive) timestamp: when it was last renewed."""
+    validated_at: datetime | None = None
+    """The moment of validation (now, or the one asked for)."""
 
 
 def validate_pdf(
@@ -104,13 +135,17 @@ def validate_pdf(
     trust_roots: Sequence[x509.Certificate],
     *,
     max_bytes: int = MAX_BYTES,
+    moment: datetime | None = None,
 ) -> PdfReport:
     """Validate every signature in ``data``; :class:`VerificationError` if it is not a PDF.
 
-    Trust is only what ``trust_roots`` says: nothing is fetched from the network, and
-    revocation is not checked yet (no OCSP/CRL; a revoked signer still shows as trusted).
+    Trust is only what ``trust_roots`` says, and nothing is fetched from the network: each
+    signature is judged at the time its earliest trusted timestamp proves, with the
+    certificates and CRL/OCSP answers in the file's DSS (see :mod:`verify.ltv`). Revocation
+    data the file lacks is not required (a B-B or B-T signature still shows as trusted);
+    revocation data it holds is obeyed. ``moment`` is "now" (tests travel in time with it).
     """
-    return asyncio.run(validate_pdf_async(data, trust_roots, max_bytes=max_bytes))
+    return asyncio.run(validate_pdf_async(data, trust_roots, max_bytes=max_bytes, moment=moment))
 
 
 async def validate_pdf_async(
@@ -118,15 +153,15 @@ async def validate_pdf_async(
     trust_roots: Sequence[x509.Certificate],
     *,
     max_bytes: int = MAX_BYTES,
+    moment: datetime | None = None,
 ) -> PdfReport:
     """:func:`validate_pdf` for callers already inside an event loop."""
     reader = _read(data, max_bytes)
-    context = ValidationContext(
-        trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail"
-    )
+    now = moment or datetime.now(UTC)
     try:
         embedded = sorted(reader.embedded_signatures, key=lambda sig: sig.signed_revision)
-        reports = [await _validate_one(sig, context) for sig in embedded]
+        judge = _Judge(list(trust_roots), read_evidence(reader), now)
+        reports = await judge.all(embedded)
         empty = tuple(
             name for name, _value, _ref in enumerate_sig_fields(reader, filled_status=False)
         )
@@ -139,13 +174,31 @@ async def validate_pdf_async(
         )
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise VerificationError(f"The PDF's signatures cannot be read: {exc}") from exc
+    ok = bool(reports) and all(r.bottom_line for r in reports) and not modified
+    people = [r for r in reports if not r.timestamp]
+    archives = [r.proven_at for r in reports if r.timestamp and r.proven_at is not None]
     return PdfReport(
         sha256=hashlib.sha256(data).hexdigest(),
         signatures=tuple(reports),
         modified_after_signing=modified,
-        ok=bool(reports) and all(r.bottom_line for r in reports) and not modified,
+        ok=ok and not judge.lapsed,
         empty_fields=empty,
+        ltv_status=str(_status(ok, judge.lapsed, reports)),
+        level=min((r.level for r in people), key=_LEVELS.index) if people else None,
+        archive_timestamp_at=archives[-1] if archives else None,
+        validated_at=now,
     )
+
+
+_LEVELS = [str(level) for level in Level]
+
+
+def _status(ok: bool, lapsed: bool, reports: list[SignatureReport]) -> LtvStatus:
+    if lapsed:
+        return LtvStatus.LAPSED
+    if any(r.revoked_at is not None for r in reports):
+        return LtvStatus.REVOKED
+    return LtvStatus.VALID if ok else LtvStatus.INVALID
 
 
 def load_trust_roots(paths: Sequence[Path]) -> tuple[x509.Certificate, ...]:
@@ -183,19 +236,119 @@ def _read(data: bytes, max_bytes: int) -> PdfFileReader:
     return reader
 
 
-async def _validate_one(sig: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
-    is_timestamp = sig.sig_object_type == "/DocTimeStamp"
-    try:
-        if is_timestamp:
+class _Judge:
+    """Validates a file's signatures in order, each at its proven time (see verify.ltv)."""
+
+    def __init__(self, roots: list[x509.Certificate], evidence: Evidence, now: datetime) -> None:
+        self.roots, self.evidence, self.now = roots, evidence, now
+        self.lapsed = False
+        self._archive: list[tuple[int, datetime]] = []  # trusted document timestamps
+
+    def _context(self, moment: datetime) -> ValidationContext:
+        return context_at(self.roots, self.evidence, moment)
+
+    async def all(self, embedded: list[EmbeddedPdfSignature]) -> list[SignatureReport]:
+        docs = [s for s in embedded if s.sig_object_type == "/DocTimeStamp"]
+        by_id: dict[int, SignatureReport] = {}
+        moment = self.now
+        for sig in reversed(docs):  # newest first: each proves the one before it existed
+            report = await self._timestamp(sig, moment)
+            by_id[id(sig)] = report
+            if report.proven_at is not None:
+                self._archive.append((sig.signed_revision, report.proven_at))
+            moment = report.proven_at or self.now
+        newest = [s.signed_data for s in docs[-1:]] or [
+            t for s in embedded if s not in docs for t in _signature_tokens(s)
+        ]
+        if newest:
+            last = max(newest, key=token_time)
+            self.lapsed = self.now >= lapsed_at(last)
+        for sig in embedded:
+            if id(sig) not in by_id:
+                by_id[id(sig)] = await self._signature(sig)
+        return [by_id[id(sig)] for sig in embedded]
+
+    def _cover(self, revision: int) -> datetime | None:
+        """The time of the earliest trusted document timestamp after ``revision``."""
+        times = [t for rev, t in self._archive if rev > revision]
+        return min(times) if times else None
+
+    async def _timestamp(self, sig: EmbeddedPdfSignature, moment: datetime) -> SignatureReport:
+        try:
             status: ModificationInfo = await async_validate_pdf_timestamp(
-                sig, validation_context=context
+                sig, validation_context=self._context(moment)
             )
-        else:
-            status = await async_validate_pdf_signature(sig, signer_validation_context=context)
-    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
-        return _broken(sig, is_timestamp, exc)
+        except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
+            return _broken(sig, True, exc)
+        sound = all(getattr(status, a, False) for a in ("intact", "valid", "trusted"))
+        lt = sound and await supported_by_evidence(
+            sig.signed_data, self.roots, self.evidence, moment, timestamp=True
+        )
+        return _report(
+            sig, status, True, Level.B_LT if lt else Level.B_T,
+            token_time(sig.signed_data) if sound else None,
+        )  # fmt: skip
+
+    async def _signature(self, sig: EmbeddedPdfSignature) -> SignatureReport:
+        cover = self._cover(sig.signed_revision)
+        token = _token(sig)
+        claimed = token_time(token) if token is not None else None
+        try:
+            status = await self._validate_at(sig, claimed or cover or self.now, cover)
+            tsv = status.timestamp_validity
+            ts_ok = tsv is not None and bool(tsv.intact and tsv.valid and tsv.trusted)
+            if claimed is not None and not ts_ok:  # an untrusted timestamp proves nothing
+                status = await self._validate_at(sig, cover or self.now, cover)
+        except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
+            return _broken(sig, False, exc)
+        proven = claimed if ts_ok else cover
+        level = Level.B_B
+        if proven is not None:
+            level = Level.B_T
+            lt = await supported_by_evidence(sig.signed_data, self.roots, self.evidence, proven)
+            if lt and ts_ok and token is not None:  # and the timestamp's own TSA, too
+                lt = await supported_by_evidence(
+                    token, self.roots, self.evidence, cover or self.now, timestamp=True
+                )
+            if lt:
+                level = Level.B_LTA if cover is not None else Level.B_LT
+        details = status.revocation_details
+        revoked = details.revocation_date if details is not None else None
+        return _report(sig, status, False, level, proven, revoked)
+
+    async def _validate_at(
+        self, sig: EmbeddedPdfSignature, moment: datetime, cover: datetime | None
+    ) -> PdfSignatureStatus:
+        return await async_validate_pdf_signature(
+            sig,
+            signer_validation_context=self._context(moment),
+            ts_validation_context=self._context(cover or self.now),
+        )
+
+
+def _signature_tokens(sig: EmbeddedPdfSignature) -> list[cms.SignedData]:
+    token = _token(sig)
+    return [token] if token is not None else []
+
+
+def _token(sig: EmbeddedPdfSignature) -> cms.SignedData | None:
+    unsigned = sig.signer_info["unsigned_attrs"]
+    for attr in unsigned or ():
+        if attr["type"].native == "signature_time_stamp_token":
+            return attr["values"][0]["content"]
+    return None
+
+
+def _report(
+    sig: EmbeddedPdfSignature,
+    status: ModificationInfo,
+    is_timestamp: bool,
+    level: Level,
+    proven: datetime | None,
+    revoked: datetime | None = None,
+) -> SignatureReport:
     subject = _subject(sig)
-    level = status.modification_level
+    mod = status.modification_level
     return SignatureReport(
         field_name=str(sig.field_name),
         signer_name=subject.get("common_name"),
@@ -207,10 +360,13 @@ async def _validate_one(sig: EmbeddedPdfSignature, context: ValidationContext) -
         valid=bool(getattr(status, "valid", False)),
         trusted=bool(getattr(status, "trusted", False)),
         coverage=_enum_name(status.coverage, "unclear"),
-        modification_level=_enum_name(level, "unknown"),
+        modification_level=_enum_name(mod, "unknown"),
         docmdp_ok=_docmdp_ok(status),
         bottom_line=_bottom_line(status),
         timestamp=is_timestamp,
+        level=str(level),
+        proven_at=proven,
+        revoked_at=revoked,
     )
 
 
