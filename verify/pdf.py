@@ -250,8 +250,10 @@ class _Judge:
     async def all(self, embedded: list[EmbeddedPdfSignature]) -> list[SignatureReport]:
         docs = [s for s in embedded if s.sig_object_type == "/DocTimeStamp"]
         by_id: dict[int, SignatureReport] = {}
-        moment = self.now
-        for sig in reversed(docs):  # newest first: each proves the one before it existed
+        # newest first: each proves the one before it existed. The newest is the last link:
+        # judged at its own time, while its TSA certificate lasts (then the file lapsed)
+        moment = self._own_time(docs[-1].signed_data) if docs else self.now
+        for sig in reversed(docs):
             report = await self._timestamp(sig, moment)
             by_id[id(sig)] = report
             if report.proven_at is not None:
@@ -267,6 +269,11 @@ class _Judge:
             if id(sig) not in by_id:
                 by_id[id(sig)] = await self._signature(sig)
         return [by_id[id(sig)] for sig in embedded]
+
+    def _own_time(self, token: cms.SignedData) -> datetime:
+        """The moment to judge an uncovered timestamp at: its own, unless it lapsed."""
+        claimed = token_time(token)
+        return claimed if claimed <= self.now < lapsed_at(token) else self.now
 
     def _cover(self, revision: int) -> datetime | None:
         """The time of the earliest trusted document timestamp after ``revision``."""
@@ -308,13 +315,18 @@ class _Judge:
             lt = await supported_by_evidence(sig.signed_data, self.roots, self.evidence, proven)
             if lt and ts_ok and token is not None:  # and the timestamp's own TSA, too
                 lt = await supported_by_evidence(
-                    token, self.roots, self.evidence, cover or self.now, timestamp=True
-                )
+                    token, self.roots, self.evidence, cover or self._ts_moment(sig),
+                    timestamp=True,
+                )  # fmt: skip
             if lt:
                 level = Level.B_LTA if cover is not None else Level.B_LT
         details = status.revocation_details
         revoked = details.revocation_date if details is not None else None
         return _report(sig, status, False, level, proven, revoked)
+
+    def _ts_moment(self, sig: EmbeddedPdfSignature) -> datetime:
+        token = _token(sig)
+        return self._own_time(token) if token is not None else self.now
 
     async def _validate_at(
         self, sig: EmbeddedPdfSignature, moment: datetime, cover: datetime | None
@@ -322,7 +334,7 @@ class _Judge:
         return await async_validate_pdf_signature(
             sig,
             signer_validation_context=self._context(moment),
-            ts_validation_context=self._context(cover or self.now),
+            ts_validation_context=self._context(cover or self._ts_moment(sig)),
         )
 
 
