@@ -22,13 +22,14 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.rw_common import PdfHandler
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     SignatureCoverageLevel,
     async_validate_pdf_signature,
     async_validate_pdf_timestamp,
 )
+from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
@@ -361,6 +362,7 @@ def _report(
 ) -> SignatureReport:
     subject = _subject(sig)
     mod = status.modification_level
+    fill = is_timestamp and _fill_allowed(sig)
     return SignatureReport(
         field_name=str(sig.field_name),
         signer_name=subject.get("common_name"),
@@ -373,8 +375,8 @@ def _report(
         trusted=bool(getattr(status, "trusted", False)),
         coverage=_enum_name(status.coverage, "unclear"),
         modification_level=_enum_name(mod, "unknown"),
-        docmdp_ok=_docmdp_ok(status),
-        bottom_line=_bottom_line(status),
+        docmdp_ok=_docmdp_ok(status, fill),
+        bottom_line=_bottom_line(status, fill),
         timestamp=is_timestamp,
         level=str(level),
         proven_at=proven,
@@ -382,7 +384,7 @@ def _report(
     )
 
 
-def _bottom_line(status: ModificationInfo) -> bool:
+def _bottom_line(status: ModificationInfo, fill_allowed: bool = False) -> bool:
     if isinstance(status, PdfSignatureStatus):
         return bool(status.bottom_line)
     # a document timestamp: pyHanko gives no bottom line, so apply the same rule
@@ -390,16 +392,28 @@ def _bottom_line(status: ModificationInfo) -> bool:
         getattr(status, "intact", False)
         and getattr(status, "valid", False)
         and getattr(status, "trusted", False)
-        and _docmdp_ok(status)
+        and _docmdp_ok(status, fill_allowed)
     )
 
 
-def _docmdp_ok(status: ModificationInfo) -> bool:
+def _docmdp_ok(status: ModificationInfo, fill_allowed: bool = False) -> bool:
     if status.docmdp_ok is not None:
         return bool(status.docmdp_ok)
-    # undetermined (pyHanko leaves it so for a timestamp over the whole file): fine only if
-    # nothing but validation data came after
-    return status.modification_level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+    # undetermined (pyHanko leaves it so for a timestamp): fine if nothing but validation
+    # data came after, or signatures in fields the certification (P=2) lets be filled
+    allowed = [ModificationLevel.NONE, ModificationLevel.LTA_UPDATES]
+    if fill_allowed:
+        allowed.append(ModificationLevel.FORM_FILLING)
+    return status.modification_level in allowed
+
+
+def _fill_allowed(sig: EmbeddedPdfSignature) -> bool:
+    """The document's certification lets form fields be filled and signed (DocMDP P=2/3)."""
+    try:
+        info = read_certification_data(sig.reader)
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return info is not None and info.permission in (MDPPerm.FILL_FORMS, MDPPerm.ANNOTATE)
 
 
 def _broken(sig: EmbeddedPdfSignature, is_timestamp: bool, exc: Exception) -> SignatureReport:
