@@ -43,6 +43,7 @@ __all__ = [
     "renew",
     "renewal_decision",
     "secure",
+    "structural_level",
 ]
 
 _DIGEST = "sha256"
@@ -256,3 +257,19 @@ def _weak(info: TimestampInfo, policy: RenewalPolicy) -> bool:
     return bool(key.algorithm == "rsa" and key.bit_size < policy.min_rsa_bits)
 
 
+
+
+def structural_level(pdf: bytes) -> str:
+    """The PAdES level the file's structure claims for its last signature (no trust
+    decision: :func:`verify.validate_pdf` judges that): ``B-B``, ``B-T``, ``B-LT`` (a DSS
+    after it) or ``B-LTA`` (a document timestamp after it)."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    regular = reader.embedded_regular_signatures
+    if not regular:
+        return "B-B"
+    last = regular[-1]
+    if any(d.signed_revision > last.signed_revision for d in reader.embedded_timestamp_signatures):
+        return "B-LTA"
+    if "/DSS" in reader.root:
+        return "B-LT" if _signature_timestamps(last) else "B-B"
+    return "B-T" if _signature_timestamps(last) else "B-B"
