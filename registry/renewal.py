@@ -60,20 +60,23 @@ def renew_registry(
     after: str | None = None,
     limit: int | None = None,
     progress: Callable[[RenewalCounts], None] | None = None,
+    recheck: bool = False,
 ) -> RenewalCounts:
     """Renew every document of ``registry`` that needs it (see module doc).
 
     ``context()`` makes the validation context for one renewal (trust roots, revocation
     required, fetching allowed or the revocation data in hand, ``moment`` = now); it is
     called per renewed document so its moment is current. ``limit`` caps the documents
-    visited in this run. Not for use inside a running event loop.
+    visited in this run. A revision whose recorded TSA expiry lies beyond the margin is
+    ``current`` without reading its file; ``recheck`` reads every file (after an algorithm
+    policy change). Not for use inside a running event loop.
     """
     clock = now or (lambda: datetime.now(UTC))
     counts = RenewalCounts(last_id=after)
 
     async def run() -> None:
         for record in _documents(registry, after, limit):
-            await _one(registry, record, timestamper, context, clock(), policy, counts)
+            await _one(registry, record, timestamper, context, clock(), policy, recheck, counts)
             counts.seen += 1
             counts.last_id = record.id
             if progress is not None:
@@ -90,14 +93,25 @@ async def _one(
     context: Callable[[], ValidationContext],
     moment: datetime,
     policy: RenewalPolicy | None,
+    recheck: bool,
     counts: RenewalCounts,
 ) -> None:
     if record.status == "revoked":
         counts.skipped += 1
         return
+    latest = latest_revision(registry, record.id)
+    margin = (policy or RenewalPolicy()).margin
+    if (
+        not recheck
+        and latest is not None
+        and latest.tsa_expires_at is not None
+        and moment < latest.tsa_expires_at - margin
+    ):
+        counts.current += 1  # known from the registry: the file need not be read
+        return
     try:
         pdf = current_pdf(registry, record)
-        if latest_revision(registry, record.id) is None:  # issued before revisions were kept
+        if latest is None:  # issued before revisions were kept
             _record(registry, record.id, pdf, "issued", moment)
         ctx = context()
         try:
@@ -120,9 +134,11 @@ async def _one(
 
 def _record(registry: Registry, doc_id: str, pdf: bytes, reason: str, now: datetime) -> None:
     info = last_timestamp(pdf)
+    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
     record_revision(
         registry, doc_id, pdf, level=structural_level(pdf), reason=reason,
-        archive_timestamp_at=info.at if info is not None and info.archive else None, now=now,
+        archive_timestamp_at=info.at if info is not None and info.archive else None,
+        tsa_expires_at=expires, now=now,
     )  # fmt: skip
 
 

@@ -47,6 +47,7 @@ class DocumentRevisionRow(Base):
     level: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str] = mapped_column(String(32))
     archive_timestamp_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    tsa_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -64,12 +65,15 @@ class RevisionRecord:
     archive_timestamp_at: datetime | None
     """The time of its last document timestamp: when it was last renewed."""
     created_at: datetime
+    tsa_expires_at: datetime | None = None
+    """When its last timestamp's TSA certificate expires: the renewal run skips the
+    revision without reading the file while this is beyond its margin."""
 
 
 def _record(row: DocumentRevisionRow) -> RevisionRecord:
     return RevisionRecord(
         row.document_id, row.revision, row.sha256, row.level, row.reason,
-        row.archive_timestamp_at, row.created_at,
+        row.archive_timestamp_at, row.created_at, row.tsa_expires_at,
     )  # fmt: skip
 
 
@@ -85,6 +89,7 @@ def record_revision(
     level: str,
     reason: str,
     archive_timestamp_at: datetime | None = None,
+    tsa_expires_at: datetime | None = None,
     now: datetime | None = None,
 ) -> RevisionRecord:
     """Store ``pdf`` and record it as the document's next revision. Idempotent: the same
@@ -109,7 +114,7 @@ def record_revision(
                 row = DocumentRevisionRow(
                     document_id=document_id, revision=(last or 0) + 1, sha256=digest,
                     level=level, reason=reason, archive_timestamp_at=archive_timestamp_at,
-                    created_at=now or datetime.now(UTC),
+                    tsa_expires_at=tsa_expires_at, created_at=now or datetime.now(UTC),
                 )  # fmt: skip
                 s.add(row)
                 s.flush()

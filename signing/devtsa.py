@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from asn1crypto import cms, core
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
@@ -30,9 +31,12 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from forms.errors import KeyStoreError
 from signing.devpki import DevPki, _load_ca, _locked, _write_file
@@ -70,6 +74,28 @@ class DevTimeStamper(DummyTimeStamper):
     ) -> None:
         super().__init__(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)  # type: ignore[arg-type]
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
+        # parsed once: `cryptography` checks an RSA key on every load (~0.4 s for 3072 bits)
+        key = serialization.load_der_private_key(tsa_key.dump(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise KeyStoreError("The development TSA key must be RSA")
+        self._key = key
+
+    def _sign_tst_info(
+        self, tst_info_data: bytes, md_algorithm: str, dt: datetime
+    ) -> tuple[bytes, cms.CMSAttributes]:
+        """The parent's signed attributes and RSA signature, with the key parsed once."""
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes([
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            simple_cms_attribute("message_digest", digest.finalize()),
+        ])  # fmt: skip
+        signature = self._key.sign(
+            signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
+        )
+        return signature, signed_attrs
 
     def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         # the parent reads its fixed_dt per request: set it from the clock each time

@@ -14,7 +14,7 @@ from registry import NewDocument, Registry, new_id
 from registry.renewal import RenewalCounts, renew_registry
 from registry.revisions import current_pdf, find_revision, record_revision, revisions
 from signing import certify
-from signing.ltv import secure
+from signing.ltv import RenewalPolicy, secure
 from tests.databases import fresh_database_url
 from tests.signing.conftest import compile_pdfa
 from tests.signing.timepki import TimePki, at, time_pki
@@ -94,6 +94,10 @@ def test_renewal_run_renews_what_needs_it_once(
     assert old is not None and old.revision == 1
     again = run(registry, cal)
     assert (again.renewed, again.current) == (0, 3)
+    # an algorithm policy change: the files are read again and renewed
+    weak = RenewalPolicy(weak_digests=frozenset({"sha256"}))
+    assert run(registry, cal, policy=weak).renewed == 0  # the registry says current
+    assert run(registry, cal, policy=weak, recheck=True).renewed == 3
 
 
 def test_renewal_run_resumes_after_the_last_document(

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("level", sa.String(8), nullable=False),
         sa.Column("reason", sa.String(32), nullable=False),
         sa.Column("archive_timestamp_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("tsa_expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("document_id", "revision", name="uq_document_revisions_number"),
         sa.UniqueConstraint("document_id", "sha256", name="uq_document_revisions_sha256"),
