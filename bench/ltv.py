@@ -47,7 +47,7 @@ def serve_tsa(responder: DevTimeStamper) -> tuple[ThreadingHTTPServer, str]:
     """An RFC 3161 endpoint on 127.0.0.1 answering with ``responder``."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             answer = responder.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
             self.send_response(200)
@@ -119,10 +119,18 @@ def renewal(pki: DevPki, folder: Path, lta: bytes, url: str, documents: int) -> 
         for _ in range(documents):
             registry.register(
                 NewDocument(
-                    id=new_id(), form="qualification-certificate", lang="kk", status="issued",
-                    case_data={}, summary={}, signatures=[], holder_name=None,
-                    valid_until=None, organisation="Bench", api_key_id=None,
-                ),  # fmt: skip
+                    id=new_id(),
+                    form="qualification-certificate",
+                    lang="kk",
+                    status="issued",
+                    case_data={},
+                    summary={},
+                    signatures=[],
+                    holder_name=None,
+                    valid_until=None,
+                    organisation="Bench",
+                    api_key_id=None,
+                ),
                 lta,
             )
         policy = RenewalPolicy(margin=timedelta(days=365 * 5))  # every document is due

@@ -142,7 +142,9 @@ def _record(registry: Registry, doc_id: str, pdf: bytes, reason: str, now: datet
     )  # fmt: skip
 
 
-def _documents(registry: Registry, after: str | None, limit: int | None) -> Iterator[DocumentRecord]:
+def _documents(
+    registry: Registry, after: str | None, limit: int | None
+) -> Iterator[DocumentRecord]:
     """The registry's documents in id order after ``after``, a page at a time."""
     sessions = sessionmaker(registry.engine, expire_on_commit=False)
     cursor, left = after, limit

@@ -18,15 +18,15 @@ Files added to the development ``keys_dir``::
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from asn1crypto import cms, core
+from asn1crypto import cms, core, tsp
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -86,12 +86,16 @@ class DevTimeStamper(DummyTimeStamper):
         """The parent's signed attributes and RSA signature, with the key parsed once."""
         digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
         digest.update(tst_info_data)
-        signed_attrs = cms.CMSAttributes([
-            simple_cms_attribute("content_type", "tst_info"),
-            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
-            simple_cms_attribute("message_digest", digest.finalize()),
-        ])  # fmt: skip
+        attr = simple_cms_attribute
+        values = [
+            ("content_type", "tst_info"),
+            ("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+            ("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            ("message_digest", digest.finalize()),
+        ]
+        signed_attrs = cms.CMSAttributes(
+            [attr(kind, value) for kind, value in values]  # type: ignore[no-untyped-call]
+        )
         signature = self._key.sign(
             signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
         )
@@ -100,7 +104,7 @@ class DevTimeStamper(DummyTimeStamper):
     def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         # the parent reads its fixed_dt per request: set it from the clock each time
         self.fixed_dt = self._clock()
-        return super().request_tsa_response(req)  # type: ignore[no-any-return]
+        return super().request_tsa_response(req)
 
     @classmethod
     def load(cls, pki: DevPki, tsa: DevTsa, clock: Clock | None = None) -> DevTimeStamper:
@@ -158,10 +162,8 @@ def dev_crl(pki: DevPki, *, now: datetime | None = None) -> asn1_crl.Certificate
         .sign(ca_key, hashes.SHA256())
     )
     der = built.public_bytes(serialization.Encoding.DER)
-    try:
+    with contextlib.suppress(OSError):  # a read-only keys_dir: still good for this call
         _write_file(path, der, 0o644)
-    except OSError:
-        pass  # a read-only keys_dir: the CRL is still good for this call
     return asn1_crl.CertificateList.load(der)
 
 
@@ -203,11 +205,13 @@ def _create(pki: DevPki, tsa: DevTsa, now: datetime) -> None:
     cert = (
         x509.CertificateBuilder()
         .subject_name(
-            x509.Name([
-                x509.NameAttribute(NameOID.COMMON_NAME, TSA_COMMON_NAME),
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
-            ])
-        )  # fmt: skip
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, TSA_COMMON_NAME),
+                    x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+                ]
+            )
+        )
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

@@ -257,8 +257,6 @@ def _weak(info: TimestampInfo, policy: RenewalPolicy) -> bool:
     return bool(key.algorithm == "rsa" and key.bit_size < policy.min_rsa_bits)
 
 
-
-
 def structural_level(pdf: bytes) -> str:
     """The PAdES level the file's structure claims for its last signature (no trust
     decision: :func:`verify.validate_pdf` judges that): ``B-B``, ``B-T``, ``B-LT`` (a DSS

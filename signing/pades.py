@@ -222,9 +222,7 @@ async def _sign(
         validation_info = await session.perform_presign_validation(writer)
         reserved = _reserve(pdf_signer.signer, session.timestamper)
         if reserved is None:
-            reserved = await session.estimate_signature_container_size(
-                validation_info, tight=False
-            )
+            reserved = await session.estimate_signature_container_size(validation_info, tight=False)
         tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
         prepared, output = tbs.digest_tbs_document()
         post = await tbs.perform_signature(

@@ -157,9 +157,11 @@ async def supported_by_evidence(
     )
     try:
         if timestamp:
-            await validator.async_validate_usage(set(), extended_key_usage={"time_stamping"})
+            await validator.async_validate_usage(  # type: ignore[no-untyped-call]
+                set(), extended_key_usage={"time_stamping"}
+            )
         else:
-            await validator.async_validate_usage(set())
+            await validator.async_validate_usage(set())  # type: ignore[no-untyped-call]
     except (PathError, ValidationError, ValueError):
         return False
     return True

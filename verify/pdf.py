@@ -29,8 +29,8 @@ from pyhanko.sign.validation import (
     async_validate_pdf_signature,
     async_validate_pdf_timestamp,
 )
-from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 

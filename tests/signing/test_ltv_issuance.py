@@ -16,6 +16,7 @@ from asn1crypto import x509
 from cryptography import x509 as cx509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.policy_decl import (
@@ -24,7 +25,6 @@ from pyhanko.sign.validation.policy_decl import (
     RevocationInfoGatheringSpec,
     SignatureValidationSpec,
 )
-from pyhanko.sign.ades.report import AdESPassed
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
@@ -137,9 +137,9 @@ def test_document_changed_after_the_archive_timestamp_is_refused(
 
     writer = IncrementalPdfFileWriter(BytesIO(doc))
     writer.root[NameObject("/Lang")] = TextStringObject("ru")
-    writer.update_root()
+    writer.update_root()  # type: ignore[no-untyped-call]
     out = BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     report = validate_pdf(out.getvalue(), load_trust_roots([pki.ca_cert_path]))
     assert not report.ok and report.modified_after_signing
 

@@ -136,11 +136,11 @@ class _Certomancer(TimeStamper):
     """pyHanko's TimeStamper over Certomancer's in-process responder."""
 
     def __init__(self, responder: Any) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._responder = responder
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
-        return self._responder.request_tsa_response(req)  # type: ignore[no-any-return]
+        return self._responder.request_tsa_response(req)
 
 
 def time_pki(folder: Path) -> TimePki:
