@@ -4,6 +4,9 @@ PKI with short-lived certificates, CRLs and timestamps made at any moment)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -153,3 +156,30 @@ def test_tampering_after_renewal_is_detected(cal: TimePki, renewed: bytes) -> No
     tampered = renewed[:i] + bytes([renewed[i] ^ 1]) + renewed[i + 1 :]
     report = validate_pdf(tampered, [cal.root], moment=YEARS_LATER)
     assert not report.ok
+
+
+_CHECK = """
+import sys
+from asn1crypto import x509
+from verify import validate_pdf
+root = x509.Certificate.load(open(sys.argv[2], "rb").read())
+report = validate_pdf(open(sys.argv[1], "rb").read(), [root])  # the process's own clock
+print(report.ltv_status, report.validated_at.year)
+"""
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="Debian's faketime")
+def test_a_whole_process_years_later_with_faketime(
+    cal: TimePki, lta: bytes, renewed: bytes, tmp_path: Path
+) -> None:
+    (tmp_path / "root.der").write_bytes(cal.root.dump())
+    results = []
+    for name, data in [("renewed.pdf", renewed), ("lta.pdf", lta)]:
+        (tmp_path / name).write_bytes(data)
+        out = subprocess.run(
+            ["faketime", "2029-06-01 00:00:00", sys.executable, "-c", _CHECK,
+             str(tmp_path / name), str(tmp_path / "root.der")],
+            capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2],
+        )  # fmt: skip
+        results.append(out.stdout.split())
+    assert results == [["valid", "2029"], ["lapsed", "2029"]]
