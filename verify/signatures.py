@@ -79,6 +79,9 @@ class SignatureReport:
     revocation data says it was revoked before the signature's proven time."""
 
 
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration)
+
+
 class _Judge:
     """Validates a file's signatures in order, each at its proven time (see verify.ltv)."""
 
@@ -106,8 +109,11 @@ class _Judge:
             t for s in embedded if s not in docs for t in _signature_tokens(s)
         ]
         if newest:
-            last = max(newest, key=token_time)
-            self.lapsed = self.now >= lapsed_at(last)
+            try:
+                last = max(newest, key=token_time)
+                self.lapsed = self.now >= lapsed_at(last)
+            except _UNREADABLE:  # a broken token: reported as such by its own validation
+                self.lapsed = False
         for sig in embedded:
             if id(sig) not in by_id:
                 by_id[id(sig)] = await self._signature(sig)
@@ -115,8 +121,11 @@ class _Judge:
 
     def _own_time(self, token: cms.SignedData) -> datetime:
         """The moment to judge an uncovered timestamp at: its own, unless it lapsed."""
-        claimed = token_time(token)
-        return claimed if claimed <= self.now < lapsed_at(token) else self.now
+        try:
+            claimed = token_time(token)
+            return claimed if claimed <= self.now < lapsed_at(token) else self.now
+        except _UNREADABLE:
+            return self.now
 
     def _cover(self, revision: int) -> datetime | None:
         """The time of the earliest trusted document timestamp after ``revision``."""
@@ -141,15 +150,15 @@ class _Judge:
 
     async def _signature(self, sig: EmbeddedPdfSignature) -> SignatureReport:
         cover = self._cover(sig.signed_revision)
-        token = _token(sig)
-        claimed = token_time(token) if token is not None else None
         try:
+            token = _token(sig)
+            claimed = token_time(token) if token is not None else None
             status = await self._validate_at(sig, claimed or cover or self.now, cover)
             tsv = status.timestamp_validity
             ts_ok = tsv is not None and bool(tsv.intact and tsv.valid and tsv.trusted)
             if claimed is not None and not ts_ok:  # an untrusted timestamp proves nothing
                 status = await self._validate_at(sig, cover or self.now, cover)
-        except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
+        except (SignatureValidationError, PdfError, *_UNREADABLE) as exc:
             return _broken(sig, False, exc)
         proven = claimed if ts_ok else cover
         level = Level.B_B
@@ -187,10 +196,13 @@ def _signature_tokens(sig: EmbeddedPdfSignature) -> list[cms.SignedData]:
 
 
 def _token(sig: EmbeddedPdfSignature) -> cms.SignedData | None:
-    unsigned = sig.signer_info["unsigned_attrs"]
-    for attr in unsigned or ():
-        if attr["type"].native == "signature_time_stamp_token":
-            return attr["values"][0]["content"]
+    try:
+        unsigned = sig.signer_info["unsigned_attrs"]
+        for attr in unsigned or ():
+            if attr["type"].native == "signature_time_stamp_token":
+                return attr["values"][0]["content"]
+    except _UNREADABLE:
+        return None
     return None
 
 
