@@ -17,7 +17,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from signing import certify
 from signing.errors import ValidationDataUnavailable
-from signing.ltv import RenewalPolicy, renew, renewal_decision, secure
+from signing.ltv import RenewalPolicy, add_document_timestamp, renew, renewal_decision, secure
 from tests.signing.timepki import TimePki, at, time_pki
 from verify import validate_pdf
 
@@ -183,3 +183,13 @@ def test_a_whole_process_years_later_with_faketime(
         )  # fmt: skip
         results.append(out.stdout.split())
     assert results == [["valid", "2029"], ["lapsed", "2029"]]
+
+
+def test_renewal_by_an_untrusted_tsa_proves_nothing(
+    cal: TimePki, lta: bytes, tmp_path: Path
+) -> None:
+    other = time_pki(tmp_path)  # a TSA certificate outside the trust roots, valid to 2030
+    forged = asyncio.run(add_document_timestamp(lta, other.timestamper("tsa2", T_RENEW)))
+    report = validate_pdf(forged, [cal.root], moment=YEARS_LATER)
+    assert not report.ok and report.ltv_status == "invalid"
+    assert report.signatures[0].proven_at is None and report.archive_timestamp_at is None
