@@ -24,11 +24,11 @@ from sqlalchemy.orm import sessionmaker
 from forms.errors import QujatError
 from registry.models import DocumentRow
 from registry.records import DocumentRecord
-from registry.revisions import current_pdf, latest_revision, record_revision
+from registry.revisions import RevisionRecord, current_pdf, latest_revision, record_revision
 from registry.store import Registry, _to_record, transaction
 from signing.ltv import RenewalPolicy, last_timestamp, renew, structural_level
 
-__all__ = ["RenewalCounts", "renew_registry"]
+__all__ = ["RenewalCounts", "record_pdf", "renew_registry"]
 
 _PAGE = 200
 
@@ -112,7 +112,7 @@ async def _one(
     try:
         pdf = current_pdf(registry, record)
         if latest is None:  # issued before revisions were kept
-            _record(registry, record.id, pdf, "issued", moment)
+            record_pdf(registry, record.id, pdf, "issued", moment)
         ctx = context()
         try:
             result = await renew(pdf, timestamper, ctx, now=moment, policy=policy)
@@ -122,7 +122,7 @@ async def _one(
         counts.failed += 1
         return
     if result.renewed:
-        _record(registry, record.id, result.pdf, "renewed", moment)
+        record_pdf(registry, record.id, result.pdf, "renewed", moment)
         counts.renewed += 1
     elif result.decision.reason == "lapsed":
         counts.lapsed += 1
@@ -132,10 +132,14 @@ async def _one(
         counts.current += 1
 
 
-def _record(registry: Registry, doc_id: str, pdf: bytes, reason: str, now: datetime) -> None:
+def record_pdf(
+    registry: Registry, doc_id: str, pdf: bytes, reason: str, now: datetime
+) -> RevisionRecord:
+    """Record ``pdf`` as the document's next revision (``issued``, ``countersigned``,
+    ``renewed``), with its level and timestamps read from the file."""
     info = last_timestamp(pdf)
     expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
-    record_revision(
+    return record_revision(
         registry, doc_id, pdf, level=structural_level(pdf), reason=reason,
         archive_timestamp_at=info.at if info is not None and info.archive else None,
         tsa_expires_at=expires, now=now,
