@@ -2,14 +2,23 @@
 
 SigningError                    500 signing_failed
 ├── KeyStoreError               500 key_store_unavailable
-└── SignatureRefused            422 signature_refused   (details: rule)
+├── SignatureRefused            422 signature_refused   (details: rule)
+├── TimestampUnavailable        503 timestamp_unavailable
+└── ValidationDataUnavailable   503 validation_data_unavailable
 """
 
 from __future__ import annotations
 
 from forms.errors import ErrorDetail, QujatError
 
-__all__ = ["KeyStoreError", "SignatureRefused", "SigningError", "refused"]
+__all__ = [
+    "KeyStoreError",
+    "SignatureRefused",
+    "SigningError",
+    "TimestampUnavailable",
+    "ValidationDataUnavailable",
+    "refused",
+]
 
 
 class SigningError(QujatError):
@@ -30,6 +39,24 @@ class SignatureRefused(SigningError):
 
     http_status = 422
     code = "signature_refused"
+
+
+class TimestampUnavailable(SigningError):
+    """The time-stamping authority did not answer, or answered with no usable token.
+
+    Nothing is issued then: a document never leaves at a lower level than the deployment
+    asked for. Retry later (the TSA is a remote service)."""
+
+    http_status = 503
+    code = "timestamp_unavailable"
+
+
+class ValidationDataUnavailable(SigningError):
+    """Certificates, CRLs or OCSP answers for a signature or timestamp could not be gathered
+    (a responder is down, or a certificate is revoked or expired), so no B-LT revision."""
+
+    http_status = 503
+    code = "validation_data_unavailable"
 
 
 def refused(rule: str, message: str, field: str = "cms") -> SignatureRefused:

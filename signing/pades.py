@@ -5,7 +5,10 @@ character) are kept as they are, and each signer appends one revision.
 
 The signature time is taken from ``now`` (a clock passed in) and written to the signature
 dictionary's ``/M``; PAdES forbids the CMS signing-time attribute. It is the signer's claim,
-not a trusted time: pass a ``timestamper`` (RFC 3161) for that.
+not a trusted time: pass a ``timestamper`` (RFC 3161) for that (PAdES B-T), then
+:func:`signing.ltv.secure` for B-LT and B-LTA. A TSA that does not answer raises
+:class:`signing.errors.TimestampUnavailable` (503): never a signature without the timestamp
+asked for.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
-from signing.errors import SigningError
+from signing.errors import SigningError, TimestampUnavailable
 from signing.keys import IssuerKey
 
 __all__ = [
@@ -214,17 +217,22 @@ async def _sign(
     """
     session = pdf_signer.init_signing_session(writer, existing_fields_only=existing_fields_only)
     session.system_time = now or datetime.now(UTC)
-    validation_info = await session.perform_presign_validation(writer)
-    reserved = _reserve(pdf_signer.signer, session.timestamper)
-    if reserved is None:
-        reserved = await session.estimate_signature_container_size(validation_info, tight=False)
-    tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
-    prepared, output = tbs.digest_tbs_document()
-    post = await tbs.perform_signature(
-        document_digest=prepared.document_digest,
-        pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=session.system_time),
-    )
-    await post.post_signature_processing(output)
+    try:
+        validation_info = await session.perform_presign_validation(writer)
+        reserved = _reserve(pdf_signer.signer, session.timestamper)
+        if reserved is None:
+            reserved = await session.estimate_signature_container_size(validation_info, tight=False)
+        tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
+        prepared, output = tbs.digest_tbs_document()
+        post = await tbs.perform_signature(
+            document_digest=prepared.document_digest,
+            pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=session.system_time),
+        )
+        await post.post_signature_processing(output)
+    except OSError as exc:
+        # pyHanko's TimestampRequestError is an IOError; a timestamp was asked for, so no
+        # signature without one
+        raise TimestampUnavailable(f"The time-stamping authority did not answer: {exc}") from exc
     output.seek(0)
     return bytes(output.read())
 

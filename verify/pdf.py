@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -21,20 +21,16 @@ from pyhanko.pdf_utils.generic import DictionaryObject, IndirectObject
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.rw_common import PdfHandler
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import enumerate_sig_fields
-from pyhanko.sign.validation import (
-    EmbeddedPdfSignature,
-    SignatureCoverageLevel,
-    async_validate_pdf_signature,
-    async_validate_pdf_timestamp,
-)
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus
-from pyhanko_certvalidator import ValidationContext
 
 from forms.errors import VerificationError
 from verify.errors import PdfTooComplex
+from verify.ltv import (
+    Level,
+    LtvStatus,
+    read_evidence,
+)
+from verify.signatures import SignatureReport, _Judge
 
 __all__ = ["PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf"]
 
@@ -45,41 +41,6 @@ a table of millions costs seconds and hundreds of MB to read before any signatur
 _SIZE_ENTRY = re.compile(rb"/Size\s+(\d{1,12})")
 # /Info entries every PDF writer updates on save, so a signer's own revision changes them too
 _WRITER_INFO_KEYS = frozenset({"/ModDate", "/Producer"})
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    """What one signature (or document timestamp) in the PDF says, and whether it holds."""
-
-    field_name: str
-    """The signature field's name, e.g. ``"Issuer"``."""
-    signer_name: str | None
-    """The signer certificate's subject common name (CN)."""
-    signer_organisation: str | None
-    """The signer certificate's subject organisation (O), if any."""
-    signer_serial: str | None
-    """The subject serialNumber, e.g. ``"IIN871008401427"`` on Kazakh NCA certificates."""
-    signed_at: datetime | None
-    """The time the signer claims (signing-time attribute or ``/M``); not a trusted time."""
-    certification: bool
-    """Whether this is the document's certification (DocMDP) signature."""
-    intact: bool
-    """The signed bytes hash to the value the signature covers. Never enough on its own."""
-    valid: bool
-    """The signature is cryptographically valid for the signer's key."""
-    trusted: bool
-    """The signer's certificate chains to one of the configured trust roots."""
-    coverage: str
-    """``entire_file``, ``entire_revision``, ``contiguous_block_from_start`` or ``unclear``."""
-    modification_level: str
-    """What changed after this signature: ``none``, ``lta_updates``, ``form_filling``,
-    ``annotations``, ``other`` (or ``unknown``)."""
-    docmdp_ok: bool
-    """The changes after this signature are allowed by the document's modification policy."""
-    bottom_line: bool
-    """pyHanko's overall judgment: intact, valid, trusted, and the later changes allowed."""
-    timestamp: bool = False
-    """Whether this is a document timestamp (RFC 3161) rather than a person's signature."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +58,16 @@ class PdfReport:
     """At least one signature, every bottom line holds, and nothing modified after signing."""
     empty_fields: tuple[str, ...] = ()
     """Signature fields still waiting for a signer."""
+    ltv_status: str = "valid"
+    """``valid``, ``invalid``, ``revoked`` (a signature was made after its certificate was
+    revoked) or ``lapsed`` (the newest timestamp's TSA certificate expired: renewal came
+    too late and nothing can be proven); see :class:`verify.ltv.LtvStatus`."""
+    level: str | None = None
+    """The lowest level of the document's signatures (timestamps aside)."""
+    archive_timestamp_at: datetime | None = None
+    """The time of the last document (archive) timestamp: when it was last renewed."""
+    validated_at: datetime | None = None
+    """The moment of validation (now, or the one asked for)."""
 
 
 def validate_pdf(
@@ -104,13 +75,17 @@ def validate_pdf(
     trust_roots: Sequence[x509.Certificate],
     *,
     max_bytes: int = MAX_BYTES,
+    moment: datetime | None = None,
 ) -> PdfReport:
     """Validate every signature in ``data``; :class:`VerificationError` if it is not a PDF.
 
-    Trust is only what ``trust_roots`` says: nothing is fetched from the network, and
-    revocation is not checked yet (no OCSP/CRL; a revoked signer still shows as trusted).
+    Trust is only what ``trust_roots`` says, and nothing is fetched from the network: each
+    signature is judged at the time its earliest trusted timestamp proves, with the
+    certificates and CRL/OCSP answers in the file's DSS (see :mod:`verify.ltv`). Revocation
+    data the file lacks is not required (a B-B or B-T signature still shows as trusted);
+    revocation data it holds is obeyed. ``moment`` is "now" (tests travel in time with it).
     """
-    return asyncio.run(validate_pdf_async(data, trust_roots, max_bytes=max_bytes))
+    return asyncio.run(validate_pdf_async(data, trust_roots, max_bytes=max_bytes, moment=moment))
 
 
 async def validate_pdf_async(
@@ -118,15 +93,15 @@ async def validate_pdf_async(
     trust_roots: Sequence[x509.Certificate],
     *,
     max_bytes: int = MAX_BYTES,
+    moment: datetime | None = None,
 ) -> PdfReport:
     """:func:`validate_pdf` for callers already inside an event loop."""
     reader = _read(data, max_bytes)
-    context = ValidationContext(
-        trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail"
-    )
+    now = moment or datetime.now(UTC)
     try:
         embedded = sorted(reader.embedded_signatures, key=lambda sig: sig.signed_revision)
-        reports = [await _validate_one(sig, context) for sig in embedded]
+        judge = _Judge(list(trust_roots), read_evidence(reader), now)
+        reports = await judge.all(embedded)
         empty = tuple(
             name for name, _value, _ref in enumerate_sig_fields(reader, filled_status=False)
         )
@@ -139,13 +114,31 @@ async def validate_pdf_async(
         )
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise VerificationError(f"The PDF's signatures cannot be read: {exc}") from exc
+    ok = bool(reports) and all(r.bottom_line for r in reports) and not modified
+    people = [r for r in reports if not r.timestamp]
+    archives = [r.proven_at for r in reports if r.timestamp and r.proven_at is not None]
     return PdfReport(
         sha256=hashlib.sha256(data).hexdigest(),
         signatures=tuple(reports),
         modified_after_signing=modified,
-        ok=bool(reports) and all(r.bottom_line for r in reports) and not modified,
+        ok=ok and not judge.lapsed,
         empty_fields=empty,
+        ltv_status=str(_status(ok, judge.lapsed, reports)),
+        level=min((r.level for r in people), key=_LEVELS.index) if people else None,
+        archive_timestamp_at=archives[-1] if archives else None,
+        validated_at=now,
     )
+
+
+_LEVELS = [str(level) for level in Level]
+
+
+def _status(ok: bool, lapsed: bool, reports: list[SignatureReport]) -> LtvStatus:
+    if lapsed:
+        return LtvStatus.LAPSED
+    if any(r.revoked_at is not None for r in reports):
+        return LtvStatus.REVOKED
+    return LtvStatus.VALID if ok else LtvStatus.INVALID
 
 
 def load_trust_roots(paths: Sequence[Path]) -> tuple[x509.Certificate, ...]:
@@ -183,81 +176,6 @@ def _read(data: bytes, max_bytes: int) -> PdfFileReader:
     return reader
 
 
-async def _validate_one(sig: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
-    is_timestamp = sig.sig_object_type == "/DocTimeStamp"
-    try:
-        if is_timestamp:
-            status: ModificationInfo = await async_validate_pdf_timestamp(
-                sig, validation_context=context
-            )
-        else:
-            status = await async_validate_pdf_signature(sig, signer_validation_context=context)
-    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
-        return _broken(sig, is_timestamp, exc)
-    subject = _subject(sig)
-    level = status.modification_level
-    return SignatureReport(
-        field_name=str(sig.field_name),
-        signer_name=subject.get("common_name"),
-        signer_organisation=subject.get("organization_name"),
-        signer_serial=subject.get("serial_number"),
-        signed_at=getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None),
-        certification=not is_timestamp and _is_certification(sig),
-        intact=bool(getattr(status, "intact", False)),
-        valid=bool(getattr(status, "valid", False)),
-        trusted=bool(getattr(status, "trusted", False)),
-        coverage=_enum_name(status.coverage, "unclear"),
-        modification_level=_enum_name(level, "unknown"),
-        docmdp_ok=_docmdp_ok(status),
-        bottom_line=_bottom_line(status),
-        timestamp=is_timestamp,
-    )
-
-
-def _bottom_line(status: ModificationInfo) -> bool:
-    if isinstance(status, PdfSignatureStatus):
-        return bool(status.bottom_line)
-    # a document timestamp: pyHanko gives no bottom line, so apply the same rule
-    return bool(
-        getattr(status, "intact", False)
-        and getattr(status, "valid", False)
-        and getattr(status, "trusted", False)
-        and _docmdp_ok(status)
-    )
-
-
-def _docmdp_ok(status: ModificationInfo) -> bool:
-    if status.docmdp_ok is not None:
-        return bool(status.docmdp_ok)
-    # undetermined (pyHanko leaves it so for a timestamp over the whole file): fine only if
-    # nothing but validation data came after
-    return status.modification_level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
-
-
-def _broken(sig: EmbeddedPdfSignature, is_timestamp: bool, exc: Exception) -> SignatureReport:
-    """A signature pyHanko could not even evaluate: report it, and as failed."""
-    try:
-        subject = _subject(sig)
-    except (ValueError, KeyError, TypeError, SignatureValidationError):
-        subject = {}
-    return SignatureReport(
-        field_name=str(sig.field_name),
-        signer_name=subject.get("common_name"),
-        signer_organisation=subject.get("organization_name"),
-        signer_serial=subject.get("serial_number"),
-        signed_at=None,
-        certification=False,
-        intact=False,
-        valid=False,
-        trusted=False,
-        coverage="unclear",
-        modification_level="unknown",
-        docmdp_ok=False,
-        bottom_line=False,
-        timestamp=is_timestamp,
-    )
-
-
 def _info_changed_since(reader: PdfFileReader, revision: int) -> bool:
     """Whether the document information (title, author, ...) differs from ``revision``'s.
 
@@ -276,21 +194,3 @@ def _info_entries(handler: PdfHandler) -> dict[str, str]:
     if not isinstance(info, DictionaryObject):
         return {}
     return {str(k): str(v) for k, v in info.items() if k not in _WRITER_INFO_KEYS}
-
-
-def _subject(sig: EmbeddedPdfSignature) -> dict[str, str]:
-    native = sig.signer_cert.subject.native
-    return {k: str(v) for k, v in native.items() if isinstance(v, str)}
-
-
-def _is_certification(sig: EmbeddedPdfSignature) -> bool:
-    """A certification signature carries a DocMDP transform in its /Reference."""
-    try:
-        refs = sig.sig_object.get("/Reference", [])
-        return any(ref.get_object().get("/TransformMethod") == "/DocMDP" for ref in refs)
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
-        return False
-
-
-def _enum_name(value: SignatureCoverageLevel | ModificationLevel | None, default: str) -> str:
-    return value.name.lower() if value is not None else default

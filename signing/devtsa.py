@@ -1,0 +1,239 @@
+"""A development time-stamping authority: an RFC 3161 responder in-process, made on first use
+like the development CA, so the embedded default issues B-LTA documents with nothing else
+running.
+
+Its certificate is issued by the development CA with the critical ``id-kp-timeStamping``
+extended key usage (RFC 3161 § 2.3). The tokens are pyHanko's ``DummyTimeStamper``'s: a
+SignedData over a TSTInfo with the message imprint, a fresh serial number, the nonce of the
+request, ``content-type``, ``message-digest`` and ``signing-certificate`` signed attributes,
+and the TSA certificate embedded; pyHanko, EU DSS and poppler accept them. Its time is the
+``clock`` given (the injectable clock of the tests), never the CMS signer's own claim.
+
+Files added to the development ``keys_dir``::
+
+    tsa.pem         the TSA certificate (public)
+    tsa.key.pem     its private key, unencrypted PKCS#8 (mode 0600)
+    ca.crl          the CA's latest CRL (empty: the development CA revokes nothing)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from asn1crypto import cms, core, tsp
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from signing.errors import KeyStoreError
+from signing.devpki import DevPki, _load_ca, _locked, _write_file
+
+__all__ = ["DevTimeStamper", "DevTsa", "dev_crl", "dev_validation_context", "ensure_dev_tsa"]
+
+TSA_COMMON_NAME = "Qujat Development TSA"
+_TSA_YEARS = 3
+_ROTATE_WITHIN = timedelta(days=365)
+"""A TSA certificate with less than this left is replaced: renewal needs a TSA whose
+certificate outlives the margin by a good stretch."""
+_CRL_VALIDITY = timedelta(days=7)
+_BACKDATE = timedelta(minutes=5)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class DevTsa:
+    """Where the development TSA lives on disk."""
+
+    cert_path: Path
+    key_path: Path
+
+
+class DevTimeStamper(DummyTimeStamper):
+    """An RFC 3161 responder in this process, signing with the given key at ``clock()``."""
+
+    def __init__(
+        self,
+        tsa_cert: asn1_x509.Certificate,
+        tsa_key: asn1_keys.PrivateKeyInfo,
+        chain: list[asn1_x509.Certificate],
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)  # type: ignore[arg-type]
+        self._clock: Clock = clock or (lambda: datetime.now(UTC))
+        # parsed once: `cryptography` checks an RSA key on every load (~0.4 s for 3072 bits)
+        key = serialization.load_der_private_key(tsa_key.dump(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise KeyStoreError("The development TSA key must be RSA")
+        self._key = key
+
+    def _sign_tst_info(
+        self, tst_info_data: bytes, md_algorithm: str, dt: datetime
+    ) -> tuple[bytes, cms.CMSAttributes]:
+        """The parent's signed attributes and RSA signature, with the key parsed once."""
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        attr = simple_cms_attribute
+        values = [
+            ("content_type", "tst_info"),
+            ("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+            ("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            ("message_digest", digest.finalize()),
+        ]
+        signed_attrs = cms.CMSAttributes(
+            [attr(kind, value) for kind, value in values]  # type: ignore[no-untyped-call]
+        )
+        signature = self._key.sign(
+            signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
+        )
+        return signature, signed_attrs
+
+    def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        # the parent reads its fixed_dt per request: set it from the clock each time
+        self.fixed_dt = self._clock()
+        return super().request_tsa_response(req)
+
+    @classmethod
+    def load(cls, pki: DevPki, tsa: DevTsa, clock: Clock | None = None) -> DevTimeStamper:
+        """The responder for the TSA files on disk."""
+        try:
+            cert = asn1_x509.Certificate.load(_der_cert(tsa.cert_path.read_bytes()))
+            key = serialization.load_pem_private_key(tsa.key_path.read_bytes(), password=None)
+            ca = asn1_x509.Certificate.load(_der_cert(pki.ca_cert_path.read_bytes()))
+        except (OSError, ValueError, TypeError) as exc:
+            raise KeyStoreError(f"Cannot load the development TSA: {exc}") from exc
+        der = key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        return cls(cert, asn1_keys.PrivateKeyInfo.load(der), [ca], clock)
+
+
+def ensure_dev_tsa(pki: DevPki, *, now: datetime | None = None) -> DevTsa:
+    """Create the development TSA certificate and key next to the CA unless a current one
+    exists; one with less than a year left is replaced (old tokens embed their own
+    certificate, and their revocation data is in each document's DSS)."""
+    now = now or datetime.now(UTC)
+    folder = pki.ca_cert_path.parent
+    tsa = DevTsa(folder / "tsa.pem", folder / "tsa.key.pem")
+    if _current(tsa, now):
+        return tsa
+    try:
+        with _locked(folder / ".lock"):
+            if not _current(tsa, now):
+                _create(pki, tsa, now)
+    except OSError as exc:
+        raise KeyStoreError(f"Cannot create the development TSA in {folder}: {exc}") from exc
+    return tsa
+
+
+def dev_crl(pki: DevPki, *, now: datetime | None = None) -> asn1_crl.CertificateList:
+    """A CRL of the development CA at ``now``, valid a week. It lists nothing: development
+    keys are never revoked. Kept as ``ca.crl`` and reissued when stale."""
+    now = now or datetime.now(UTC)
+    path = pki.ca_cert_path.with_name("ca.crl")
+    if path.is_file():
+        cached = asn1_crl.CertificateList.load(path.read_bytes())
+        this = cached["tbs_cert_list"]["this_update"].native
+        nxt = cached["tbs_cert_list"]["next_update"].native
+        if this <= now and now + timedelta(days=1) < nxt:
+            return cached
+    ca_cert, ca_key = _load_ca(pki.ca_cert_path, pki.ca_key_path)
+    built = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - _BACKDATE)
+        .next_update(now + _CRL_VALIDITY)
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    der = built.public_bytes(serialization.Encoding.DER)
+    with contextlib.suppress(OSError):  # a read-only keys_dir: still good for this call
+        _write_file(path, der, 0o644)
+    return asn1_crl.CertificateList.load(der)
+
+
+def dev_validation_context(
+    pki: DevPki, tsa: DevTsa, *, now: datetime | None = None
+) -> ValidationContext:
+    """What :mod:`signing.ltv` needs to gather B-LT data offline for development documents:
+    the dev CA as the trust root, its CRL, the TSA certificate, revocation required."""
+    now = now or datetime.now(UTC)
+    ca = asn1_x509.Certificate.load(_der_cert(pki.ca_cert_path.read_bytes()))
+    tsa_cert = asn1_x509.Certificate.load(_der_cert(tsa.cert_path.read_bytes()))
+    return ValidationContext(
+        trust_roots=[ca],
+        other_certs=[tsa_cert],
+        crls=[dev_crl(pki, now=now)],
+        moment=now,
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+    )
+
+
+def _current(tsa: DevTsa, now: datetime) -> bool:
+    if not (tsa.cert_path.is_file() and tsa.key_path.is_file()):
+        return False
+    cert = x509.load_pem_x509_certificate(tsa.cert_path.read_bytes())
+    return cert.not_valid_before_utc <= now and now + _ROTATE_WITHIN < cert.not_valid_after_utc
+
+
+def _create(pki: DevPki, tsa: DevTsa, now: datetime) -> None:
+    ca_cert, ca_key = _load_ca(pki.ca_cert_path, pki.ca_key_path)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)  # the responder: RSA
+    not_after = min(now + timedelta(days=365 * _TSA_YEARS), ca_cert.not_valid_after_utc)
+    ca_ski = ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    usage = x509.KeyUsage(
+        digital_signature=True, content_commitment=True, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+        encipher_only=False, decipher_only=False,
+    )  # fmt: skip
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, TSA_COMMON_NAME),
+                    x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+                ]
+            )
+        )
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - _BACKDATE)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )  # fmt: skip
+    _write_file(tsa.key_path, key_pem)
+    _write_file(tsa.cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+
+
+def _der_cert(pem_bytes: bytes) -> bytes:
+    return x509.load_pem_x509_certificate(pem_bytes).public_bytes(serialization.Encoding.DER)

@@ -1,0 +1,272 @@
+"""Long-term validation (PAdES B-LT and B-LTA, ETSI EN 319 142-1): validation data in a DSS,
+document timestamps over the whole file, and their renewal.
+
+Every step is an incremental update the issuer's certification (DocMDP P=2) allows: pyHanko
+classes DSS revisions and document timestamps as ``lta_updates``.
+
+One rule keeps the DSS small and makes renewal possible after certificates expired: what a
+document timestamp covers is archived already (its validation data went in before that
+timestamp), so :func:`add_validation_data` gathers data only for the signatures after the
+last document timestamp, and for that timestamp itself. A signature whose certificate has
+expired by now is never re-validated at now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+from asn1crypto import cms, x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.general import SigningError as PyhankoSigningError
+from pyhanko.sign.general import extract_certificate_info
+from pyhanko.sign.signers import PdfTimeStamper
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.validation import EmbeddedPdfSignature
+from pyhanko.sign.validation.dss import DocumentSecurityStore, collect_validation_info
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathError, ValidationError
+
+from signing.errors import SigningError, TimestampUnavailable, ValidationDataUnavailable
+
+__all__ = [
+    "RenewalDecision",
+    "RenewalPolicy",
+    "RenewalResult",
+    "add_document_timestamp",
+    "add_validation_data",
+    "last_timestamp",
+    "renew",
+    "renewal_decision",
+    "secure",
+    "structural_level",
+]
+
+_DIGEST = "sha256"
+ARCHIVE_FIELD_PREFIX = "ArchiveTimestamp"
+
+
+async def add_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
+    """Append a DSS revision with the certificates and CRL/OCSP answers that validate, at
+    ``context.moment``, every signature and signature timestamp after the last document
+    timestamp, and that timestamp itself.
+
+    ``context`` holds the trust roots and either fetching allowed (production: the AIA and
+    CRL distribution points of the certificates) or the revocation data in hand (the
+    development CA's CRL); revocation should be required (``hard-fail``). Unchanged bytes
+    if everything is in the DSS already. :class:`ValidationDataUnavailable` if some
+    certificate cannot be validated now (revoked, expired, responder down).
+    """
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        paths = []
+        for sig in _not_yet_archived(reader):
+            paths.extend(await collect_validation_info(sig, context))
+        out = BytesIO(pdf)
+        DocumentSecurityStore.add_dss(
+            out, None, paths=paths, validation_context=context, strict=False
+        )
+    except (PathError, ValidationError) as exc:
+        raise ValidationDataUnavailable(f"Validation data cannot be gathered: {exc}") from exc
+    except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
+        raise SigningError(f"Adding validation data failed: {exc}") from exc
+    return out.getvalue()
+
+
+async def add_document_timestamp(pdf: bytes, timestamper: TimeStamper) -> bytes:
+    """Append a document timestamp (``/DocTimeStamp``, RFC 3161) over the whole file, in a
+    new invisible field ``ArchiveTimestampN``. :class:`TimestampUnavailable` if the TSA
+    does not answer with a token."""
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        name = f"{ARCHIVE_FIELD_PREFIX}{len(reader.embedded_timestamp_signatures) + 1}"
+        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        out = await PdfTimeStamper(timestamper, field_name=name).async_timestamp_pdf(
+            writer, _DIGEST, output=BytesIO()
+        )
+    except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
+        raise TimestampUnavailable(f"The time-stamping authority did not answer: {exc}") from exc
+    except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
+        raise SigningError(f"Adding a document timestamp failed: {exc}") from exc
+    return bytes(out.getvalue())
+
+
+async def secure(pdf: bytes, timestamper: TimeStamper, context: ValidationContext) -> bytes:
+    """Bring a freshly signed (or renewed) document to B-LTA: validation data for what is
+    not archived yet, a document timestamp over it all, then the validation data of that
+    timestamp (so it too validates offline). Call after :func:`signing.certify` and after
+    every countersignature."""
+    pdf = await add_validation_data(pdf, context)
+    pdf = await add_document_timestamp(pdf, timestamper)
+    return await add_validation_data(pdf, context)
+
+
+# --- renewal -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenewalPolicy:
+    """When a document's archive timestamp must be renewed."""
+
+    margin: timedelta = timedelta(days=180)
+    """Renew once the last timestamp's TSA certificate expires within this margin."""
+    weak_digests: frozenset[str] = frozenset({"md5", "sha1", "sha224"})
+    """Message imprint or token digests considered too weak to keep the proof."""
+    min_rsa_bits: int = 2048
+    """A TSA RSA key shorter than this no longer proves anything."""
+
+
+@dataclass(frozen=True)
+class RenewalDecision:
+    """Whether a document needs a new archive timestamp, and why."""
+
+    needed: bool
+    reason: str
+    """``current``, ``no_archive_timestamp``, ``tsa_certificate_expiring``,
+    ``weak_algorithm``, ``lapsed`` (too late: the last TSA certificate expired, the proof
+    chain is broken, renewal cannot repair it) or ``unsigned``."""
+    last_timestamp_at: datetime | None = None
+    tsa_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    """The outcome of :func:`renew`."""
+
+    pdf: bytes
+    """The renewed document, or the input unchanged."""
+    renewed: bool
+    decision: RenewalDecision
+
+
+@dataclass(frozen=True)
+class TimestampInfo:
+    """The latest timestamp of a document, as :func:`last_timestamp` finds it."""
+
+    at: datetime
+    tsa_cert: x509.Certificate
+    digest: str
+    """The message imprint's digest algorithm."""
+    signature_digest: str
+    archive: bool
+    """A document timestamp (rather than a signature timestamp)."""
+
+
+def last_timestamp(pdf: bytes) -> TimestampInfo | None:
+    """The document's latest timestamp: its last document timestamp, else the latest
+    signature timestamp; ``None`` without any."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    docs = reader.embedded_timestamp_signatures
+    if docs:
+        return _token_info(docs[-1].signed_data, archive=True)
+    found = [
+        _token_info(token, archive=False)
+        for sig in reader.embedded_regular_signatures
+        for token in _signature_timestamps(sig)
+    ]
+    return max(found, key=lambda t: t.at) if found else None
+
+
+def renewal_decision(
+    pdf: bytes, *, now: datetime, policy: RenewalPolicy | None = None
+) -> RenewalDecision:
+    """Decide whether ``pdf`` needs fresh validation data and a new document timestamp."""
+    policy = policy or RenewalPolicy()
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    if not reader.embedded_signatures:
+        return RenewalDecision(False, "unsigned")
+    info = last_timestamp(pdf)
+    if info is None:
+        return RenewalDecision(True, "no_archive_timestamp")
+    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native
+    if now >= expires:
+        return RenewalDecision(False, "lapsed", info.at, expires)
+    if not info.archive:
+        return RenewalDecision(True, "no_archive_timestamp", info.at, expires)
+    if _weak(info, policy):
+        return RenewalDecision(True, "weak_algorithm", info.at, expires)
+    if expires - now <= policy.margin:
+        return RenewalDecision(True, "tsa_certificate_expiring", info.at, expires)
+    return RenewalDecision(False, "current", info.at, expires)
+
+
+async def renew(
+    pdf: bytes,
+    timestamper: TimeStamper,
+    context: ValidationContext,
+    *,
+    now: datetime | None = None,
+    policy: RenewalPolicy | None = None,
+) -> RenewalResult:
+    """Renew ``pdf`` if :func:`renewal_decision` says so (fresh validation data for the last
+    timestamp, a new document timestamp, its validation data); otherwise return it as it
+    is. Idempotent: a renewed document is ``current`` until the new TSA certificate itself
+    nears its expiry. ``context.moment`` should be ``now``."""
+    decision = renewal_decision(pdf, now=now or datetime.now(UTC), policy=policy)
+    if not decision.needed:
+        return RenewalResult(pdf, False, decision)
+    return RenewalResult(await secure(pdf, timestamper, context), True, decision)
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+def _not_yet_archived(reader: PdfFileReader) -> list[EmbeddedPdfSignature]:
+    """The signatures no document timestamp covers, and the last document timestamp."""
+    docs = reader.embedded_timestamp_signatures
+    if not docs:
+        return list(reader.embedded_signatures)
+    last = docs[-1]
+    return [last] + [
+        s for s in reader.embedded_regular_signatures if s.signed_revision > last.signed_revision
+    ]
+
+
+def _signature_timestamps(sig: EmbeddedPdfSignature) -> list[cms.SignedData]:
+    unsigned = sig.signer_info["unsigned_attrs"]
+    if not unsigned:
+        return []
+    tokens: list[cms.SignedData] = []
+    for attr in unsigned:
+        if attr["type"].native == "signature_time_stamp_token":
+            tokens.extend(value["content"] for value in attr["values"])
+    return tokens
+
+
+def _token_info(token: cms.SignedData, *, archive: bool) -> TimestampInfo:
+    tst = token["encap_content_info"]["content"].parsed
+    signer = token["signer_infos"][0]
+    cert = extract_certificate_info(token).signer_cert
+    return TimestampInfo(
+        at=tst["gen_time"].native,
+        tsa_cert=cert,
+        digest=tst["message_imprint"]["hash_algorithm"]["algorithm"].native,
+        signature_digest=signer["digest_algorithm"]["algorithm"].native,
+        archive=archive,
+    )
+
+
+def _weak(info: TimestampInfo, policy: RenewalPolicy) -> bool:
+    if info.digest in policy.weak_digests or info.signature_digest in policy.weak_digests:
+        return True
+    key = info.tsa_cert.public_key
+    return bool(key.algorithm == "rsa" and key.bit_size < policy.min_rsa_bits)
+
+
+def structural_level(pdf: bytes) -> str:
+    """The PAdES level the file's structure claims for its last signature (no trust
+    decision: :func:`verify.validate_pdf` judges that): ``B-B``, ``B-T``, ``B-LT`` (a DSS
+    after it) or ``B-LTA`` (a document timestamp after it)."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    regular = reader.embedded_regular_signatures
+    if not regular:
+        return "B-B"
+    last = regular[-1]
+    if any(d.signed_revision > last.signed_revision for d in reader.embedded_timestamp_signatures):
+        return "B-LTA"
+    if "/DSS" in reader.root:
+        return "B-LT" if _signature_timestamps(last) else "B-B"
+    return "B-T" if _signature_timestamps(last) else "B-B"
