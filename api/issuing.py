@@ -12,6 +12,7 @@ from api.countersigning import empty_fields, plan_signers
 from api.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 from api.protocol_links import check_against_protocol
 from api.services import Services
+from api.webhooks import issued_event
 from forms import ErrorDetail, FormDataInvalid, FormSpec, get_form
 from forms.errors import Conflict, NotFound
 from generator import DocumentMeta
@@ -105,6 +106,7 @@ def issue_document(
         index = services.registry.pick_status_index()
         new, signed = _build(services, key, req, spec, case, index, planned)
         also = () if planned is None else _signing_rows(services, new.id, planned, req)
+        also = (*also, issued_event(services, new))  # webhook outbox, same transaction
         try:
             record = services.registry.register(new, signed, also)
             DOCUMENTS_ISSUED.labels(spec.id).inc()

@@ -11,6 +11,7 @@ from api.deps import ApiKeyDep, ServicesDep, require_scope
 from api.issuing import IssueRequest, document_for, issue_document, verify_url
 from api.schemas import DocumentCreate, DocumentPublic, Links, RevokeRequest, SignaturePublic
 from api.services import Services
+from api.webhooks import revoked_events
 from forms import get_form
 from generator import DocumentMeta, render_docx
 from registry import DocumentRecord
@@ -118,4 +119,5 @@ def revoke_document(
 ) -> DocumentPublic:
     """Mark the document revoked (the PDF is kept; the public page says revoked)."""
     document_for(services, key, doc_id)
-    return to_public(services, services.registry.revoke(doc_id, body.reason, actor=key.id))
+    events = revoked_events(services)  # webhook document.revoked, in the same transaction
+    return to_public(services, services.registry.revoke(doc_id, body.reason, key.id, events))

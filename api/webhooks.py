@@ -1,0 +1,102 @@
+"""The webhooks of the API process: their context built from settings, and the dispatcher
+thread that runs beside the server on the embedded default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.orm import sessionmaker
+
+from api.services import Services
+from api.settings import Settings
+from registry import DocumentRecord, NewDocument
+from workflow.outbound import OutboundPolicy
+from workflow.webhook_dispatch import Dispatcher
+from workflow.webhooks import (
+    WebhookConfig,
+    Webhooks,
+    document_issued,
+    document_revoked,
+    outbox_row,
+)
+
+__all__ = [
+    "build_webhooks",
+    "issued_event",
+    "revoked_events",
+    "start_dispatcher",
+    "webhook_config",
+]
+
+
+def webhook_config(settings: Settings) -> WebhookConfig:
+    """The ``QUJAT_WEBHOOK_*`` settings as the flows take them."""
+    policy = OutboundPolicy(
+        # plain http to loopback is a development convenience, never a production one
+        allow_http_loopback=settings.webhook_allow_http_loopback and settings.env != "production",
+        allow_private=settings.webhook_allow_private_addresses,
+        timeout_seconds=settings.webhook_timeout_seconds,
+        max_response_bytes=settings.webhook_max_response_bytes,
+    )
+    return WebhookConfig(
+        policy=policy,
+        retry_base_seconds=settings.webhook_retry_base_seconds,
+        retry_max_interval_seconds=settings.webhook_retry_max_interval_seconds,
+        retry_horizon_seconds=settings.webhook_retry_horizon_seconds,
+        secret_overlap_seconds=settings.webhook_secret_overlap_seconds,
+        workers=settings.webhook_workers,
+        per_endpoint=settings.webhook_per_endpoint,
+        poll_seconds=settings.webhook_poll_seconds,
+    )
+
+
+def build_webhooks(services: Services) -> Webhooks:
+    """The webhook flows' context over the registry's database."""
+    return Webhooks(
+        sessions=sessionmaker(services.registry.engine, expire_on_commit=False),
+        clock=services.clock,
+        config=webhook_config(services.settings),
+    )
+
+
+def start_dispatcher(services: Services, hooks: Webhooks) -> Dispatcher | None:
+    """The in-process dispatcher, started, unless another process delivers."""
+    if services.settings.webhook_dispatcher != "in-process":
+        return None
+    dispatcher = Dispatcher(hooks)
+    dispatcher.start()
+    return dispatcher
+
+
+def issued_event(services: Services, new: NewDocument) -> object:
+    """The ``document.issued`` outbox row of a document about to be registered."""
+    payload = document_issued(
+        services.settings.public_base_url,
+        id=new.id,
+        form=new.form,
+        lang=new.lang,
+        status=new.status,
+        holder_name=new.holder_name,
+        valid_until=new.valid_until,
+        protocol_id=new.protocol_id,
+    )
+    return outbox_row(new.organisation, "document.issued", payload, services.clock())
+
+
+def revoked_events(services: Services) -> Callable[[DocumentRecord], Sequence[object]]:
+    """What ``Registry.revoke`` adds to its transaction: the ``document.revoked`` event."""
+
+    def rows(record: DocumentRecord) -> Sequence[object]:
+        payload = document_revoked(
+            services.settings.public_base_url,
+            id=record.id,
+            form=record.form,
+            holder_name=record.holder_name,
+            valid_until=record.valid_until,
+            protocol_id=record.protocol_id,
+            revoked_at=record.revoked_at or services.clock(),
+            reason=record.revocation_reason or "",
+        )
+        return [outbox_row(record.organisation, "document.revoked", payload, services.clock())]
+
+    return rows
