@@ -124,6 +124,20 @@ def check_url(url: str, policy: OutboundPolicy) -> _Target:
     return _Target(parts.scheme, host, port, path, str(addresses[0]))
 
 
+def _connect(address: str, port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to exactly ``address`` (no second name lookup, not even of a
+    literal: ``socket.create_connection`` would ask the resolver again)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """TLS to the checked address, with SNI and certificate checks against the host name."""
 
@@ -133,7 +147,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self._tls = ssl.create_default_context()
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _connect(self._address, self.port, self.timeout)
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
@@ -143,7 +157,7 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self._address = target.address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self.timeout)
 
 
 class _Deadline(OSError):
