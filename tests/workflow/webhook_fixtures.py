@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+
 from registry.store import transaction
 from workflow.outbound import OutboundPolicy
 from workflow.webhooks import EventPayload, WebhookConfig, Webhooks, emit
