@@ -15,10 +15,12 @@ changes between our check and our connection (DNS rebinding). So:
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -175,6 +177,11 @@ def post(url: str, body: bytes, headers: dict[str, str], policy: OutboundPolicy)
         if target.scheme == "https"
         else _PinnedHTTP(target, policy.timeout_seconds)
     )
+    # socket timeouts bound each read, not their sum: a receiver dripping one byte at a
+    # time would hold the request forever, so the socket is shut at the deadline
+    watchdog = threading.Timer(policy.timeout_seconds, _shut, args=(conn,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.request(
             "POST",
@@ -202,6 +209,20 @@ def post(url: str, body: bytes, headers: dict[str, str], policy: OutboundPolicy)
         truncated = len(data) > policy.max_response_bytes
         return Response(answer.status, data[: policy.max_response_bytes], truncated)
     except http.client.HTTPException as exc:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the receiver took too long") from None
         raise OSError(f"bad HTTP answer: {type(exc).__name__}") from None
+    except OSError:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the receiver took too long") from None
+        raise
     finally:
+        watchdog.cancel()
         conn.close()
+
+
+def _shut(conn: http.client.HTTPConnection) -> None:
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

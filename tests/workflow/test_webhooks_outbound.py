@@ -136,3 +136,33 @@ def test_a_slow_receiver_times_out() -> None:
         with pytest.raises(OSError):
             post(r.url, b"{}", {}, OutboundPolicy(allow_http_loopback=True, timeout_seconds=0.5))
         assert time.monotonic() - started < 2
+
+
+def test_a_receiver_dripping_bytes_is_cut_at_the_timeout() -> None:
+    """Each byte comes before the socket timeout; the whole answer never does."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        try:
+            for _ in range(50):
+                conn.sendall(b"H")
+                time.sleep(0.1)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        post(f"http://127.0.0.1:{port}/x", b"{}", {}, OutboundPolicy(allow_http_loopback=True,
+             timeout_seconds=0.5))  # fmt: skip
+    assert time.monotonic() - started < 1.0
+    server.close()
