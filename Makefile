@@ -12,7 +12,7 @@ test:
 lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
-	.venv/bin/mypy forms generator signing verify registry api tests bench
+	.venv/bin/mypy forms generator signing verify registry workflow api tests bench
 
 bench: setup
 	.venv/bin/python -m bench

@@ -129,8 +129,9 @@ def test_sigkill_during_issuance_and_delivery_loses_no_event(tmp_path: Path) -> 
             proc.wait(timeout=10)
 
     committed = {e.id: (e.subject, e.type) for e in events}
+    duplicates = len(r.received) - len(got)
     print(f"{KILLS} kills, {len(acked)} acknowledged changes, {len(events)} events, "
-          f"{len(r.received)} requests verified ({len(r.received) - len(got)} duplicates)")  # fmt: skip
+          f"{len(r.received)} requests verified ({duplicates} duplicates)")  # fmt: skip
     assert r.refused == 0
     # the outbox holds exactly the committed changes
     issued = {s for s, t in committed.values() if t == "document.issued"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,17 +15,18 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from forms.errors import Conflict, FormDataInvalid, NotFound
 from registry import webhooks as store
 from signing.webhooks import new_secret, sign, signed_headers
-from tests.webhook_receiver import Receiver, receiver
+from tests.webhook_receiver import Received, Receiver, receiver
 from tests.workflow.webhook_fixtures import emit_now, with_config
 from workflow import webhooks as flows
+from workflow.outbound import OutboundPolicy
 from workflow.webhook_dispatch import Dispatcher
 from workflow.webhooks import Webhooks
 
 
-def wait_until(check: object, timeout: float = 20.0) -> None:
+def wait_until(check: Callable[[], bool], timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
+        if check():
             return
         time.sleep(0.05)
     raise AssertionError("condition not reached")
@@ -118,10 +120,10 @@ def test_receiver_down_then_up_gets_everything_in_order(hooks: Webhooks) -> None
     _assert_in_order(list(got.values()))
 
 
-def _assert_in_order(arrivals: list[object]) -> None:
+def _assert_in_order(arrivals: Sequence[Received]) -> None:
     last: dict[str, int] = {}
     for a in arrivals:
-        doc = a.body["data"]["document"]  # type: ignore[attr-defined]
+        doc = a.body["data"]["document"]
         assert doc["n"] > last.get(doc["id"], -1), f"{doc} arrived after a later event"
         last[doc["id"]] = doc["n"]
 
@@ -209,7 +211,7 @@ def test_two_dispatchers_deliver_each_event_once(hooks: Webhooks) -> None:
 
 
 def test_a_slow_endpoint_does_not_delay_another(hooks: Webhooks) -> None:
-    hooks = with_config(hooks, workers=4, per_endpoint=2, policy=flows.OutboundPolicy(
+    hooks = with_config(hooks, workers=4, per_endpoint=2, policy=OutboundPolicy(
         allow_http_loopback=True, timeout_seconds=5.0))  # fmt: skip
     with receiver() as slow, receiver() as fast:
         slow.mode, slow.slow_seconds = "slow", 2.0
