@@ -79,7 +79,7 @@ class WebhookConfig:
     """Threads sending deliveries, shared by all endpoints."""
     per_endpoint: int = 2
     """At most this many requests in flight to one endpoint."""
-    poll_seconds: float = 0.5
+    poll_seconds: float = 0.25
     """How often the dispatcher looks for new events and due retries."""
 
     @property
