@@ -67,7 +67,12 @@ class _Target:
     host: str
     port: int
     path: str
-    address: str
+    addresses: tuple[str, ...]
+    """Every address the host resolved to, each checked; connections go to these only."""
+
+    @property
+    def address(self) -> str:
+        return self.addresses[0]
 
 
 def _refuse(rule: str, message: str) -> UrlRefused:
@@ -123,21 +128,25 @@ def check_url(url: str, policy: OutboundPolicy) -> _Target:
                 f"{host!r} resolves to {ip}, a private, loopback or reserved address",
             )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Target(parts.scheme, host, port, path, str(addresses[0]))
+    checked = tuple(dict.fromkeys(str(ip) for ip in addresses))  # in the resolver's order
+    return _Target(parts.scheme, host, port, path, checked)
 
 
-def _connect(address: str, port: int, timeout: float | None) -> socket.socket:
-    """A TCP connection to exactly ``address`` (no second name lookup, not even of a
-    literal: ``socket.create_connection`` would ask the resolver again)."""
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)
-        sock.connect((address, port))
-    except BaseException:
-        sock.close()
-        raise
-    return sock
+def _connect(addresses: tuple[str, ...], port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to the first of ``addresses`` that answers (no second name lookup,
+    not even of a literal: ``socket.create_connection`` would ask the resolver again)."""
+    error: OSError = OSError("no address to connect to")
+    for address in addresses:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(timeout)
+            sock.connect((address, port))
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
@@ -145,21 +154,21 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
     def __init__(self, target: _Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
-        self._address = target.address
+        self._addresses = target.addresses
         self._tls = ssl.create_default_context()
 
     def connect(self) -> None:
-        sock = _connect(self._address, self.port, self.timeout)
+        sock = _connect(self._addresses, self.port, self.timeout)
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
     def __init__(self, target: _Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
-        self._address = target.address
+        self._addresses = target.addresses
 
     def connect(self) -> None:
-        self.sock = _connect(self._address, self.port, self.timeout)
+        self.sock = _connect(self._addresses, self.port, self.timeout)
 
 
 class _Deadline(OSError):

@@ -266,7 +266,8 @@ def test_deleted_endpoint_gets_nothing_more(hooks: Webhooks) -> None:
         emit_now(hooks, "Org A", "document.issued", "doc1", 1)
         dispatcher = Dispatcher(hooks)
         dispatcher.poll()  # fanned out, tried once, refused
-        flows.delete_endpoint(hooks, "Org A", endpoint_id)
+        wait_until(lambda: bool(flows.deliveries(hooks, "Org A", endpoint_id)[0].attempts))
+        flows.delete_endpoint(hooks, "Org A", endpoint_id)  # (a request in flight may land)
         r.start()
         dispatcher.start()
         time.sleep(0.5)
