@@ -29,6 +29,7 @@ __all__ = ["Dispatcher", "deliver", "next_attempt", "run_dispatcher"]
 log = logging.getLogger("qujat.webhooks")
 
 _STORED_BODY_CHARS = 1024
+_JITTER = random.SystemRandom()  # the OS's randomness: no shared generator state touched
 
 
 def next_attempt(
@@ -38,7 +39,7 @@ def next_attempt(
     jittered wait, or ``failed`` once the wait would end past the horizon."""
     cfg = hooks.config
     wait = min(cfg.retry_base_seconds * 2 ** (attempts - 1), cfg.retry_max_interval_seconds)
-    wait *= random.uniform(0.8, 1.0)  # receivers coming back are not hit all at once
+    wait *= _JITTER.uniform(0.8, 1.0)  # receivers coming back are not hit all at once
     at = now + timedelta(seconds=wait)
     return (store.FAILED, now) if at > give_up_at else (store.PENDING, at)
 
