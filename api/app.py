@@ -25,9 +25,11 @@ from api.routes import (
     signers,
     signing_page,
     verify,
+    webhooks,
 )
 from api.services import Services, build_services
 from api.settings import Settings
+from api.webhooks import build_webhooks, start_dispatcher
 from workflow import resume_derivations
 
 __all__ = ["create_app", "create_app_from_env"]
@@ -38,7 +40,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     batches.resume_local_batches(app)  # the embedded pool's unfinished work, after a restart
     if app.state.services.settings.derived_documents == "auto":
         await run_in_threadpool(resume_derivations, app.state.services.context)
+    dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
     yield
+    if dispatcher is not None:
+        await run_in_threadpool(dispatcher.close)
     runner = getattr(app.state, "batch_runner", None)
     if runner is not None:
         runner.close()
@@ -60,12 +65,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         responses=ERROR_RESPONSES,
     )
     app.state.services = services
+    app.state.webhooks = build_webhooks(services)
     install_error_handlers(app)
     for module in (forms, documents, applications, verify, offline, pages, health, batches):
         app.include_router(module.router)
     app.include_router(signatures.router)  # countersignatures (issue 5)
     app.include_router(signers.router)
     app.include_router(signing_page.router)
+    app.include_router(webhooks.router)
     if services.settings.metrics_enabled:
         app.include_router(metrics.router)
     app.add_middleware(

@@ -113,6 +113,32 @@ class Settings(BaseSettings):
     """Key prefix of the PDFs in the bucket."""
     metrics_enabled: bool = True
     """Serve ``GET /metrics`` (Prometheus text format)."""
+    webhook_dispatcher: Literal["in-process", "worker"] = "in-process"
+    """Who delivers webhooks: a thread of each API process (``in-process``), or only the
+    processes running ``workflow.webhook_dispatch.run_dispatcher`` (``worker``)."""
+    webhook_allow_http_loopback: bool = True
+    """Allow plain ``http://`` webhook URLs to loopback (development only: ignored in
+    production, where only ``https`` is allowed)."""
+    webhook_allow_private_addresses: bool = False
+    """Allow webhook URLs resolving to private, loopback or link-local addresses."""
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    """A webhook request (connect, send, read) must finish within this."""
+    webhook_max_response_bytes: int = Field(default=65_536, ge=0)
+    """At most this much of a receiver's answer is read."""
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    """The first retry of a failed delivery waits this long; each next one twice as long."""
+    webhook_retry_max_interval_seconds: float = Field(default=3600.0, gt=0)
+    """No wait between two attempts is longer than this."""
+    webhook_retry_horizon_seconds: float = Field(default=259_200.0, gt=0)
+    """A delivery not through this long (3 days) after its event is marked failed."""
+    webhook_secret_overlap_seconds: float = Field(default=86_400.0, ge=0)
+    """After a secret rotation, the old secret also signs this long (default one day)."""
+    webhook_workers: int = Field(default=8, ge=1, le=256)
+    """Threads per process sending webhooks, shared by every endpoint."""
+    webhook_per_endpoint: int = Field(default=2, ge=1, le=64)
+    """Requests in flight to one endpoint at most (a slow one holds only these)."""
+    webhook_poll_seconds: float = Field(default=0.25, gt=0, le=60)
+    """How often the dispatcher looks for new events and due retries."""
 
     @property
     def keys_dir(self) -> Path:

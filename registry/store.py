@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -248,8 +248,15 @@ class Registry:
     def pdf(self, record: DocumentRecord) -> bytes:
         return self.files.get(record.sha256)
 
-    def revoke(self, doc_id: str, reason: str, actor: str = "system") -> DocumentRecord:
-        """Mark a document revoked; the PDF is kept. Revoking twice is a :class:`Conflict`."""
+    def revoke(
+        self,
+        doc_id: str,
+        reason: str,
+        actor: str = "system",
+        also: Callable[[DocumentRecord], Sequence[object]] | None = None,
+    ) -> DocumentRecord:
+        """Mark a document revoked; the PDF is kept. Revoking twice is a :class:`Conflict`.
+        ``also`` makes rows added in the same transaction (the webhook event)."""
         with self._session() as s:
             row = s.get(DocumentRow, doc_id) if is_id(doc_id) else None
             if row is None:
@@ -260,6 +267,8 @@ class Registry:
             row.status, row.revoked_at, row.revocation_reason = Lifecycle.REVOKED, now, reason
             row.updated_at = now
             s.flush()
+            if also is not None:
+                s.add_all(also(_to_record(row)))
             append(s, AuditEntry("document.revoked", doc_id, actor, row.organisation, {}), now)
             return _to_record(row)
 

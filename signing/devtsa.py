@@ -38,8 +38,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from signing.errors import KeyStoreError
 from signing.devpki import DevPki, _load_ca, _locked, _write_file
+from signing.errors import KeyStoreError
 
 __all__ = ["DevTimeStamper", "DevTsa", "dev_crl", "dev_validation_context", "ensure_dev_tsa"]
 

@@ -38,6 +38,7 @@ from signing import EmptyField, certify
 from signing.tokens import TokenClaims, issue_token
 from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
+from workflow.events import issued_event, revoked_events
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 
 __all__ = [
@@ -214,6 +215,7 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
         also = [] if planned is None else planned_rows(
             new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
         )  # fmt: skip
+        also = [*also, issued_event(ctx, new)]  # webhook outbox, same transaction
         try:
             record = ctx.registry.register(new, signed, also)
             DOCUMENTS_ISSUED.labels(spec.id).inc()
@@ -226,6 +228,13 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
                 raise
             return twin, False
     raise NoStatusIndex("no free status list index after several attempts; try again")
+
+
+def revoke_document(ctx: Context, actor: Actor, doc_id: str, reason: str) -> DocumentRecord:
+    """Revoke an organisation's document (the PDF is kept); ``document.revoked`` is raised
+    in the same transaction."""
+    document_for(ctx, actor, doc_id)
+    return ctx.registry.revoke(doc_id, reason, actor.key_id, revoked_events(ctx))
 
 
 def qr_payload(ctx: Context, doc_id: str, claims: TokenClaims) -> str:

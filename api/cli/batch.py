@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -91,7 +92,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
         )
         return 2
     _migrate(settings)
-    init_worker(settings)  # keys loaded and templates warm before the first job
+    services, _ = init_worker(settings)  # keys loaded and templates warm before the first job
+    if settings.webhook_dispatcher == "worker":  # webhooks delivered here, not by the API
+        from api.webhooks import build_webhooks
+        from workflow.webhook_dispatch import run_dispatcher
+
+        threading.Thread(
+            target=run_dispatcher,
+            args=(build_webhooks(services), threading.Event()),
+            name="qujat-webhook-dispatcher",
+            daemon=True,
+        ).start()
     app = procrastinate_app(settings.db_url)
     stalled = settings.batch_stalled_seconds
     name = f"qujat-{socket.gethostname()}-{os.getpid()}"

@@ -13,6 +13,7 @@ from forms import get_form
 from generator import render_docx
 from registry.records import ApiKeyRecord
 from workflow import Actor, IssueRequest, document_for, document_meta, issue_document
+from workflow import documents as flows
 from workflow.documents import stated_issue_date
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -87,5 +88,4 @@ def revoke_document(
     doc_id: str, body: RevokeRequest, ctx: ContextDep, key: RevokeKey
 ) -> DocumentPublic:
     """Mark the document revoked (the PDF is kept; the public page says revoked)."""
-    document_for(ctx, Actor.of(key), doc_id)
-    return to_public(ctx, ctx.registry.revoke(doc_id, body.reason, actor=key.id))
+    return to_public(ctx, flows.revoke_document(ctx, Actor.of(key), doc_id, body.reason))

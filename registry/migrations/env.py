@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from registry.models import Base
+from registry.models_webhooks import WebhookEndpointRow  # noqa: F401  (its tables on Base)
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

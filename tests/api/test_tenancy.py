@@ -11,6 +11,7 @@ of 401/403/404.
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,14 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("POST", "/sign/{doc_id}/prepare"): LINK,
     ("POST", "/sign/{doc_id}/complete"): LINK,
     ("GET", "/static/sign.js"): PUBLIC,
+    ("POST", "/v1/webhooks"): Access("admin"),
+    ("GET", "/v1/webhooks"): Access("admin"),
+    ("DELETE", "/v1/webhooks/{webhook_id}"): Access("admin", owner_only=True),
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): Access("admin", owner_only=True),
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): Access("admin", owner_only=True),
+    ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): Access(
+        "admin", owner_only=True
+    ),
 }
 
 
@@ -125,7 +134,7 @@ class Target:
 
     def path(self, template: str) -> str:
         ids = {"doc_id": self.doc_id, "form_id": FORM}
-        for name in ("batch_id", "signer_id"):
+        for name in ("batch_id", "signer_id", "webhook_id", "delivery_id"):
             if "{" + name + "}" in template:
                 ids[name] = self.id(name)
         return template.format(**ids)
@@ -133,6 +142,10 @@ class Target:
 
 def _document_body() -> dict[str, Any]:
     return {"form": FORM, "lang": "kk", "data": copy.deepcopy(dict(get_form(FORM).example))}
+
+
+def _webhook_body() -> dict[str, Any]:
+    return {"url": "http://127.0.0.1:9/hook", "events": ["document.issued"]}
 
 
 def _application_body() -> dict[str, Any]:
@@ -165,6 +178,7 @@ BODIES: dict[tuple[str, str], Callable[[Target], dict[str, Any]]] = {
     },
     ("POST", "/v1/documents/{doc_id}/signing-links"): lambda t: {"signer_id": t.id("signer_id")},
     ("POST", "/sign/{doc_id}/prepare"): lambda t: {"token": "not-a-link-token"},
+    ("POST", "/v1/webhooks"): lambda t: _webhook_body(),
     ("POST", "/sign/{doc_id}/complete"): lambda t: {
         "token": "not-a-link-token",
         "session_id": "a" * 32,
@@ -230,9 +244,33 @@ def tenants(services: Services, client: TestClient, data_dir: Path, make_org) ->
         assert signer.status_code == 201, signer.text
         return str(signer.json()["id"])
 
-    makers = {"batch_id": make_batch, "signer_id": make_signer, "certificate": make_certificate}
+    def make_webhook() -> str:
+        hook = client.post("/v1/webhooks", json=_webhook_body(), headers=owner.headers)
+        assert hook.status_code == 201, hook.text
+        return str(hook.json()["id"])
+
+    def make_delivery() -> str:
+        """An event of the owner's, fanned out by the app's dispatcher (nothing listens at
+        the URL: the delivery stays pending)."""
+        hook = target.id("webhook_id")
+        client.post("/v1/documents", json=_document_body(), headers=owner.headers)
+        for _ in range(200):
+            got = client.get(f"/v1/webhooks/{hook}/deliveries", headers=owner.headers)
+            if got.json()["items"]:
+                return str(got.json()["items"][0]["id"])
+            time.sleep(0.05)
+        raise AssertionError("no delivery was made")
+
+    makers = {
+        "batch_id": make_batch,
+        "signer_id": make_signer,
+        "certificate": make_certificate,
+        "webhook_id": make_webhook,
+        "delivery_id": make_delivery,
+    }
     stranger = make_org(*SCOPES)
-    return Tenants(owner.name, Target(r.json()["id"], makers), key_for, stranger.secret)
+    target = Target(r.json()["id"], makers)
+    return Tenants(owner.name, target, key_for, stranger.secret)
 
 
 def _access(route: tuple[str, str]) -> Access:
@@ -295,6 +333,7 @@ OWNER_REFUSALS = {
     ("POST", "/v1/documents/{doc_id}/signatures/complete"): 404,
     ("POST", "/v1/documents/{doc_id}/signing-links"): 409,
     ("POST", "/v1/documents/{doc_id}/derived"): 409,
+    ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): 409,  # not failed
 }
 """What the owner gets where a plain certificate cannot go further: a business refusal
 (nothing to sign; no such signing session), never a tenancy one."""
