@@ -3,10 +3,9 @@ thread that runs beside the server on the embedded default."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import sessionmaker
-
 from api.services import Services
 from api.settings import Settings
+from registry.webhooks import sessions_of
 from workflow.outbound import OutboundPolicy
 from workflow.webhook_dispatch import Dispatcher
 from workflow.webhooks import (
@@ -45,7 +44,7 @@ def webhook_config(settings: Settings) -> WebhookConfig:
 def build_webhooks(services: Services) -> Webhooks:
     """The webhook flows' context over the registry's database."""
     return Webhooks(
-        sessions=sessionmaker(services.registry.engine, expire_on_commit=False),
+        sessions=sessions_of(services.registry.engine),
         clock=services.clock,
         config=webhook_config(services.settings),
     )

@@ -17,6 +17,7 @@ __all__ = [
     "FormError",
     "QujatError",
     "UnknownForm",
+    "UnknownRulebook",
     "UnsupportedLanguage",
     "VerificationError",
     "error_shape",
@@ -54,6 +55,7 @@ class QujatError(Exception):
         QujatError                      500 internal_error       (forms/errors.py)
         ├── FormError                   422 form_error
         │   ├── UnknownForm             404 unknown_form
+        │   ├── UnknownRulebook         404 unknown_rulebook
         │   ├── UnsupportedLanguage     422 unsupported_language
         │   └── FormDataInvalid         422 validation_failed    (details: field, rule, paragraph)
         ├── VerificationError           422 unreadable_pdf       (verify/errors.py)
@@ -63,7 +65,13 @@ class QujatError(Exception):
         ├── RenderError                 500 render_failed        (generator/errors.py)
         ├── SigningError                500 signing_failed       (signing/errors.py)
         │   ├── KeyStoreError           500 key_store_unavailable
-        │   └── SignatureRefused        422 signature_refused    (details: rule)
+        │   ├── SignatureRefused        422 signature_refused    (details: rule)
+        │   │   └── NcaProfileError     422 signature_refused
+        │   ├── TimestampUnavailable    503 timestamp_unavailable
+        │   ├── ValidationDataUnavailable 503 validation_data_unavailable
+        │   ├── StreebogUnavailable     500 signing_failed
+        │   ├── FetchRefused            422 revocation_source_refused
+        │   └── FetchFailed             503 revocation_unavailable
         ├── RegistryError               500 registry_failed      (registry/errors.py)
         │   ├── NotFound                404 not_found
         │   └── Conflict                409 conflict
@@ -120,6 +128,19 @@ class FormDataInvalid(FormError):
     def __init__(self, details: list[ErrorDetail], message: str | None = None) -> None:
         first = details[0].message if details else "invalid data"
         super().__init__(message or f"The case data is invalid: {first}", details)
+
+
+class UnknownRulebook(FormError):
+    """No rulebook has the id asked for (``GET /v1/rulebooks/{id}``, a stored document)."""
+
+    http_status = 404
+    code = "unknown_rulebook"
+
+    def __init__(self, rulebook_id: str, known: list[str]) -> None:
+        super().__init__(
+            f"No rulebook {rulebook_id!r}; GET /v1/rulebooks lists them",
+            [ErrorDetail("rulebook", "unknown_rulebook", f"known rulebooks: {known}")],
+        )
 
 
 class VerificationError(QujatError):

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from forms.errors import Conflict, NotFound
+from registry.errors import Conflict, NotFound
 from registry.models_webhooks import (
     WebhookAttemptRow,
     WebhookDeliveryRow,
@@ -25,11 +25,24 @@ from registry.models_webhooks import (
 )
 from registry.store import is_id, new_id
 
+DbSession = Session
+"""One open transaction of the registry's database (what the store functions take)."""
+Sessions = sessionmaker[Session]
+"""What opens such transactions (``registry.store.transaction(sessions)``)."""
+
+
+def sessions_of(engine: Any) -> Sessions:
+    """The webhook store's transactions over a registry's engine."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 __all__ = [
     "Attempt",
     "Claim",
+    "DbSession",
     "DeliveryRecord",
     "EndpointRecord",
+    "Sessions",
     "claim",
     "create_endpoint",
     "delete_endpoint",
@@ -41,6 +54,7 @@ __all__ = [
     "finish",
     "retry_delivery",
     "rotate_secret",
+    "sessions_of",
 ]
 
 PENDING, SUCCEEDED, FAILED, CANCELLED = "pending", "succeeded", "failed", "cancelled"

@@ -3,8 +3,12 @@
 SigningError                    500 signing_failed
 ├── KeyStoreError               500 key_store_unavailable
 ├── SignatureRefused            422 signature_refused   (details: rule)
+│   └── NcaProfileError         422 signature_refused   (a certificate outside the NCA profile)
 ├── TimestampUnavailable        503 timestamp_unavailable
-└── ValidationDataUnavailable   503 validation_data_unavailable
+├── ValidationDataUnavailable   503 validation_data_unavailable
+├── StreebogUnavailable         500 signing_failed      (OpenSSL's GOST provider missing)
+├── FetchRefused                422 revocation_source_refused
+└── FetchFailed                 503 revocation_unavailable
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ from __future__ import annotations
 from forms.errors import ErrorDetail, QujatError
 
 __all__ = [
+    "FetchFailed",
+    "FetchRefused",
     "KeyStoreError",
+    "NcaProfileError",
     "SignatureRefused",
     "SigningError",
+    "StreebogUnavailable",
     "TimestampUnavailable",
     "ValidationDataUnavailable",
     "refused",
@@ -57,6 +65,28 @@ class ValidationDataUnavailable(SigningError):
 
     http_status = 503
     code = "validation_data_unavailable"
+
+
+class StreebogUnavailable(SigningError):
+    """OpenSSL's GOST provider is not installed (Debian package libengine-gost-openssl)."""
+
+
+class FetchRefused(SigningError):
+    """The URL is outside the configured prefixes: nothing was requested."""
+
+    http_status = 422
+    code = "revocation_source_refused"
+
+
+class FetchFailed(SigningError):
+    """The configured service did not answer in time, or answered badly."""
+
+    http_status = 503
+    code = "revocation_unavailable"
+
+
+class NcaProfileError(SignatureRefused):
+    """A certificate that does not fit the NCA profile or the use asked of it."""
 
 
 def refused(rule: str, message: str, field: str = "cms") -> SignatureRefused:

@@ -24,7 +24,7 @@ from typing import Literal
 from asn1crypto import x509
 
 from forms.errors import ErrorDetail
-from signing.errors import SignatureRefused
+from signing.errors import NcaProfileError
 
 INDIVIDUAL = "1.2.398.3.3.4.1.1"
 LEGAL_ENTITY = "1.2.398.3.3.4.1.2"
@@ -46,10 +46,6 @@ SIGNING_ROLES = frozenset({"first_head", "signing_right"})
 
 _IIN = re.compile(r"^IIN(\d{12})$")
 _BIN = re.compile(r"^BIN(\d{12})$")
-
-
-class NcaProfileError(SignatureRefused):
-    """A certificate that does not fit the NCA profile or the use asked of it."""
 
 
 def _refuse(rule: str, message: str) -> NcaProfileError:

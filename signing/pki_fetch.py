@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from asn1crypto import ocsp, x509
 
 from forms.errors import ErrorDetail
-from signing.errors import SigningError
+from signing.errors import FetchFailed, FetchRefused
 
 #: The NCA RK's public services (production and test).
 NCA_PREFIXES = (
@@ -27,20 +27,6 @@ NCA_PREFIXES = (
     "http://test.pki.gov.kz/crl/",
     "http://test.pki.gov.kz/ocsp/",
 )
-
-
-class FetchRefused(SigningError):
-    """The URL is outside the configured prefixes: nothing was requested."""
-
-    http_status = 422
-    code = "revocation_source_refused"
-
-
-class FetchFailed(SigningError):
-    """The configured service did not answer in time, or answered badly."""
-
-    http_status = 503
-    code = "revocation_unavailable"
 
 
 @dataclass(frozen=True)

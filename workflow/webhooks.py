@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from forms.errors import ErrorDetail, FormDataInvalid
 from registry import webhooks as store
 from registry.store import transaction
+from registry.webhooks import DbSession, Sessions
 from signing.webhooks import new_secret
 from workflow.outbound import OutboundPolicy, check_url
 
@@ -93,7 +92,7 @@ class WebhookConfig:
 class Webhooks:
     """What the webhook flows need: the registry's sessions, the clock, the config."""
 
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     clock: Clock
     config: WebhookConfig
 
@@ -317,7 +316,7 @@ def outbox_row(
 
 
 def emit(
-    session: Session,
+    session: DbSession,
     organisation: str,
     type_: str,
     payload: EventPayload,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
-from forms.errors import ErrorDetail, FormError
+from forms.errors import UnknownRulebook
 
 __all__ = [
     "OUTSIDE_PERIOD_POLICIES",
@@ -25,19 +25,6 @@ OutsidePeriod = Literal["refuse", "issue"]
 (the default) raises a forms error; ``issue`` lets it through and records the fact."""
 
 OUTSIDE_PERIOD_POLICIES: tuple[OutsidePeriod, ...] = ("refuse", "issue")
-
-
-class UnknownRulebook(FormError):
-    """No rulebook has the id asked for (``GET /v1/rulebooks/{id}``, a stored document)."""
-
-    http_status = 404
-    code = "unknown_rulebook"
-
-    def __init__(self, rulebook_id: str, known: list[str]) -> None:
-        super().__init__(
-            f"No rulebook {rulebook_id!r}; GET /v1/rulebooks lists them",
-            [ErrorDetail("rulebook", "unknown_rulebook", f"known rulebooks: {known}")],
-        )
 
 
 DeviationKind = Literal[

@@ -12,15 +12,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from signing.errors import SigningError
+from signing.errors import StreebogUnavailable
 from signing.gost import _openssl
 
 _NAMES = {32: "md_gost12_256", 64: "md_gost12_512"}
 _ready = False
-
-
-class StreebogUnavailable(SigningError):
-    """OpenSSL's GOST provider is not installed (Debian package libengine-gost-openssl)."""
 
 
 def ensure_provider() -> None:

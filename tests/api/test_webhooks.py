@@ -11,7 +11,7 @@ import time
 from fastapi.testclient import TestClient
 
 from forms import get_form
-from tests.conftest import MakeOrg
+from tests.support.fixtures import MakeOrg
 from tests.webhook_receiver import receiver
 
 

@@ -15,7 +15,7 @@ from registry.renewal import RenewalCounts, renew_registry
 from registry.revisions import current_pdf, find_revision, record_revision, revisions
 from signing import certify
 from signing.ltv import RenewalPolicy, secure
-from tests.databases import fresh_database_url
+from tests.support.databases import fresh_database_url
 from tests.signing.conftest import compile_pdfa
 from tests.signing.timepki import TimePki, at, time_pki
 from verify import validate_pdf

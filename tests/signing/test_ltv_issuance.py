@@ -39,7 +39,7 @@ from signing import DevPki, EmptyField, IssuerKey, certify, issue_certificate, l
 from signing.devtsa import DevTimeStamper, dev_validation_context, ensure_dev_tsa
 from signing.errors import TimestampUnavailable
 from signing.ltv import add_document_timestamp, secure
-from tests.testpki import AnimatedPki, animated_pki
+from tests.support.testpki import AnimatedPki, animated_pki
 from verify import validate_pdf
 from verify.pdf import load_trust_roots
 

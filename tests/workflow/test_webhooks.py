@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from forms.errors import Conflict, FormDataInvalid, NotFound
+from forms.errors import FormDataInvalid
+from registry.errors import Conflict, NotFound
 from registry import webhooks as store
 from signing.webhooks import new_secret, sign, signed_headers
 from tests.webhook_receiver import Received, Receiver, receiver

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from forms.errors import KeyStoreError
+from signing.errors import KeyStoreError
 from signing.gost.pkcs12 import load_gost_pkcs12
 from signing.keys import load_pkcs12
 from tests.signing.gost.conftest import GOST_PASSWORD, PACK, RSA_PASSWORD, flip, pack_bytes
