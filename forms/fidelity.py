@@ -57,6 +57,9 @@ MENDS: Mapping[str, str] = {
     # App. 9 sheet 3, 2.4: a page break cut the fourth indicator's first words onto the third
     "икемді жауап береді жеке қажеттіліктерге": "икемді жауап береді",
     "\tсәйкес уақыт ұтымды бөлінеді": "\tжеке қажеттіліктерге сәйкес уақыт ұтымды бөлінеді",
+    # App. 8: letters lost or swapped in the extraction
+    "институтынд,": "институтында,",
+    "одна жоғары": "одан жоғары",
     # seed 004's tables were cut through words at column borders
     "Регистраци\tонный": "Регистрационный",
     "показал(а)\tремя обучения на соответствующие з": "показал(а) во время обучения на\t"

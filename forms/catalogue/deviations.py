@@ -149,6 +149,16 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
         _arithmetic(
             "item maxima (with the winner bonuses) sum to 149; «барлығы … 134 (148)»", _CAP_RULE
         ),
+        Deviation(
+            "ambiguity",
+            "4.4 сынып жетекшілер мен кураторлар үшін … 3 жыл ішінде / 3-8 жыл ішінде / 9-15 "
+            "жыл ішінде / 16 жылдан астам",
+            "row 4.4 printed after the threshold rows as the seed places it, with its evidence "
+            "line and year columns, and no points",
+            "the seed gives 4.4 no points and no place in either total (134 (148), 130 (144)); "
+            "scoring it would change the printed thresholds",
+            "seed 002 App. 8 sheet 1",
+        ),
         *_pending("portfolio-evaluation-teacher"),
     ),
     "portfolio-evaluation-methodist": (

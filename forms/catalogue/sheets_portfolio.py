@@ -25,6 +25,7 @@ from forms.catalogue.sheets_common import (
     number,
     raise_as_validation_error,
 )
+from forms.catalogue.sheets_layouts import decorate
 from forms.catalogue.sheets_texts import CRITERIA_RU, SECTIONS, VARIANT_LABELS_RU
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
@@ -187,7 +188,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         for key, v in sheet.variants.items()
     ]
     matches, category = recommended(case)
-    return {
+    view = {
         "categories": [capitalised(category_name(c, lang)) for c in sheet.categories],
         "sections": sections,
         "threshold_rows": threshold_rows,
@@ -199,6 +200,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         "recommended": None if category is None else category_name(category, lang),
         "date": date_parts(case.evaluation_date, lang),
     }
+    return decorate(view, sheet.id, lang)
 
 
 def portfolio_summary(case: PortfolioEvaluation) -> dict[str, Any]:

@@ -46,6 +46,7 @@ DeviationKind = Literal[
     "added",
     "no-seed-layout",
     "wording",
+    "ambiguity",
     "not-yet-word-true",
 ]
 
