@@ -54,6 +54,9 @@ class Layout:
     threshold rows' full labels, rows printed after the thresholds, and the notes."""
 
     rows: dict[str, Row]
+    categories: tuple[KR, ...] = ()
+    """The category columns' headings where the seed words them otherwise than the
+    categories' names (App. 11: «Үшінші санатты басшы»); empty keeps the names."""
     section_evidence: dict[str, KR] = field(default_factory=dict)
     variant_labels: dict[str, KR] = field(default_factory=dict)
     after_thresholds: tuple[tuple[str, Row], ...] = ()

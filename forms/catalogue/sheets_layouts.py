@@ -7,6 +7,7 @@ from typing import Any
 
 from forms.catalogue.sheets_layout import Layout, row_view
 from forms.catalogue.sheets_layout_app8 import METHODIST, TEACHER
+from forms.catalogue.sheets_layout_app11 import HEAD
 from forms.rules.scoring_data import PORTFOLIO_SHEETS
 
 __all__ = ["LAYOUTS", "decorate"]
@@ -14,6 +15,7 @@ __all__ = ["LAYOUTS", "decorate"]
 LAYOUTS: dict[str, Layout] = {
     "portfolio-evaluation-teacher": TEACHER,
     "portfolio-evaluation-methodist": METHODIST,
+    "portfolio-evaluation-head": HEAD,
 }
 """The full wording of each sheet, by sheet id."""
 
@@ -39,6 +41,8 @@ def decorate(view: dict[str, Any], sheet_id: str, lang: str) -> dict[str, Any]:
     explanation: list[dict[str, str]] = []
     """Each entry ``{kind: text}``: the kind is a key, so the view holds only printed text."""
     if layout is not None:
+        if layout.categories:
+            view["categories"] = [c[pick] for c in layout.categories]
         for key, t in zip(PORTFOLIO_SHEETS[sheet_id].variants, view["threshold_rows"], strict=True):
             label = layout.variant_labels.get(key)
             if label is not None:
