@@ -8,6 +8,7 @@ from typing import Any
 from forms.catalogue.sheets_layout import Layout, row_view
 from forms.catalogue.sheets_layout_app8 import METHODIST, TEACHER
 from forms.catalogue.sheets_layout_app11 import HEAD
+from forms.catalogue.sheets_layout_app11b import CABINET_DEPUTY, CABINET_HEAD, DEPUTY
 from forms.rules.scoring_data import PORTFOLIO_SHEETS
 
 __all__ = ["LAYOUTS", "decorate"]
@@ -16,6 +17,9 @@ LAYOUTS: dict[str, Layout] = {
     "portfolio-evaluation-teacher": TEACHER,
     "portfolio-evaluation-methodist": METHODIST,
     "portfolio-evaluation-head": HEAD,
+    "portfolio-evaluation-cabinet-head": CABINET_HEAD,
+    "portfolio-evaluation-deputy": DEPUTY,
+    "portfolio-evaluation-cabinet-deputy": CABINET_DEPUTY,
 }
 """The full wording of each sheet, by sheet id."""
 
