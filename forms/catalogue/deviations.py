@@ -187,6 +187,17 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
             "1.5 «Ескерту: … 1 балл қосылады» on top of its 2 points; maximum 65",
             "1.5 scores up to 3; " + _CAP_RULE,
         ),
+        Deviation(
+            "ambiguity",
+            "2.3 … бюджеттік негізде оқуға түскен түлектер саны Ескерту: орта білім беру "
+            "ұйымдары үшін / … жұмысқа орналастырылған түлектер үлесі Ескерту: техникалық және "
+            "кәсіптік, орта білімнен кейінгі білім беру ұйымдары үшін",
+            "one item scored on the alternative of the head's organisation (TVET: the share of "
+            "employed graduates; others: admissions on a state grant), named under 2.3 "
+            "(«Бағаланды: …»); the preschool row leaves 2.3 out",
+            "the seed lists both under one number and one point scale",
+            "seed 002 App. 11 sheet 1 item 2.3",
+        ),
         *_pending("portfolio-evaluation-head"),
     ),
     "portfolio-evaluation-cabinet-head": (
@@ -208,7 +219,32 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
             "(67), the preschool deputy 28 / 44 / 58 (67)",
             "the printed threshold rows govern the category; " + _CAP_RULE,
         ),
-        *_pending("portfolio-evaluation-deputy"),
+        Deviation(
+            "ambiguity",
+            "2.1 «(басшының оқу ісі жөніндегі орынбасары үшін)»; 2.2 «Ескерту: орта білім беру "
+            "ұйымы басшысының бейіндік оқыту жөніндегі орынбасары үшін»; 3.1 «(басшының "
+            "әдістемелік жұмыс жөніндегі орынбасары үшін)»; 3.2 «(цифрландыру жөніндегі "
+            "басшының орынбасары үшін)»",
+            "2.2, restricted by an «Ескерту» as the head's 2.3 is, applies to the deputy for "
+            "profile education only: for a deputy of another declared ``direction`` it prints "
+            "«—» and points given for it are refused (``item_not_for_direction``); 2.1, 3.1 "
+            "and 3.2, whose direction is a parenthesis in the title, apply to every deputy; "
+            "without a declared direction the sheet is scored as printed",
+            "read as exclusive, the four items would leave any deputy at most 69 − 12 = 57 "
+            "points, below the printed first-category threshold 62; without 2.2 alone a "
+            "deputy can still reach 65 (the preschool row already leaves 2.2 out)",
+            "seed 002 App. 11 sheet 3",
+        ),
+        Deviation(
+            "ambiguity",
+            "2.1: Білім сапасы / … меңгеру динамикасы / Жеке даму бағдарламасын … / МДТО ҰОБ "
+            "… мазмұнын игеру динамикасы (мониторинг)",
+            "one item scored on one alternative, named under 2.1 («Бағаланды: …»): the "
+            "preschool deputy's is МДТО ҰОБ (and no other deputy's), otherwise knowledge "
+            "quality unless ``indicator_2_1`` names the special-needs alternative",
+            "the seed lists three indicators under one number and one point scale",
+            "seed 002 App. 11 sheet 3 item 2.1",
+        ),
     ),
     "portfolio-evaluation-cabinet-deputy": (
         _QR,
