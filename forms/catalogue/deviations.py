@@ -1,10 +1,10 @@
 """Every place a form departs from its seed, declared: the seed's words, what the form prints
 instead, and why (served with the form at ``GET /v1/forms/{form}``).
 
-The sheets whose full wording is not printed yet carry a ``not-yet-word-true`` deviation
-listing the seed phrases they lack (``pending_wording.json``, written by
-``scripts/fidelity --write-pending``); the fidelity test fails when a listed phrase is printed
-after all (the list must shrink with the work) or when a phrase is missing unlisted.
+A sheet whose full wording were not printed would carry a ``not-yet-word-true`` deviation
+listing the seed phrases it lacks (``pending_wording.json``, written by
+``scripts/fidelity --write-pending``); every sheet is word-true now, the file is empty and the
+fidelity test keeps it so: a phrase a form stops printing must be declared here with a reason.
 """
 
 from __future__ import annotations
