@@ -1,10 +1,10 @@
 """Every place a form departs from its seed, declared: the seed's words, what the form prints
 instead, and why (served with the form at ``GET /v1/forms/{form}``).
 
-The sheets whose full wording is not printed yet carry a ``not-yet-word-true`` deviation
-listing the seed phrases they lack (``pending_wording.json``, written by
-``scripts/fidelity --write-pending``); the fidelity test fails when a listed phrase is printed
-after all (the list must shrink with the work) or when a phrase is missing unlisted.
+A sheet whose full wording were not printed would carry a ``not-yet-word-true`` deviation
+listing the seed phrases it lacks (``pending_wording.json``, written by
+``scripts/fidelity --write-pending``); every sheet is word-true now, the file is empty and the
+fidelity test keeps it so: a phrase a form stops printing must be declared here with a reason.
 """
 
 from __future__ import annotations
@@ -149,6 +149,16 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
         _arithmetic(
             "item maxima (with the winner bonuses) sum to 149; «барлығы … 134 (148)»", _CAP_RULE
         ),
+        Deviation(
+            "ambiguity",
+            "4.4 сынып жетекшілер мен кураторлар үшін … 3 жыл ішінде / 3-8 жыл ішінде / 9-15 "
+            "жыл ішінде / 16 жылдан астам",
+            "row 4.4 printed after the threshold rows as the seed places it, with its evidence "
+            "line and year columns, and no points",
+            "the seed gives 4.4 no points and no place in either total (134 (148), 130 (144)); "
+            "scoring it would change the printed thresholds",
+            "seed 002 App. 8 sheet 1",
+        ),
         *_pending("portfolio-evaluation-teacher"),
     ),
     "portfolio-evaluation-methodist": (
@@ -177,6 +187,17 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
             "1.5 «Ескерту: … 1 балл қосылады» on top of its 2 points; maximum 65",
             "1.5 scores up to 3; " + _CAP_RULE,
         ),
+        Deviation(
+            "ambiguity",
+            "2.3 … бюджеттік негізде оқуға түскен түлектер саны Ескерту: орта білім беру "
+            "ұйымдары үшін / … жұмысқа орналастырылған түлектер үлесі Ескерту: техникалық және "
+            "кәсіптік, орта білімнен кейінгі білім беру ұйымдары үшін",
+            "one item scored on the alternative of the head's organisation (TVET: the share of "
+            "employed graduates; others: admissions on a state grant), named under 2.3 "
+            "(«Бағаланды: …»); the preschool row leaves 2.3 out",
+            "the seed lists both under one number and one point scale",
+            "seed 002 App. 11 sheet 1 item 2.3",
+        ),
         *_pending("portfolio-evaluation-head"),
     ),
     "portfolio-evaluation-cabinet-head": (
@@ -198,7 +219,32 @@ DEVIATIONS: dict[str, tuple[Deviation, ...]] = {
             "(67), the preschool deputy 28 / 44 / 58 (67)",
             "the printed threshold rows govern the category; " + _CAP_RULE,
         ),
-        *_pending("portfolio-evaluation-deputy"),
+        Deviation(
+            "ambiguity",
+            "2.1 «(басшының оқу ісі жөніндегі орынбасары үшін)»; 2.2 «Ескерту: орта білім беру "
+            "ұйымы басшысының бейіндік оқыту жөніндегі орынбасары үшін»; 3.1 «(басшының "
+            "әдістемелік жұмыс жөніндегі орынбасары үшін)»; 3.2 «(цифрландыру жөніндегі "
+            "басшының орынбасары үшін)»",
+            "2.2, restricted by an «Ескерту» as the head's 2.3 is, applies to the deputy for "
+            "profile education only: for a deputy of another declared ``direction`` it prints "
+            "«—» and points given for it are refused (``item_not_for_direction``); 2.1, 3.1 "
+            "and 3.2, whose direction is a parenthesis in the title, apply to every deputy; "
+            "without a declared direction the sheet is scored as printed",
+            "read as exclusive, the four items would leave any deputy at most 69 − 12 = 57 "
+            "points, below the printed first-category threshold 62; without 2.2 alone a "
+            "deputy can still reach 65 (the preschool row already leaves 2.2 out)",
+            "seed 002 App. 11 sheet 3",
+        ),
+        Deviation(
+            "ambiguity",
+            "2.1: Білім сапасы / … меңгеру динамикасы / Жеке даму бағдарламасын … / МДТО ҰОБ "
+            "… мазмұнын игеру динамикасы (мониторинг)",
+            "one item scored on one alternative, named under 2.1 («Бағаланды: …»): the "
+            "preschool deputy's is МДТО ҰОБ (and no other deputy's), otherwise knowledge "
+            "quality unless ``indicator_2_1`` names the special-needs alternative",
+            "the seed lists three indicators under one number and one point scale",
+            "seed 002 App. 11 sheet 3 item 2.1",
+        ),
     ),
     "portfolio-evaluation-cabinet-deputy": (
         _QR,

@@ -8,6 +8,44 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from forms.catalogue.sheets_portfolio import PortfolioEvaluation, portfolio_spec
+from forms.errors import DetailCollector
+
+DeputyDirection = Literal["academic", "profile", "methodical", "digital", "upbringing", "other"]
+"""The deputy head's direction of work (оқу ісі, бейіндік оқыту, әдістемелік жұмыс,
+цифрландыру, тәрбие ісі, other)."""
+
+Indicator21 = Literal["quality", "special-needs", "preschool"]
+"""Which of the deputy's 2.1 alternatives is scored: knowledge quality / mastering of the
+programme, the skills of children with special needs under their individual programmes, or
+mastering the preschool standard curriculum (МДТО ҰОБ)."""
+
+_HEAD_23 = {
+    "budget": (
+        "Бағаланды: бюджеттік негізде оқуға түскен түлектер саны (орта білім беру ұйымдары)",
+        "Оценено: количество выпускников, поступивших на бюджетной основе (организации "
+        "среднего образования)",
+    ),
+    "employment": (
+        "Бағаланды: жұмысқа орналастырылған түлектер үлесі (техникалық және кәсіптік, орта "
+        "білімнен кейінгі білім беру ұйымдары)",
+        "Оценено: доля трудоустроенных выпускников (организации технического и "
+        "профессионального, послесреднего образования)",
+    ),
+}
+_DEPUTY_21 = {
+    "quality": (
+        "Бағаланды: білім сапасы / білім беру бағдарламасын меңгеру динамикасы",
+        "Оценено: качество знаний / динамика освоения образовательной программы",
+    ),
+    "special-needs": (
+        "Бағаланды: мүмкіндігі шектеулі балалардың дағдыларын қалыптастыру динамикасы",
+        "Оценено: динамика формирования навыков детей с ограниченными возможностями",
+    ),
+    "preschool": (
+        "Бағаланды: МДТО ҰОБ мазмұнын игеру динамикасы (мониторинг)",
+        "Оценено: динамика освоения содержания ТУП ДВО (мониторинг)",
+    ),
+}
 
 __all__ = ["CABINET_DEPUTY_SHEET", "CABINET_HEAD_SHEET", "DEPUTY_SHEET", "HEAD_SHEET"]
 
@@ -29,6 +67,14 @@ class HeadPortfolioEvaluation(PortfolioEvaluation):
         return {"tvet": "tvet-head", "preschool": "preschool-head"}.get(
             self.organisation_type or "", "default"
         )
+
+    def item_note(self, item: str, lang: str) -> str | None:
+        """2.3 names the alternative scored: TVET heads are scored on the share of employed
+        graduates, other heads on graduates admitted on a state grant."""
+        if item != "2.3" or self.organisation_type == "preschool":
+            return None
+        kk, ru = _HEAD_23["employment" if self.organisation_type == "tvet" else "budget"]
+        return kk if lang == "kk" else ru
 
 
 HEAD_SHEET = portfolio_spec(
@@ -119,8 +165,67 @@ class DeputyPortfolioEvaluation(PortfolioEvaluation):
         "organisations (item 2.2 does not apply); derived from ``organisation_type``",
     )
 
+    direction: DeputyDirection | None = Field(
+        default=None,
+        description="The deputy's direction of work: academic (оқу ісі), profile (бейіндік "
+        "оқыту), methodical (әдістемелік жұмыс), digital (цифрландыру), upbringing (тәрбие "
+        "ісі), other. Item 2.2 applies to the deputy for profile education only; none "
+        "(unknown) scores the sheet as printed",
+    )
+    indicator_2_1: Indicator21 | None = Field(
+        default=None,
+        description="Which 2.1 alternative is scored: quality, special-needs or preschool; "
+        "derived from organisation_type when absent (a preschool scores «preschool»)",
+    )
+
     def threshold_row(self) -> str:
         return "preschool-deputy" if self.organisation_type == "preschool" else "default"
+
+    def scored_2_1(self) -> Indicator21:
+        """The 2.1 alternative the sheet scores for this deputy."""
+        if self.indicator_2_1 is not None:
+            return self.indicator_2_1
+        return "preschool" if self.organisation_type == "preschool" else "quality"
+
+    def not_applicable(self) -> frozenset[str]:
+        # «Ескерту: … бейіндік оқыту жөніндегі орынбасары үшін»: 2.2 is the profile deputy's
+        if self.direction is not None and self.direction != "profile":
+            return frozenset({"2.2"})
+        return frozenset()
+
+    def item_note(self, item: str, lang: str) -> str | None:
+        if item != "2.1":
+            return None
+        kk, ru = _DEPUTY_21[self.scored_2_1()]
+        return kk if lang == "kk" else ru
+
+
+def check_deputy_items(case: DeputyPortfolioEvaluation) -> None:
+    """The deputy's direction and organisation decide which items and alternatives apply
+    (seed 002 App. 11 sheet 3, read as declared on the form): 2.2 is scored only for the
+    deputy for profile education; a preschool deputy is scored on 2.1's preschool
+    alternative and no other deputy on it. Run on the validated model (FormSpec.rules)."""
+    errors = DetailCollector()
+    para = "seed 002 App. 11 sheet 3"
+    for item in sorted(case.not_applicable()):
+        if case.items.get(item, 0):
+            errors.add(
+                f"items.{item}",
+                "item_not_for_direction",
+                f"Item {item} applies to the deputy for profile education only; this deputy's "
+                f"direction is {case.direction}.",
+                para + f" item {item}",
+            )
+    preschool = case.organisation_type == "preschool"
+    if case.indicator_2_1 is not None and (case.indicator_2_1 == "preschool") != preschool:
+        errors.add(
+            "indicator_2_1",
+            "alternative_not_for_organisation",
+            "The preschool alternative of 2.1 (МДТО ҰОБ) is the preschool deputy's, and only "
+            "theirs.",
+            para + " item 2.1",
+        )
+    errors.raise_if_any()
 
 
 DEPUTY_SHEET = portfolio_spec(
@@ -131,6 +236,11 @@ DEPUTY_SHEET = portfolio_spec(
     title_ru="Лист оценивания материалов (портфолио) заместителя руководителя организации "
     "образования",
     source="seed 002, App. 11 (sheet 3)",
+    rules=(check_deputy_items,),
+    not_printed={
+        "direction": "decides which items apply (2.2 printed «—» when not)",
+        "indicator_2_1": "printed as the note under 2.1",
+    },
     example={
         "holder": {"full_name": "Нұрланова Гүлмира Бекенқызы", "iin": "860712410002"},
         "position": "Меңгерушінің әдістемелік жұмыс жөніндегі орынбасары",
@@ -138,6 +248,7 @@ DEPUTY_SHEET = portfolio_spec(
         "бөбекжай-бақшасы» КМҚК",
         "declared_category": "deputy-second",
         "organisation_type": "preschool",
+        "direction": "methodical",
         "items": {
             "1.1": 2,
             "1.2": 3,

@@ -7,7 +7,7 @@ gives the commission member's points per item and the threshold row (variant) th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Literal
@@ -25,6 +25,7 @@ from forms.catalogue.sheets_common import (
     number,
     raise_as_validation_error,
 )
+from forms.catalogue.sheets_layouts import decorate
 from forms.catalogue.sheets_texts import CRITERIA_RU, SECTIONS, VARIANT_LABELS_RU
 from forms.dates import date_parts
 from forms.errors import FormDataInvalid
@@ -81,6 +82,11 @@ class PortfolioEvaluation(CaseModel):
     def threshold_row(self) -> str:
         """The sheet's threshold row that applies to this person (seed 002 App. 8, 11)."""
         return "default"
+
+    def not_applicable(self) -> frozenset[str]:
+        """Items that do not apply to this person besides those the threshold row excludes
+        (App. 11 sheet 3: the deputy's direction); printed «—»."""
+        return frozenset()
 
     def result(self) -> ScoreResult:
         """The scored sheet (the rules refuse a score the criterion does not allow)."""
@@ -168,7 +174,9 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         if not sections or sections[-1]["number"] != number_:
             kk, ru = SECTIONS[sheet.id][number_]
             sections.append({"number": number_, "title": kk if lang == "kk" else ru, "rows": []})
-        excluded = variant.excluded is not None and crit.id in variant.excluded
+        excluded = (
+            variant.excluded is not None and crit.id in variant.excluded
+        ) or crit.id in case.not_applicable()
         sections[-1]["rows"].append(
             {
                 "id": crit.id,
@@ -187,7 +195,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         for key, v in sheet.variants.items()
     ]
     matches, category = recommended(case)
-    return {
+    view = {
         "categories": [capitalised(category_name(c, lang)) for c in sheet.categories],
         "sections": sections,
         "threshold_rows": threshold_rows,
@@ -199,6 +207,7 @@ def portfolio_view(case: PortfolioEvaluation, lang: str) -> dict[str, Any]:
         "recommended": None if category is None else category_name(category, lang),
         "date": date_parts(case.evaluation_date, lang),
     }
+    return decorate(view, sheet.id, lang)
 
 
 def portfolio_summary(case: PortfolioEvaluation) -> dict[str, Any]:
@@ -237,6 +246,7 @@ def portfolio_spec(
     source: str,
     example: Mapping[str, Any],
     not_printed: Mapping[str, str] | None = None,
+    rules: tuple[Callable[[Any], None], ...] = (),
 ) -> FormSpec:
     """The spec of one portfolio sheet; every sheet is signed by the commission member."""
     assert id == model.SHEET, "the model scores the sheet the spec names"
@@ -257,6 +267,7 @@ def portfolio_spec(
         view=portfolio_view,
         summary=portfolio_summary,
         not_printed={**_NOT_PRINTED, **(not_printed or {})},
+        rules=rules,
         extra={
             "thresholds": {
                 key: dict(zip((c.value for c in sheet.categories), v.thresholds, strict=True))

@@ -33,6 +33,7 @@ DeviationKind = Literal[
     "added",
     "no-seed-layout",
     "wording",
+    "ambiguity",
     "not-yet-word-true",
 ]
 
