@@ -57,10 +57,10 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "end": WD_ALIGN_PARAGRAPH.RIGHT,
 }
-_INLINE = {
-    "span", "strong", "b", "em", "i", "u", "a", "br", "sub", "sup", "code", "small", "s", "del",
-    "strike",
-}
+_STRUCK = {"s", "del", "strike"}
+"""Struck-through text: the alternative that does not apply (Typst's ``strike`` → ``<s>``)."""
+_PHRASING = {"span", "strong", "b", "em", "i", "u", "a", "br", "sub", "sup", "code", "small"}
+_INLINE = _PHRASING | _STRUCK
 _VOID = {"br", "meta", "img", "hr", "col", "link", "input", "wbr", "source"}
 _SKIP = {"head", "script", "style", "svg", "img", "hr"}
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must stay
@@ -442,7 +442,7 @@ def _inline_style(node: _Node, style: _Style) -> _Style:
         style = replace(style, italic=True)
     if tag == "u" or "fill" in node.classes or "underline" in css:
         style = replace(style, underline=True)
-    if tag in {"s", "del", "strike"} or "line-through" in css:
+    if tag in _STRUCK or "line-through" in css:
         style = replace(style, strike=True)
     return style
 

@@ -263,7 +263,7 @@ def _build(
     case: BaseModel,
     status_index: int,
     planned: list[PlannedSigner] | None,
-    validated: Validated[Any] | None = None,
+    validated: Validated[Any],
 ) -> tuple[NewDocument, bytes]:
     """Render and certify the document under a new id; nothing is stored yet."""
     doc_id = new_id()
@@ -283,10 +283,9 @@ def _build(
         issued_on=issued_on,
         status_index=status_index,
     )
-    embedded = None if validated is None else embedded_rulebook(validated)
     meta = document_meta(
         ctx.policy, ctx.issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims),
-        embedded,
+        embedded_rulebook(validated),
     )  # fmt: skip
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
@@ -321,9 +320,7 @@ def _build(
         idempotency_key=req.idempotency_key,
         request_sha256=req.fingerprint(),
         status_index=status_index,
-        **({} if validated is None else {
-            "rulebook_id": validated.rulebook.id,
-            "issued_outside_period": validated.issued_outside_period,
-        }),
-    )  # fmt: skip
+        rulebook_id=validated.rulebook.id,
+        issued_outside_period=validated.issued_outside_period,
+    )
     return new, signed

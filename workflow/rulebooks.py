@@ -96,8 +96,6 @@ def embedded_rulebook(validated: Validated[Any]) -> dict[str, Any]:
     date judged against its period, and whether the document was issued outside it."""
     return {
         **rulebook_public(validated.rulebook),
-        "decisive_date": (
-            validated.decisive_date.isoformat() if validated.decisive_date else None
-        ),
+        "decisive_date": (validated.decisive_date.isoformat() if validated.decisive_date else None),
         "issued_outside_period": validated.issued_outside_period,
     }
