@@ -21,6 +21,7 @@ from api.routes import (
     metrics,
     offline,
     pages,
+    rulebooks,
     signatures,
     signers,
     signing_page,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(signers.router)
     app.include_router(signing_page.router)
     app.include_router(webhooks.router)
+    app.include_router(rulebooks.router)
     if services.settings.metrics_enabled:
         app.include_router(metrics.router)
     app.add_middleware(

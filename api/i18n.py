@@ -29,6 +29,12 @@ LABELS: dict[str, dict[str, str]] = {
         "revoked_at": "Кері қайтарылған күні",
         "signatures": "Қолтаңбалар",
         "id": "Сәйкестендіргіш",
+        "rulebook": "Құқықтық негізі",
+        "rulebook_period": "Қолданылу мерзімі",
+        "outside_period": (
+            "Құжат құқықтық негізінің қолданылу мерзімінен тыс күнге берілген "
+            "(ұйымның шешімі бойынша)."
+        ),
         "verdict_since": "Күні",
         "check_title": "PDF файлын тексеру",
         "check_hint": (
@@ -86,6 +92,12 @@ LABELS: dict[str, dict[str, str]] = {
         "revoked_at": "Дата отзыва",
         "signatures": "Подписи",
         "id": "Идентификатор",
+        "rulebook": "Правовое основание",
+        "rulebook_period": "Срок действия",
+        "outside_period": (
+            "Документ выдан на дату вне срока действия его правового основания "
+            "(по решению организации)."
+        ),
         "verdict_since": "Дата",
         "check_title": "Проверка PDF-файла",
         "check_hint": (
@@ -142,6 +154,12 @@ LABELS: dict[str, dict[str, str]] = {
         "revoked_at": "Revoked",
         "signatures": "Signatures",
         "id": "Id",
+        "rulebook": "Legal basis",
+        "rulebook_period": "In force",
+        "outside_period": (
+            "Issued for a date outside the period of force of its legal basis "
+            "(by the issuer's decision)."
+        ),
         "verdict_since": "Date",
         "check_title": "Check a PDF file",
         "check_hint": (

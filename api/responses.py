@@ -20,6 +20,7 @@ from registry import DocumentRecord
 from registry.countersign import SignerRecord
 from signing.errors import refused
 from workflow import Context, Prepared, PublicView, check_upload
+from workflow.rulebooks import rulebook_of, rulebook_public
 
 __all__ = [
     "b64_field",
@@ -67,6 +68,8 @@ def to_public(ctx: Context, record: DocumentRecord) -> DocumentPublic:
             docx=f"/v1/documents/{record.id}/docx",
             verify=f"/v1/verify/{record.id}",
         ),
+        rulebook=rulebook_public(rulebook_of(record)),
+        issued_outside_period=record.issued_outside_period,
     )
 
 

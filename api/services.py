@@ -40,6 +40,7 @@ def policy_of(settings: Settings) -> Policy:
         signing_session=timedelta(minutes=settings.signing_session_minutes),
         signing_link=timedelta(minutes=settings.signing_link_minutes),
         embed_revocation=settings.embed_revocation,
+        rulebook_outside_period=settings.rulebook_outside_period,
     )
 
 

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     derived_documents: Literal["auto", "on-request"] = "auto"
     """Extracts and certificates of a fully signed protocol: made at once, or on
     ``POST /v1/documents/{id}/derived``."""
+    rulebook_outside_period: Literal["refuse", "issue"] = "refuse"
+    """A case whose decisive date lies outside its rulebook's period of force: refused
+    (``outside_rulebook_period``), or issued anyway and marked so on the document."""
     kz_transfers_file: Path | None = None
     """Extra government day-off transfers (JSON, the format of
     ``forms/rules/data/kz_transfers.json``) for the working-day calendar."""

@@ -57,7 +57,10 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "end": WD_ALIGN_PARAGRAPH.RIGHT,
 }
-_INLINE = {"span", "strong", "b", "em", "i", "u", "a", "br", "sub", "sup", "code", "small", "s"}
+_STRUCK = {"s", "del", "strike"}
+"""Struck-through text: the alternative that does not apply (Typst's ``strike`` → ``<s>``)."""
+_PHRASING = {"span", "strong", "b", "em", "i", "u", "a", "br", "sub", "sup", "code", "small"}
+_INLINE = _PHRASING | _STRUCK
 _VOID = {"br", "meta", "img", "hr", "col", "link", "input", "wbr", "source"}
 _SKIP = {"head", "script", "style", "svg", "img", "hr"}
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must stay
@@ -169,6 +172,8 @@ class _Style:
     bold: bool = False
     italic: bool = False
     underline: bool = False
+    strike: bool = False
+    """Struck through: the alternative that does not apply (``<s>``, Typst's ``strike``)."""
     size: float | None = None
     indent: float = 0.0
     """Left indent in mm (the right-hand column of the header and corner blanks)."""
@@ -437,6 +442,8 @@ def _inline_style(node: _Node, style: _Style) -> _Style:
         style = replace(style, italic=True)
     if tag == "u" or "fill" in node.classes or "underline" in css:
         style = replace(style, underline=True)
+    if tag in _STRUCK or "line-through" in css:
+        style = replace(style, strike=True)
     return style
 
 
@@ -448,6 +455,8 @@ def _run(para: Paragraph, text: str, style: _Style) -> None:
         run.italic = True
     if style.underline:
         run.underline = True
+    if style.strike:
+        run.font.strike = True
     if style.size is not None:
         run.font.size = Pt(style.size)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from importlib import resources
@@ -41,6 +42,9 @@ class DocumentMeta:
     """Fixes the PDF's creation date, so the same input renders the same bytes."""
     qr_payload: str | None = None
     """What the QR code holds; default ``verify_url`` (issuing adds the offline token)."""
+    rulebook: Mapping[str, Any] | None = None
+    """The rulebook the document is made under, embedded in ``case.json`` as its
+    ``rulebook`` member (id, title, source, period, whether issued outside it)."""
 
 
 class Renderer:
@@ -117,6 +121,16 @@ class Renderer:
         return html.decode("utf-8")
 
 
+def _case_json(case: Any, meta: DocumentMeta) -> str:
+    """The case as the template reads it and the PDF embeds it (``case.json``), with the
+    document's rulebook beside the case's own fields when it is known."""
+    if meta.rulebook is None:
+        return str(case.model_dump_json())
+    embedded = {**case.model_dump(mode="json"), "rulebook": dict(meta.rulebook)}
+    # compact and key order kept: the same case renders the same bytes
+    return json.dumps(embedded, ensure_ascii=False, separators=(",", ":"))
+
+
 def _inputs(spec: FormSpec, lang: str, case: Any, meta: DocumentMeta, qr: str) -> dict[str, str]:
     """What a template reads from ``sys.inputs``: the case, its context, the QR as SVG."""
     ctx = {
@@ -124,7 +138,7 @@ def _inputs(spec: FormSpec, lang: str, case: Any, meta: DocumentMeta, qr: str) -
         "view": spec.view(case, lang),
     }
     return {
-        "case": case.model_dump_json(),
+        "case": _case_json(case, meta),
         "ctx": json.dumps(ctx, ensure_ascii=False, default=str),
         "qr": qr,
     }

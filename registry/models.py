@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -90,6 +91,10 @@ class DocumentRow(Base):
     revocation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     status_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The document's bit in the revocation status list (random, unique; migration 0002)."""
+    rulebook_id: Mapped[str] = mapped_column(String(100), default="kz-attestation-pilot-2024")
+    """The rulebook the document was made under (migration 0008)."""
+    issued_outside_period: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Issued though its decisive date lies outside the rulebook's period (policy ``issue``)."""
 
 
 class AuditHeadRow(Base):

@@ -43,6 +43,10 @@ class NewDocument:
     """Hash of the request body, to tell a retry from a different request under one key."""
     status_index: int | None = None
     """The document's bit in the revocation status list (:meth:`Registry.pick_status_index`)."""
+    rulebook_id: str = "kz-attestation-pilot-2024"
+    """The rulebook the document was made under (``forms.rulebooks``)."""
+    issued_outside_period: bool = False
+    """Issued though its decisive date lies outside the rulebook's period of force."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ class DocumentRecord:
     revoked_at: datetime | None
     revocation_reason: str | None
     status_index: int | None = None
+    rulebook_id: str = "kz-attestation-pilot-2024"
+    """The rulebook the document was made under; re-validation uses its edition."""
+    issued_outside_period: bool = False
+    """Issued though its decisive date lies outside the rulebook's period of force."""
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from forms import ErrorDetail, FormDataInvalid, get_form
+from forms import ErrorDetail, FormDataInvalid
+from forms.rulebooks import OutsidePeriod
 from forms.rules.applications import ApplicationDecision, check_application
 from forms.rules.categories import Category, kind_of
 from forms.rules.refusal_grounds import is_refusal_ground, notice_reason
 from registry import DocumentRecord
 from workflow.context import Actor, Context
 from workflow.documents import IssueRequest, issue_document
+from workflow.rulebooks import check_new
 
 __all__ = ["APPLICATION_FORMS", "ApplicationOutcome", "ApplicationSubmission", "process"]
 
@@ -55,10 +57,10 @@ class ApplicationOutcome:
     """The day the notice was issued (Asia/Almaty)."""
 
 
-def _validate_application(form: str, data: dict[str, Any]) -> None:
+def _validate_application(form: str, data: dict[str, Any], policy: OutsidePeriod) -> None:
     """Bad input is a 422; a refusal the procedure foresees becomes a ground on the notice."""
     try:
-        get_form(form).validate(data)
+        check_new(form, data, policy)
     except FormDataInvalid as exc:
         bad_input = [d for d in exc.details if not is_refusal_ground(d.rule)]
         if bad_input:
@@ -98,7 +100,7 @@ def process(ctx: Context, actor: Actor, sub: ApplicationSubmission) -> Applicati
         raise FormDataInvalid(
             [ErrorDetail("form", "application_form", f"must be one of {APPLICATION_FORMS}")]
         )
-    _validate_application(sub.form, sub.data)
+    _validate_application(sub.form, sub.data, ctx.policy.rulebook_outside_period)
     requested = _category(sub.data.get("requested_category"), "data.requested_category")
     held = sub.data.get("current")
     current = _category(held["category"], "data.current.category") if held else None

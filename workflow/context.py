@@ -14,6 +14,7 @@ from asn1crypto import x509
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
+from forms.rulebooks import OutsidePeriod
 from forms.rules.calendar import WorkingCalendar
 from forms.rules.signer_plan import SigningOrder
 from forms.types import Clock
@@ -49,6 +50,9 @@ class Policy:
     embed_revocation: bool = False
     """Server-held countersignatures embed their chain's revocation information (needs a
     timestamper: PAdES B-LT)."""
+    rulebook_outside_period: OutsidePeriod = "refuse"
+    """A case dated outside its rulebook's period: ``refuse`` it, or ``issue`` it anyway
+    and record that on the document (passed to forms validation at issuance)."""
 
     def verify_url(self, doc_id: str) -> str:
         """The public page of a document (what its QR code opens)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 
-from forms import get_form
 from forms.catalogue.protocols import (
     PROTOCOL_FORM_IDS,
     PROTOCOL_HEADS,
@@ -23,6 +22,7 @@ from registry import DocumentRecord
 from workflow.context import Actor, Context
 from workflow.documents import IssueRequest, issue_document
 from workflow.errors import NotAProtocol, ProtocolNotSigned
+from workflow.rulebooks import stored_case
 from workflow.signatures import sign_held
 
 __all__ = ["after_signature", "derive_from_protocol", "resume_derivations"]
@@ -40,7 +40,7 @@ def derive_from_protocol(
         raise ProtocolNotSigned(f"the protocol is {protocol.status}; it must be fully signed first")
     plan = ctx.signing.plan(protocol.id)
     follow_up = plan.follow_up if plan else {}
-    case = get_form(protocol.form).validate(protocol.case_data)
+    case = stored_case(protocol)  # by the edition it was made under
     assert isinstance(case, TeachersProtocol | HeadsProtocol)
     secretary = next(
         (r.signer_id for r in ctx.signing.required_signers(protocol.id)

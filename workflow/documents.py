@@ -22,6 +22,7 @@ from forms.catalogue.protocols import (
     TeachersProtocol,
     protocol_decisions,
 )
+from forms.rulebooks import Validated
 from forms.rules.protocol_consistency import check_against_protocol
 from forms.rules.signer_plan import (
     PlannedSigner,
@@ -40,6 +41,7 @@ from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
+from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
 __all__ = [
     "IssueRequest",
@@ -93,7 +95,12 @@ def stated_issue_date(case: BaseModel) -> date | None:
 
 
 def document_meta(
-    policy: Policy, issuer: str, doc_id: str, issued_on: date, qr: str | None = None
+    policy: Policy,
+    issuer: str,
+    doc_id: str,
+    issued_on: date,
+    qr: str | None = None,
+    rulebook: Mapping[str, Any] | None = None,
 ) -> DocumentMeta:
     """What a template knows of a document besides its case: the one place it is built
     (issuance, DOCX copies, the command line's previews)."""
@@ -103,6 +110,7 @@ def document_meta(
         issuer=issuer,
         issued_on=issued_on,
         qr_payload=qr,
+        rulebook=rulebook,
     )
 
 
@@ -145,7 +153,7 @@ def _check_protocol(
             [ErrorDetail("protocol_id", "protocol_not_signed",
                          f"the protocol is {protocol.status}", "seed 002 §12, §23")],
         )  # fmt: skip
-    protocol_case = get_form(protocol.form).validate(protocol.case_data)
+    protocol_case = stored_case(protocol)  # by the edition it was made under
     assert isinstance(protocol_case, TeachersProtocol | HeadsProtocol)
     check_against_protocol(spec.id, case, protocol_decisions(protocol_case))
 
@@ -203,15 +211,16 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
     replay = _replay(ctx, actor, req)
     if replay is not None:
         return replay, False
-    spec = get_form(req.form)
+    get_form(req.form).template(req.lang)
+    spec, validated = check_new(req.form, req.data, ctx.policy.rulebook_outside_period)
     spec.template(req.lang)
-    case = spec.validate(req.data)
+    case = validated.case
     if req.protocol_id is not None:
         _check_protocol(ctx, actor, req.protocol_id, spec, case)
     planned = plan_signers(ctx, actor, spec, case, req.signers)
     for _attempt in range(_INDEX_ATTEMPTS):
         index = ctx.registry.pick_status_index()
-        new, signed = _build(ctx, actor, req, spec, case, index, planned)
+        new, signed = _build(ctx, actor, req, spec, case, index, planned, validated)
         also = [] if planned is None else planned_rows(
             new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
         )  # fmt: skip
@@ -254,6 +263,7 @@ def _build(
     case: BaseModel,
     status_index: int,
     planned: list[PlannedSigner] | None,
+    validated: Validated[Any],
 ) -> tuple[NewDocument, bytes]:
     """Render and certify the document under a new id; nothing is stored yet."""
     doc_id = new_id()
@@ -274,8 +284,9 @@ def _build(
         status_index=status_index,
     )
     meta = document_meta(
-        ctx.policy, ctx.issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims)
-    )
+        ctx.policy, ctx.issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims),
+        embedded_rulebook(validated),
+    )  # fmt: skip
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
     with SIGN_SECONDS.labels(spec.id).time():
@@ -309,5 +320,7 @@ def _build(
         idempotency_key=req.idempotency_key,
         request_sha256=req.fingerprint(),
         status_index=status_index,
+        rulebook_id=validated.rulebook.id,
+        issued_outside_period=validated.issued_outside_period,
     )
     return new, signed

@@ -11,11 +11,12 @@ from datetime import date, datetime
 from typing import Any
 
 from forms import get_form
-from forms.errors import UnknownForm
+from forms.errors import QujatError, UnknownForm
 from forms.rules.identity import mask_iin
 from registry import DocumentRecord
 from verify.status import DocumentStatus, registry_status
 from workflow.context import Context
+from workflow.rulebooks import rulebook_of, rulebook_public
 
 __all__ = [
     "PublicHolder",
@@ -59,6 +60,10 @@ class PublicView:
     revoked_at: datetime | None = None
     signatures: tuple[dict[str, Any], ...] = ()
     sha256: str | None = None
+    rulebook: dict[str, Any] | None = None
+    """The rulebook the document was made under: id, titles, legal source, period."""
+    issued_outside_period: bool = False
+    """Issued though its decisive date lies outside the rulebook's period (policy ``issue``)."""
 
 
 def public_details(summary: dict[str, Any]) -> dict[str, Any]:
@@ -123,4 +128,13 @@ def view_of(ctx: Context, record: DocumentRecord) -> PublicView:
         revoked_at=record.revoked_at,
         signatures=tuple(record.signatures),
         sha256=record.sha256,
+        rulebook=_rulebook(record),
+        issued_outside_period=record.issued_outside_period,
     )
+
+
+def _rulebook(record: DocumentRecord) -> dict[str, Any] | None:
+    try:
+        return rulebook_public(rulebook_of(record))
+    except QujatError:  # a rulebook this server no longer knows: show the id alone
+        return {"id": record.rulebook_id, "title": None, "source": None, "period": None}

@@ -21,19 +21,23 @@ __all__ = ["main"]
 
 def cmd_render(args: argparse.Namespace) -> int:
     from api.services import policy_of
-    from forms import get_form
     from generator import Renderer
     from registry import new_id
     from workflow import document_meta
     from workflow.documents import stated_issue_date
+    from workflow.rulebooks import check_new, embedded_rulebook
 
-    spec = get_form(args.form)
     data = json.loads(Path(args.data).read_text(encoding="utf-8"))
-    case = spec.validate(data)
-    doc_id = new_id()
     settings = _settings(args)
+    # the edition and period policy issuance would apply, so the preview is what it would be
+    spec, validated = check_new(args.form, data, settings.rulebook_outside_period)
+    case = validated.case
+    doc_id = new_id()
     issued_on = stated_issue_date(case) or datetime.now(UTC).date()
-    meta = document_meta(policy_of(settings), settings.issuer_name, doc_id, issued_on)
+    meta = document_meta(
+        policy_of(settings), settings.issuer_name, doc_id, issued_on, None,
+        embedded_rulebook(validated),
+    )  # fmt: skip
     pdf = Renderer().render(spec, args.lang, case, meta)
     Path(args.output).write_bytes(pdf)
     print(f"wrote {args.output} ({len(pdf)} bytes, unsigned preview, id {doc_id})")

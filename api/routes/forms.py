@@ -1,4 +1,4 @@
-"""``/v1/forms``: what can be issued, each form's schema and example."""
+"""``/v1/forms``: what can be issued, each form's schema, example, rulebook and deviations."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.schemas import FormPublic, FormsPublic
+import forms.catalogue as catalogue
+from api.schemas import FormDetailPublic, FormPublic, FormsPublic
 from forms import FormSpec, all_forms, get_form
 
 router = APIRouter(prefix="/v1/forms", tags=["forms"])
@@ -33,6 +34,23 @@ def list_forms() -> FormsPublic:
     """Every form: id, titles kk/ru, languages, signing mode."""
     items = [_public(s) for s in all_forms()]
     return FormsPublic(forms=items, count=len(items))
+
+
+@router.get("/{form_id}")
+def read_form(form_id: str) -> FormDetailPublic:
+    """The form, the rulebook of its current edition and its declared deviations."""
+    spec = get_form(form_id)
+    editions = [
+        {"rulebook": e.rulebook.id, "valid_from": e.rulebook.public()["valid_from"],
+         "valid_until": e.rulebook.public()["valid_until"]}
+        for e in catalogue.EDITIONS.of(spec.id)
+    ]  # fmt: skip
+    return FormDetailPublic(
+        **_public(spec).model_dump(),
+        rulebook=spec.rulebook.public(),
+        deviations=spec.public_deviations(),
+        editions=editions,
+    )
 
 
 @router.get("/{form_id}/schema")

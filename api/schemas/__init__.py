@@ -6,6 +6,7 @@ from __future__ import annotations
 from api.schemas.documents import (
     DocumentCreate,
     DocumentPublic,
+    FormDetailPublic,
     FormPublic,
     FormsPublic,
     HolderPublic,
@@ -33,6 +34,7 @@ __all__ = [
     "DocumentCreate",
     "DocumentPublic",
     "FollowUp",
+    "FormDetailPublic",
     "FormPublic",
     "FormsPublic",
     "HolderPublic",

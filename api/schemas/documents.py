@@ -77,6 +77,10 @@ class DocumentPublic(BaseModel):
         "recommended category, valid-until (never trusted from input)",
     )
     links: Links
+    rulebook: dict[str, Any] | None = None
+    """The rulebook the document was made under: id, title (kk, ru), source, period."""
+    issued_outside_period: bool = False
+    """True when it was issued though dated outside that rulebook's period of force."""
 
 
 class RevokeRequest(BaseModel):
@@ -94,6 +98,18 @@ class FormPublic(BaseModel):
     signing: str
     signature_roles: list[str]
     links: dict[str, str]
+
+
+class FormDetailPublic(FormPublic):
+    """One form with the rulebook of its current edition and its declared deviations."""
+
+    rulebook: dict[str, Any]
+    """The current edition's rulebook (as ``GET /v1/rulebooks/{id}``)."""
+    deviations: list[dict[str, str]]
+    """Every place the form departs from its seed: kind, the seed's words, what it prints,
+    why, where."""
+    editions: list[dict[str, Any]]
+    """Every edition of the form, newest rulebook first: rulebook id and period."""
 
 
 class FormsPublic(BaseModel):
@@ -123,3 +139,7 @@ class VerificationPublic(BaseModel):
     revoked_at: datetime | None = None
     signatures: list[SignaturePublic] = Field(default_factory=list)
     sha256: str | None = None
+    rulebook: dict[str, Any] | None = None
+    """The rulebook the document was made under: id, title (kk, ru), source, period."""
+    issued_outside_period: bool = False
+    """True when it was issued though dated outside that rulebook's period of force."""

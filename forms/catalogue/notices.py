@@ -16,7 +16,8 @@ from forms.catalogue.application_parts import (
 )
 from forms.catalogue.seeds import DEVIATIONS, SEED_LINES
 from forms.dates import date_parts
-from forms.rules.applications import REFUSAL_GROUNDS, REQUIREMENTS
+from forms.rules.applications import REQUIREMENTS
+from forms.rules.refusal_grounds import reason_line
 from forms.spec import FormSpec, SigningMode
 from forms.types import CaseModel, LongText, Name, OrgName, Person, ShortText
 
@@ -93,29 +94,13 @@ class RejectedNotice(AcceptedNotice):
         return value
 
 
-_STATUS = {
-    "document-missing": ("жоқ", "отсутствует"),
-    "unreliable-documents": ("дәйексіз", "недостоверны сведения"),
-    "non-compliant-materials": ("талаптарға сәйкес келмейді", "не соответствует требованиям"),
-}
 _REQUIREMENT = {r.id: r for r in REQUIREMENTS}
 
 
 def _reason_line(reason: RejectionReason, lang: str) -> str:
-    """One numbered line: the document and what is wrong with it, or the ground's wording."""
-    if reason.document is not None:
-        doc = _REQUIREMENT[reason.document]
-        kk, ru = _STATUS[reason.ground]
-        line = f"{doc.kk} – {kk}" if lang == "kk" else f"{ru}: {doc.ru}"
-    elif reason.ground in REFUSAL_GROUNDS:
-        ground = REFUSAL_GROUNDS[reason.ground]
-        line = ground.kk if lang == "kk" else ground.ru
-    else:
-        line = ""
-    if reason.detail is not None:
-        sep = f" ({reason.detail})" if lang == "kk" else f" — {reason.detail}"
-        line = line + sep if line else reason.detail
-    return line
+    """One numbered line in the seed's grammar (``forms.rules.refusal_grounds.reason_line``)."""
+    doc = _REQUIREMENT[reason.document] if reason.document is not None else None
+    return reason_line(reason.ground, doc, reason.detail, lang)
 
 
 def _notice_view(case: AcceptedNotice, lang: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from forms.rules.categories import Category, CategoryKind, check_requested_categ
 from forms.rules.essay import check_essay_length
 
 __all__ = [
+    "LATE_APPLICATION_RULE",
     "REFUSAL_GROUNDS",
     "REQUIREMENTS",
     "ApplicationDecision",
@@ -139,7 +140,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 
 @dataclass(frozen=True)
 class RefusalGround:
-    """A ground of App. 4 item 9 (or item 10 for the window)."""
+    """A ground of App. 4 item 9."""
 
     id: str
     """Stable id."""
@@ -182,15 +183,17 @@ REFUSAL_GROUNDS: dict[str, RefusalGround] = {
             "государственной услуги",
             "seed 002 App. 4 item 9.3",
         ),
-        RefusalGround(
-            "outside-application-window",
-            "өтініш ағымдағы оқу жылының 1 қыркүйегінен 31 желтоқсанына дейін қабылданады",
-            "заявление принимается с 1 сентября по 31 декабря текущего учебного года",
-            "seed 002 App. 4 item 10",
-        ),
     )
 }
-"""App. 4 item 9 grounds, plus the item 10 window."""
+"""The grounds of App. 4 item 9, and only those: App. 7 refuses on nothing else.
+
+The application window (item 10) is no ground of its own: a late application is refused
+under 9.2 (its material does not meet the requirements of the service, item 10 being one),
+with the window as the detail (:data:`LATE_APPLICATION_RULE`)."""
+
+LATE_APPLICATION_RULE = "outside_application_window"
+"""The rule of a late application: a non-compliance under item 9.2 whose detail is the
+item 10 window (declared in the README's forms section)."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ class ApplicationDecision:
     missing: tuple[Requirement, ...]
     """Required documents not supplied (App. 4 item 8)."""
     grounds: tuple[Finding, ...]
-    """Refusal grounds found (App. 4 items 9 and 10)."""
+    """Refusal grounds found (App. 4 item 9; a late application under 9.2)."""
 
     def details(self) -> list[ErrorDetail]:
         """The reasons as error details, e.g. for an API response."""
@@ -305,9 +308,11 @@ def check_application(
     if not in_application_window(arrived):
         grounds.append(
             Finding(
-                g["outside-application-window"],
-                f"Submitted on {arrived.isoformat()}, outside 1 September – 31 December.",
+                g["non-compliant-materials"],
+                f"Submitted on {arrived.isoformat()}, outside 1 September – 31 December "
+                "(App. 4 item 10).",
                 "submitted_at",
+                LATE_APPLICATION_RULE,
             )
         )
     errors = DetailCollector()

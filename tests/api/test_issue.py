@@ -59,7 +59,12 @@ def test_issued_pdf_is_signed_archival_and_complete(
     # PDF/A-3b with the case embedded as source data
     meta = xmp(pdf)
     assert re.search(r'pdfaid:part(="|>)3', meta) and re.search(r'pdfaid:conformance(="|>)B', meta)
-    assert json.loads(attachments(pdf)["case.json"]) == case.model_dump(mode="json")
+    # … with the rulebook it was made under beside the case's own fields
+    embedded = json.loads(attachments(pdf)["case.json"])
+    rulebook = embedded.pop("rulebook")
+    assert embedded == case.model_dump(mode="json")
+    assert rulebook["id"] == spec.rulebook.id == doc["rulebook"]["id"]
+    assert rulebook["issued_outside_period"] is False
 
 
 def test_qr_code_opens_the_verification_page(client: TestClient, org: Org) -> None:

@@ -56,6 +56,9 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("GET", "/v1/forms"): PUBLIC,
     ("GET", "/v1/forms/{form_id}/schema"): PUBLIC,
     ("GET", "/v1/forms/{form_id}/example"): PUBLIC,
+    ("GET", "/v1/forms/{form_id}"): PUBLIC,
+    ("GET", "/v1/rulebooks"): PUBLIC,
+    ("GET", "/v1/rulebooks/{rulebook_id}"): PUBLIC,
     ("POST", "/v1/documents"): Access("issue"),
     ("GET", "/v1/documents/{doc_id}"): Access(None, owner_only=True),
     ("GET", "/v1/documents/{doc_id}/pdf"): Access(None, owner_only=True),
@@ -133,7 +136,7 @@ class Target:
         return self.made[name]
 
     def path(self, template: str) -> str:
-        ids = {"doc_id": self.doc_id, "form_id": FORM}
+        ids = {"doc_id": self.doc_id, "form_id": FORM, "rulebook_id": "kz-attestation-pilot-2024"}
         for name in ("batch_id", "signer_id", "webhook_id", "delivery_id"):
             if "{" + name + "}" in template:
                 ids[name] = self.id(name)

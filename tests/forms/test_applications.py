@@ -273,7 +273,7 @@ def test_many_reasons_run_over_pages(renderer: Renderer) -> None:
         ({"ground": "document-missing"}, "reason_document_required"),
         ({"ground": "unreliable-documents"}, "reason_document_required"),
         (
-            {"ground": "outside-application-window", "document": "essay"},
+            {"ground": "no-personal-data-consent", "document": "essay"},
             "reason_document_not_applicable",
         ),
         ({"ground": "non-compliant-materials"}, "reason_unspecified"),

@@ -227,3 +227,46 @@ def test_layout_elements_typst_html_drops_keep_their_text(tmp_path: Path) -> Non
         table.rows[2].cells[0]._tc.get_or_add_tcPr().find(qn("w:vMerge")) is not None
     )  # rowspan merged
     assert renderer.render(spec, "ru", case, META).startswith(b"%PDF")
+
+
+def _struck_and_plain(data: bytes) -> tuple[list[str], str]:
+    doc = open_docx(data)
+    runs = [r for p in doc.paragraphs for r in p.runs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                runs += [r for p in cell.paragraphs for r in p.runs]
+    struck = [r.text for r in runs if r.font.strike]
+    plain = "".join(r.text for r in runs if not r.font.strike)
+    return struck, plain
+
+
+@pytest.mark.parametrize(
+    ("form", "lang", "struck_word"),
+    [
+        ("qualification-certificate", "kk", "(расталды)"),
+        ("application-teacher", "kk", "растау"),
+        ("protocol-extract-teachers", "kk", "(сәйкес келмейді)"),
+    ],
+)
+def test_struck_alternative_is_struck_in_the_docx(
+    renderer: Renderer, form: str, lang: str, struck_word: str
+) -> None:
+    """``<s>`` of the HTML export (the alternative that does not apply) is a struck run,
+    and nothing else is struck."""
+    spec = get_form(form)
+    case = spec.validate(spec.example)
+    html = renderer.html(spec, lang, case, META)
+    assert f"<s>{struck_word}</s>" in html  # the template strikes it
+    struck, plain = _struck_and_plain(render_docx(renderer, spec, lang, case, META))
+    assert struck == [struck_word]
+    assert plain  # the rest of the copy is there, unstruck
+
+
+def test_inline_markup_without_strike_stays_unstruck() -> None:
+    """A template with no ``strike`` gives a copy with no struck run (the flag is not set
+    by accident)."""
+    spec = get_form("course-certificate")
+    case = spec.validate(spec.example)
+    struck, _ = _struck_and_plain(render_docx(Renderer(), spec, "kk", case, META))
+    assert struck == []

@@ -99,7 +99,11 @@ def test_window(submitted: datetime, inside: bool) -> None:
     d = check(submitted_at=submitted)
     assert d.accepted is inside
     if not inside:
-        assert [f.ground.id for f in d.grounds] == ["outside-application-window"]
+        # App. 7 refuses only on App. 4 item 9: a late application falls under 9.2
+        assert [(f.ground.id, f.rule) for f in d.grounds] == [
+            ("non-compliant-materials", "outside_application_window")
+        ]
+        assert "item 10" in d.grounds[0].detail
 
 
 def test_refusal_grounds() -> None:
