@@ -31,6 +31,7 @@ from api.services import Services, build_services
 from api.settings import Settings
 from api.webhooks import build_webhooks, start_dispatcher
 from workflow import resume_derivations
+from workflow.lookup import backfill_lookups
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -38,6 +39,7 @@ __all__ = ["create_app", "create_app_from_env"]
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     batches.resume_local_batches(app)  # the embedded pool's unfinished work, after a restart
+    await run_in_threadpool(backfill_lookups, app.state.services.context)  # rows before 0012
     if app.state.services.settings.derived_documents == "auto":
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)

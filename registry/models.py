@@ -64,6 +64,9 @@ class DocumentRow(Base):
         Index("ix_documents_sha256", "sha256"),
         Index("ix_documents_protocol_id", "protocol_id"),
         Index("ix_documents_status_index", "status_index", unique=True),
+        Index("ix_documents_registration_number", "registration_number"),
+        Index("ix_documents_holder_iin_hash", "holder_iin_hash"),
+        Index("ix_documents_org_created", "organisation", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -90,6 +93,10 @@ class DocumentRow(Base):
     revocation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     status_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The document's bit in the revocation status list (random, unique; migration 0002)."""
+    registration_number: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """The number the document states, if any (migration 0012)."""
+    holder_iin_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """HMAC-SHA256 of the holder's IIN under the server's lookup key (migration 0012)."""
 
 
 class AuditHeadRow(Base):

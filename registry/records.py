@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["ApiKeyRecord", "DocumentRecord", "NewDocument"]
+__all__ = ["ApiKeyRecord", "DocumentRecord", "NewDocument", "SignatureRecorded"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class NewDocument:
     """Hash of the request body, to tell a retry from a different request under one key."""
     status_index: int | None = None
     """The document's bit in the revocation status list (:meth:`Registry.pick_status_index`)."""
+    registration_number: str | None = None
+    """The number the document states (certificates, notes), for the check by number + IIN."""
+    holder_iin_hash: str | None = None
+    """Keyed hash (HMAC-SHA256, hex) of the holder's IIN: found, never read back."""
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,20 @@ class ApiKeyRecord:
     scopes: frozenset[str]
     created_at: datetime
     revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SignatureRecorded:
+    """One countersignature as it lands, for the events written in its transaction."""
+
+    document: DocumentRecord
+    """The document with the signature."""
+    role: str
+    signer_name: str
+    signed_at: datetime
+    signed: int
+    """Required signatures made so far, this one included."""
+    required: int
+    """Required signatures in all."""
+    complete: bool
+    """Whether this was the last one."""
