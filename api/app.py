@@ -27,6 +27,7 @@ from api.routes import (
     verify,
     webhooks,
 )
+from api.openapi import install_openapi
 from api.services import Services, build_services
 from api.settings import Settings
 from api.webhooks import build_webhooks, start_dispatcher
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.state.webhooks = build_webhooks(services)
     install_error_handlers(app)
+    install_openapi(app)  # data per form in POST /v1/documents and /v1/batches
     for module in (forms, documents, applications, verify, offline, pages, health, batches):
         app.include_router(module.router)
     app.include_router(signatures.router)  # countersignatures (issue 5)

@@ -107,7 +107,10 @@ def read_document(doc_id: str, request: Request, ctx: ContextDep, key: ApiKeyDep
     "/{doc_id}/pdf",
     response_class=Response,
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "The signed PDF"},
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The signed PDF",
+        },
         304: {"description": "Not modified (`If-None-Match` matched the `ETag`)"},
     },
 )
