@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.metrics import RequestMetrics
+from api.openapi import install_openapi
 from api.ratelimit import Bucket, RateLimit
 from api.routes import (
     applications,
@@ -27,7 +28,6 @@ from api.routes import (
     verify,
     webhooks,
 )
-from api.openapi import install_openapi
 from api.services import Services, build_services
 from api.settings import Settings
 from api.webhooks import build_webhooks, start_dispatcher

@@ -257,9 +257,7 @@ class SigningRegistry:
                 return None
             return SigningPlan(row.order_rule, dict(row.follow_up), row.derived_at)
 
-    def mark_derived(
-        self, doc_id: str, also: Callable[[], Sequence[object]] | None = None
-    ) -> None:
+    def mark_derived(self, doc_id: str, also: Callable[[], Sequence[object]] | None = None) -> None:
         """Record that every follow-up document of ``doc_id`` exists.
 
         Set only after they were made (idempotently), never before: a process killed while

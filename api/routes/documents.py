@@ -28,7 +28,16 @@ RevokeKey = Annotated[ApiKeyRecord, Depends(require_scope("revoke"))]
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        200: {
+            "model": DocumentPublic,
+            "description": "Replayed: the document first issued under this Idempotency-Key",
+        }
+    },
+)
 def create_document(
     body: DocumentCreate,
     ctx: ContextDep,
