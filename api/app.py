@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.metrics import RequestMetrics
+from api.openapi import install_openapi
 from api.ratelimit import Bucket, RateLimit
 from api.routes import (
     applications,
@@ -32,6 +33,7 @@ from api.services import Services, build_services
 from api.settings import Settings
 from api.webhooks import build_webhooks, start_dispatcher
 from workflow import resume_derivations
+from workflow.lookup import backfill_lookups
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -39,6 +41,7 @@ __all__ = ["create_app", "create_app_from_env"]
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     batches.resume_local_batches(app)  # the embedded pool's unfinished work, after a restart
+    await run_in_threadpool(backfill_lookups, app.state.services.context)  # rows before 0012
     if app.state.services.settings.derived_documents == "auto":
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.state.webhooks = build_webhooks(services)
     install_error_handlers(app)
+    install_openapi(app)  # data per form in POST /v1/documents and /v1/batches
     for module in (forms, documents, applications, verify, offline, pages, health, batches):
         app.include_router(module.router)
     app.include_router(signatures.router)  # countersignatures (issue 5)

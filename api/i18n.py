@@ -43,6 +43,15 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "file_label": "PDF файл",
         "check_button": "Тексеру",
+        "lookup_title": "Нөмірі мен ЖСН бойынша тексеру",
+        "lookup_hint": (
+            "QR-код оқылмаса: құжаттың тіркеу нөмірін (немесе сәйкестендіргішін) "
+            "және иесінің ЖСН-ін енгізіңіз."
+        ),
+        "number_label": "Тіркеу нөмірі",
+        "iin_label": "Иесінің ЖСН",
+        "lookup_button": "Табу",
+        "lookup_not_found": "Мұндай нөмірі мен ЖСН бар құжат табылмады.",
         "genuine": "Файл түпнұсқа: берілген құжатпен дәл сәйкес, қолтаңбалары жарамды",
         "not-genuine": "Файл берілген құжатпен сәйкес келмейді",
         "identical": "Берілген файлмен дәл сәйкес",
@@ -105,6 +114,15 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "file_label": "PDF-файл",
         "check_button": "Проверить",
+        "lookup_title": "Проверка по номеру и ИИН",
+        "lookup_hint": (
+            "Если QR-код не читается: введите регистрационный номер документа (или "
+            "его идентификатор) и ИИН владельца."
+        ),
+        "number_label": "Регистрационный номер",
+        "iin_label": "ИИН владельца",
+        "lookup_button": "Найти",
+        "lookup_not_found": "Документ с таким номером и ИИН не найден.",
         "genuine": "Файл подлинный: совпадает с выданным документом, подписи действительны",
         "not-genuine": "Файл не совпадает с выданным документом",
         "identical": "Совпадает с выданным файлом байт в байт",
@@ -168,6 +186,15 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "file_label": "PDF file",
         "check_button": "Check",
+        "lookup_title": "Check by number and IIN",
+        "lookup_hint": (
+            "Where the QR code cannot be read: enter the document's registration "
+            "number (or id) and the holder's IIN."
+        ),
+        "number_label": "Registration number",
+        "iin_label": "Holder's IIN",
+        "lookup_button": "Find",
+        "lookup_not_found": "No document with this number and IIN.",
         "genuine": "The file is genuine: identical to the issued document, signatures valid",
         "not-genuine": "The file is not the document as issued",
         "identical": "Byte-identical to the issued file",

@@ -46,6 +46,8 @@ def endpoint_class(method: str, path: str) -> str | None:
     """``"upload"``, ``"lookup"`` or ``None`` (not limited here: authenticated or health)."""
     if method == "POST" and path in ("/v1/verify", "/v/check"):
         return "upload"
+    if method == "POST" and path in ("/v1/verify/lookup", "/v/lookup"):
+        return "upload"  # an IIN is guessable: held to the stricter bucket
     if method in ("GET", "HEAD") and (
         path.startswith(("/v/", "/v1/verify/", "/.well-known/qujat/")) or path == "/v1/status-list"
     ):

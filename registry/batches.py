@@ -8,13 +8,14 @@ batch lives in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Connection,
     Engine,
     ForeignKey,
     Index,
@@ -25,7 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forms.types import Clock
 from registry.errors import NotFound
@@ -34,6 +35,7 @@ from registry.records import ApiKeyRecord
 from registry.store import is_id
 
 __all__ = [
+    "BatchFinished",
     "BatchItem",
     "BatchItemResult",
     "BatchItemRow",
@@ -264,8 +266,12 @@ class BatchStore:
                 )
             )
 
-    def finish_if_settled(self, batch_id: str) -> bool:
-        """Mark the batch ``done`` once no item is pending; True if it is done."""
+    def finish_if_settled(
+        self, batch_id: str, also: Callable[[BatchFinished], Sequence[object]] | None = None
+    ) -> bool:
+        """Mark the batch ``done`` once no item is pending; True if it is done. ``also``
+        makes rows added in the same transaction when this call finished it (the webhook
+        event: once per batch)."""
         with self.engine.begin() as conn:
             left = conn.scalar(
                 select(func.count()).where(
@@ -274,11 +280,14 @@ class BatchStore:
             )
             if left:
                 return False
-            conn.execute(
+            now = self._clock()
+            moved = conn.execute(
                 update(BatchRow)
                 .where(BatchRow.id == batch_id, BatchRow.status != "done")
-                .values(status="done", finished_at=self._clock())
+                .values(status="done", finished_at=now)
             )
+            if also is not None and moved.rowcount == 1:
+                _add_rows(conn, also(_finished(conn, batch_id, now)))
         return True
 
     def unfinished(self) -> list[tuple[str, int]]:
@@ -309,3 +318,35 @@ class BatchStore:
 def chunks(total: int, size: int) -> Iterable[tuple[int, int]]:
     """``[start, end)`` ranges of at most ``size`` items covering ``0 … total - 1``."""
     return ((s, min(s + size, total)) for s in range(0, total, size))
+
+
+@dataclass(frozen=True)
+class BatchFinished:
+    """A batch as it becomes ``done``, for the event written in that transaction."""
+
+    id: str
+    organisation: str
+    total: int
+    issued: int
+    failed: int
+    finished_at: datetime
+
+
+def _finished(conn: Connection, batch_id: str, now: datetime) -> BatchFinished:
+    batch = conn.execute(
+        select(BatchRow.organisation, BatchRow.total).where(BatchRow.id == batch_id)
+    ).one()
+    issued = conn.scalar(
+        select(func.count()).where(
+            BatchItemRow.batch_id == batch_id, BatchItemRow.document_id.is_not(None)
+        )
+    )
+    done = int(issued or 0)
+    return BatchFinished(batch_id, batch.organisation, batch.total, done, batch.total - done, now)
+
+
+def _add_rows(conn: Connection, rows: Sequence[object]) -> None:
+    """ORM rows inserted on ``conn``, inside its transaction."""
+    with Session(bind=conn) as s:
+        s.add_all(rows)
+        s.flush()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,7 +38,7 @@ from registry.models_signing import (
     SigningPlanRow,
     SigningSessionRow,
 )
-from registry.records import DocumentRecord
+from registry.records import DocumentRecord, SignatureRecorded
 from registry.store import _to_record, is_id, new_id, transaction
 
 __all__ = [
@@ -257,19 +257,22 @@ class SigningRegistry:
                 return None
             return SigningPlan(row.order_rule, dict(row.follow_up), row.derived_at)
 
-    def mark_derived(self, doc_id: str) -> None:
+    def mark_derived(self, doc_id: str, also: Callable[[], Sequence[object]] | None = None) -> None:
         """Record that every follow-up document of ``doc_id`` exists.
 
         Set only after they were made (idempotently), never before: a process killed while
         deriving leaves the mark unset, and :meth:`awaiting_derivation` finds the protocol
-        again at the next start.
+        again at the next start. ``also`` makes rows added in the same transaction, only
+        when this call sets the mark (the webhook event: once per protocol).
         """
         with self._session() as s:
-            s.execute(
+            marked = s.execute(
                 update(SigningPlanRow)
                 .where(SigningPlanRow.document_id == doc_id, SigningPlanRow.derived_at.is_(None))
                 .values(derived_at=self._clock())
             )
+            if also is not None and marked.rowcount:  # type: ignore[attr-defined]
+                s.add_all(also())
 
     def awaiting_derivation(self) -> list[str]:
         """Fully signed protocols whose follow-up documents are not all made yet."""
@@ -369,9 +372,11 @@ class SigningRegistry:
         actor: str,
         session_id: str | None = None,
         link_token: str | None = None,
+        also: Callable[[SignatureRecorded], Sequence[object]] | None = None,
     ) -> tuple[DocumentRecord, bool]:
         """Store the PDF with one more signature; returns the document and whether it is
         now complete (status ``issued``). Serialised per document (see the module doc).
+        ``also`` makes rows added in the same transaction (the webhook events).
 
         :class:`StaleDocument` if the document is no longer at ``base_sha256``;
         :class:`AlreadySigned` if this signature is there already.
@@ -380,7 +385,7 @@ class SigningRegistry:
         try:
             return self._record(
                 doc_id, required_signer_id, base_sha256, digest, signature_sha256,
-                signer_name, actor, session_id, link_token,
+                signer_name, actor, session_id, link_token, also,
             )  # fmt: skip
         except BaseException:
             if not self._file_referenced(digest):
@@ -398,6 +403,7 @@ class SigningRegistry:
         actor: str,
         session_id: str | None,
         link_token: str | None,
+        also: Callable[[SignatureRecorded], Sequence[object]] | None = None,
     ) -> tuple[DocumentRecord, bool]:
         with self._session() as s:
             now = self._clock()
@@ -478,7 +484,20 @@ class SigningRegistry:
                 now,
             )  # fmt: skip
             s.flush()
-            return _to_record(row), complete
+            record = _to_record(row)
+            if also is not None:
+                total = s.scalar(
+                    select(func.count())
+                    .select_from(RequiredSignerRow)
+                    .where(RequiredSignerRow.document_id == doc_id)
+                )
+                done = SignatureRecorded(
+                    record, required.role, signer_name, now,
+                    signed=int(total or 0) - int(remaining or 0), required=int(total or 0),
+                    complete=complete,
+                )  # fmt: skip
+                s.add_all(also(done))
+            return record, complete
 
     def _explain_refusal(self, s: Session, doc_id: str) -> None:
         row = s.get(DocumentRow, doc_id)

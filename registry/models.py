@@ -65,6 +65,9 @@ class DocumentRow(Base):
         Index("ix_documents_sha256", "sha256"),
         Index("ix_documents_protocol_id", "protocol_id"),
         Index("ix_documents_status_index", "status_index", unique=True),
+        Index("ix_documents_registration_number", "registration_number"),
+        Index("ix_documents_holder_iin_hash", "holder_iin_hash"),
+        Index("ix_documents_org_created", "organisation", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -95,6 +98,10 @@ class DocumentRow(Base):
     """The rulebook the document was made under (migration 0008)."""
     issued_outside_period: Mapped[bool] = mapped_column(Boolean, default=False)
     """Issued though its decisive date lies outside the rulebook's period (policy ``issue``)."""
+    registration_number: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """The number the document states, if any (migration 0012)."""
+    holder_iin_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """HMAC-SHA256 of the holder's IIN under the server's lookup key (migration 0012)."""
 
 
 class AuditHeadRow(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["ApiKeyRecord", "DocumentRecord", "NewDocument"]
+__all__ = ["ApiKeyRecord", "DocumentRecord", "NewDocument", "SignatureRecorded"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,10 @@ class NewDocument:
     """The rulebook the document was made under (``forms.rulebooks``)."""
     issued_outside_period: bool = False
     """Issued though its decisive date lies outside the rulebook's period of force."""
+    registration_number: str | None = None
+    """The number the document states (certificates, notes), for the check by number + IIN."""
+    holder_iin_hash: str | None = None
+    """Keyed hash (HMAC-SHA256, hex) of the holder's IIN: found, never read back."""
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,20 @@ class ApiKeyRecord:
     scopes: frozenset[str]
     created_at: datetime
     revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SignatureRecorded:
+    """One countersignature as it lands, for the events written in its transaction."""
+
+    document: DocumentRecord
+    """The document with the signature."""
+    role: str
+    signer_name: str
+    signed_at: datetime
+    signed: int
+    """Required signatures made so far, this one included."""
+    required: int
+    """Required signatures in all."""
+    complete: bool
+    """Whether this was the last one."""

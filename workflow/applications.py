@@ -20,6 +20,7 @@ from forms.rules.refusal_grounds import is_refusal_ground, notice_reason
 from registry import DocumentRecord
 from workflow.context import Actor, Context
 from workflow.documents import IssueRequest, issue_document
+from workflow.events import decided_events
 from workflow.rulebooks import check_new
 
 __all__ = ["APPLICATION_FORMS", "ApplicationOutcome", "ApplicationSubmission", "process"]
@@ -130,6 +131,8 @@ def process(ctx: Context, actor: Actor, sub: ApplicationSubmission) -> Applicati
     notice, _ = issue_document(
         ctx, actor,
         IssueRequest(notice_form, sub.lang, _notice_data(sub, decision, sent_on), None,
-                     idem and f"{idem}#notice"),
+                     idem and f"{idem}#notice",
+                     events=decided_events(ctx, application, decision.accepted,
+                                           decision.registered_on)),
     )  # fmt: skip
     return ApplicationOutcome(decision, notice, application, sent_on)

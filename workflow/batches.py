@@ -15,6 +15,7 @@ from forms.errors import ErrorDetail, QujatError, error_shape
 from registry.batches import BatchStore
 from workflow.context import Actor, Context
 from workflow.documents import IssueRequest, issue_document
+from workflow.events import batch_events
 from workflow.metrics import ERRORS
 
 __all__ = ["item_key", "run_chunk"]
@@ -63,5 +64,5 @@ def run_chunk(ctx: Context, store: BatchStore, batch_id: str, start: int, end: i
         else:
             store.settle(batch_id, index, document_id=record.id)
         settled += 1
-    store.finish_if_settled(batch_id)
+    store.finish_if_settled(batch_id, batch_events(ctx))
     return settled

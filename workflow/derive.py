@@ -22,6 +22,7 @@ from registry import DocumentRecord
 from workflow.context import Actor, Context
 from workflow.documents import IssueRequest, issue_document
 from workflow.errors import NotAProtocol, ProtocolNotSigned
+from workflow.events import derived_events
 from workflow.rulebooks import stored_case
 from workflow.signatures import sign_held
 
@@ -88,8 +89,8 @@ def after_signature(ctx: Context, actor: Actor, record: DocumentRecord, complete
     if record.form not in PROTOCOL_FORM_IDS:
         return
     try:
-        derive_from_protocol(ctx, actor, record)  # idempotent: a twin request is harmless
-        ctx.signing.mark_derived(record.id)
+        made = derive_from_protocol(ctx, actor, record)  # idempotent: a twin is harmless
+        ctx.signing.mark_derived(record.id, derived_events(ctx, record, made))
     except Exception:  # the protocol is signed; the next start or POST …/derived finishes it
         log.exception("deriving documents from protocol %s failed", record.id)
 
@@ -105,8 +106,8 @@ def resume_derivations(ctx: Context) -> int:
     for doc_id in ctx.signing.awaiting_derivation():
         protocol = ctx.registry.get(doc_id)
         try:
-            derive_from_protocol(ctx, Actor(protocol.organisation, "system"), protocol)
-            ctx.signing.mark_derived(doc_id)
+            made = derive_from_protocol(ctx, Actor(protocol.organisation, "system"), protocol)
+            ctx.signing.mark_derived(doc_id, derived_events(ctx, protocol, made))
             done += 1
         except QujatError:
             log.exception("resuming the documents of protocol %s failed", doc_id)

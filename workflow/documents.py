@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,6 +40,7 @@ from signing.tokens import TokenClaims, issue_token
 from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
+from workflow.lookup import lookup_columns
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
@@ -71,6 +72,9 @@ class IssueRequest:
     """What a fully signed protocol leads to: extracts, and certificates on these terms."""
     due_date: date | None = None
     """When the document is due (an extract: 3 working days after the protocol)."""
+    events: Callable[[NewDocument], Sequence[object]] | None = None
+    """More webhook outbox rows for the registration's transaction (``application.decided``
+    with its notice); not part of the request's fingerprint."""
 
     def fingerprint(self) -> str:
         """SHA-256 of the request's canonical JSON: what an Idempotency-Key is bound to."""
@@ -225,6 +229,7 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
             new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
         )  # fmt: skip
         also = [*also, issued_event(ctx, new)]  # webhook outbox, same transaction
+        also = [*also, *(req.events(new) if req.events else ())]
         try:
             record = ctx.registry.register(new, signed, also)
             DOCUMENTS_ISSUED.labels(spec.id).inc()
@@ -322,5 +327,6 @@ def _build(
         status_index=status_index,
         rulebook_id=validated.rulebook.id,
         issued_outside_period=validated.issued_outside_period,
+        **lookup_columns(ctx, summary),
     )
     return new, signed

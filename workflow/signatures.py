@@ -20,6 +20,7 @@ from signing.certificates import load_certificate
 from signing.external import PreparedSignature, complete, prepare
 from workflow.context import Actor, Context, LinkGrant
 from workflow.documents import document_for
+from workflow.events import signature_events
 
 __all__ = [
     "Access",
@@ -110,6 +111,7 @@ def sign_held(
             done, complete_now = ctx.signing.record_signature(
                 doc_id, turn.id, record.sha256, signed,
                 signature_sha256=_sha(signed), signer_name=signer.name, actor=actor.key_id,
+                also=signature_events(ctx),
             )  # fmt: skip
         except StaleDocument:
             time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))  # another signer won: redo
@@ -189,6 +191,7 @@ def complete_external(
         doc_id, required.id, session.base_sha256, done.pdf,
         signature_sha256=_sha(done.pdf), signer_name=signer.name,
         actor=actor.key_id, session_id=session.id, link_token=link_token,
+        also=signature_events(ctx),
     )  # fmt: skip
     return result, actor, complete_now
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.deps import ApiKeyDep, ContextDep, require_scope
 from api.responses import to_public
 from api.schemas import DocumentCreate, DocumentPublic, RevokeRequest
+from api.schemas.listing import DocumentPage
 from generator import render_docx
 from registry.records import ApiKeyRecord
 from workflow import Actor, IssueRequest, document_for, document_meta, issue_document
 from workflow import documents as flows
 from workflow.documents import stated_issue_date
+from workflow.listing import DocumentQuery, list_organisation_documents
 from workflow.rulebooks import stored_case, stored_spec
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -24,7 +28,16 @@ RevokeKey = Annotated[ApiKeyRecord, Depends(require_scope("revoke"))]
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        200: {
+            "model": DocumentPublic,
+            "description": "Replayed: the document first issued under this Idempotency-Key",
+        }
+    },
+)
 def create_document(
     body: DocumentCreate,
     ctx: ContextDep,
@@ -51,21 +64,77 @@ def create_document(
     return to_public(ctx, record)
 
 
-@router.get("/{doc_id}")
-def read_document(doc_id: str, ctx: ContextDep, key: ApiKeyDep) -> DocumentPublic:
-    """Metadata, status and signatures of one of your organisation's documents."""
-    return to_public(ctx, document_for(ctx, Actor.of(key), doc_id))
+@router.get("")
+def list_documents(
+    ctx: ContextDep,
+    key: ApiKeyDep,
+    form: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    holder_iin: Annotated[str | None, Query(pattern=r"^\d{12}$")] = None,
+    registration_number: Annotated[str | None, Query(max_length=200)] = None,
+    protocol_id: Annotated[str | None, Query(max_length=32)] = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> DocumentPage:
+    """Your organisation's documents, oldest first, filtered; follow ``next_cursor``."""
+    query = DocumentQuery(
+        form, status, holder_iin, registration_number, protocol_id,
+        created_from, created_to, cursor, limit,
+    )  # fmt: skip
+    page = list_organisation_documents(ctx, Actor.of(key), query)
+    return DocumentPage(items=[to_public(ctx, r) for r in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/{doc_id}/pdf", response_class=Response)
-def download_pdf(doc_id: str, ctx: ContextDep, key: ApiKeyDep) -> Response:
-    """The signed PDF with every signature so far."""
+def _not_modified(request: Request, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (or ``*``)."""
+    wanted = request.headers.get("if-none-match")
+    if not wanted:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+    return "*" in tags or etag in tags
+
+
+@router.get(
+    "/{doc_id}",
+    response_model=DocumentPublic,
+    responses={304: {"description": "Not modified (`If-None-Match` matched the `ETag`)"}},
+)
+def read_document(doc_id: str, request: Request, ctx: ContextDep, key: ApiKeyDep) -> Response:
+    """Metadata, status and signatures of one of your organisation's documents, with an
+    ``ETag`` (``If-None-Match`` → 304)."""
+    body = to_public(ctx, document_for(ctx, Actor.of(key), doc_id)).model_dump_json().encode()
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get(
+    "/{doc_id}/pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The signed PDF",
+        },
+        304: {"description": "Not modified (`If-None-Match` matched the `ETag`)"},
+    },
+)
+def download_pdf(doc_id: str, request: Request, ctx: ContextDep, key: ApiKeyDep) -> Response:
+    """The signed PDF with every signature so far; its ``ETag`` is its SHA-256."""
     record = document_for(ctx, Actor.of(key), doc_id)
-    return Response(
-        ctx.registry.pdf(record),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{record.form}-{record.id}.pdf"'},
-    )
+    etag = f'"{record.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, no-cache",
+        "Content-Disposition": f'attachment; filename="{record.form}-{record.id}.pdf"',
+    }
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(ctx.registry.pdf(record), media_type="application/pdf", headers=headers)
 
 
 @router.get("/{doc_id}/docx", response_class=Response)

@@ -13,7 +13,9 @@ from api.pages import TEMPLATES, page_lang, render_page
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
 from api.uploads import read_pdf
+from registry.errors import NotFound
 from workflow import logged_lookup
+from workflow.lookup import check_by_number
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,6 +47,21 @@ async def check_upload(request: Request, services: ServicesDep) -> HTMLResponse:
     view = VerificationPublic.model_validate(doc) if doc else None
     return render_page("check.html", lang, 200, r=report, error=None,
                        **_document_context(view, lang))  # fmt: skip
+
+
+@router.post("/v/lookup", response_class=HTMLResponse)
+async def lookup_page(request: Request, services: ServicesDep) -> HTMLResponse:
+    """The number-and-IIN form's target: the same page as the QR's on a match, the form
+    again with only "not found" (404) otherwise."""
+    lang = page_lang(request)
+    form = await request.form()
+    number, iin = str(form.get("registration_number") or ""), str(form.get("iin") or "")
+    try:
+        found = await run_in_threadpool(check_by_number, services.context, number, iin, "page")
+    except NotFound:
+        return render_page("base.html", lang, 404, lookup_not_found=True)
+    view = verification_public(found)
+    return render_page("verify.html", lang, 200, **_document_context(view, lang))
 
 
 @router.get("/v/{doc_id}", response_class=HTMLResponse)

@@ -27,6 +27,7 @@ from workflow import (
     sign_with_server_key,
 )
 from workflow import countersign as flows
+from workflow.events import derived_events
 
 router = APIRouter(prefix="/v1/documents", tags=["signatures"])
 
@@ -69,6 +70,7 @@ def create_link(
 def derive(doc_id: str, ctx: ContextDep, key: IssueKey) -> list[DocumentPublic]:
     """Issue (again, idempotently) the extracts and certificates of a signed protocol."""
     actor = Actor.of(key)
-    made = derive_from_protocol(ctx, actor, document_for(ctx, actor, doc_id))
-    ctx.signing.mark_derived(doc_id)
+    protocol = document_for(ctx, actor, doc_id)
+    made = derive_from_protocol(ctx, actor, protocol)
+    ctx.signing.mark_derived(doc_id, derived_events(ctx, protocol, made))  # the event, once
     return [to_public(ctx, r) for r in made]

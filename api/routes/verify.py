@@ -10,10 +10,19 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ContextDep, ServicesDep
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
+from api.schemas.listing import LookupRequest
 from api.uploads import read_pdf
 from workflow import logged_lookup
+from workflow.lookup import check_by_number
 
 router = APIRouter(prefix="/v1/verify", tags=["verify"])
+
+
+@router.post("/lookup", responses={404: {"description": "No document with this number and IIN"}})
+def verify_lookup(body: LookupRequest, ctx: ContextDep) -> VerificationPublic:
+    """The check by number and IIN: a document's registration number (or id) and the
+    holder's IIN give the same verdict and facts as its QR; any mismatch is 404."""
+    return verification_public(check_by_number(ctx, body.registration_number, body.iin))
 
 
 @router.get("/{doc_id}")

@@ -21,8 +21,8 @@ from forms import get_form
 from registry import Registry
 from registry.models import DocumentRow
 from registry.models_webhooks import WebhookEventRow
-from tests.support.databases import SERVER_URL, fresh_database_url
 from tests.e2e.serverproc import free_port, start
+from tests.support.databases import SERVER_URL, fresh_database_url
 from tests.webhook_receiver import Receiver, receiver
 
 KILLS = 5

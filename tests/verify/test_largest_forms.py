@@ -18,8 +18,8 @@ from api import Settings, create_app
 from api.services import Services, build_services
 from signing import ensure_dev_pki
 from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
-from tests.support.fixtures import Org
 from tests.support.databases import fresh_database_url
+from tests.support.fixtures import Org
 from tests.verify.largest import grow, largest_case
 from verify.errors import PdfTooComplex
 from verify.inspection import certificate_sha256, inspect_pdf

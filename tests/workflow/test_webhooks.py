@@ -13,8 +13,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from forms.errors import FormDataInvalid
-from registry.errors import Conflict, NotFound
 from registry import webhooks as store
+from registry.errors import Conflict, NotFound
 from signing.webhooks import new_secret, sign, signed_headers
 from tests.webhook_receiver import Received, Receiver, receiver
 from tests.workflow.webhook_fixtures import emit_now, with_config
