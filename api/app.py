@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.metrics import RequestMetrics
-from api.ratelimit import Bucket, RateLimit
+from api.ratelimit import Bucket, RateLimit, TrustedProxies
 from api.routes import (
     applications,
     batches,
@@ -91,6 +91,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             buckets={
                 "lookup": Bucket(settings.lookup_rate_per_minute / 60, settings.lookup_burst),
                 "upload": Bucket(settings.upload_rate_per_minute / 60, settings.upload_burst),
+                "sign": Bucket(settings.sign_rate_per_minute / 60, settings.sign_burst),
             },
+            proxies=TrustedProxies.parse(settings.forwarded_allow_ips),
         )
     return app

@@ -25,7 +25,7 @@ from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool
 from workflow.context import Context, Policy
 
-__all__ = ["Services", "build_services", "policy_of"]
+__all__ = ["Services", "build_services", "issuer_certificates", "policy_of"]
 
 log = logging.getLogger("qujat")
 
@@ -136,5 +136,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         trust_roots=tuple(roots),
         clock=clock or (lambda: datetime.now(UTC)),
         token_key=token_key,
-        validator=ValidatorPool(roots, limits),
+        validator=ValidatorPool(roots, limits, issuer_certificates(settings, issuer)),
     )
+
+
+def issuer_certificates(settings: Settings, issuer: IssuerKey) -> list[x509.Certificate]:
+    """The pinned issuer certificates: the current key's, then the past ones configured
+    (``QUJAT_PAST_ISSUER_CERTS``); a document certified by any other is not ours."""
+    return [issuer.certificate, *load_trust_roots(settings.past_issuer_certs)]

@@ -149,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--data-dir")
+    s.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRS",
+        help="comma-separated proxy addresses/networks whose X-Forwarded-For names the client "
+        "(default: QUJAT_FORWARDED_ALLOW_IPS, else none: forwarded headers are ignored)",
+    )
     s.set_defaults(func=cmd_serve)
 
     add_keys_commands(sub)

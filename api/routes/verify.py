@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ContextDep, ServicesDep
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
-from api.uploads import read_pdf
+from api.uploads import client_of, read_pdf
 from workflow import logged_lookup
 
 router = APIRouter(prefix="/v1/verify", tags=["verify"])
@@ -26,4 +26,6 @@ def verify_id(doc_id: str, ctx: ContextDep) -> VerificationPublic:
 async def verify_upload(request: Request, services: ServicesDep) -> dict[str, Any]:
     """Upload a PDF (``application/pdf`` body or multipart ``file``) and get a report."""
     data = await read_pdf(request, services.settings.max_upload_bytes)
-    return await run_in_threadpool(upload_report, services, data)
+    return await run_in_threadpool(
+        upload_report, services, data, client_of(request, services.settings)
+    )

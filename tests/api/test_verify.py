@@ -82,7 +82,7 @@ def test_upload_tampered(client: TestClient, org: Org) -> None:
     at = pdf.index("Сәрсенбаева".encode()) if "Сәрсенбаева".encode() in pdf else len(pdf) // 3
     pdf[at] ^= 0x01
     report = upload(client, bytes(pdf))
-    assert report["verdict"] == "not-genuine"
+    assert report["verdict"] == "modified"
     assert not report["signatures_ok"] and not report["byte_identical_to_issued"]
 
 
@@ -95,7 +95,7 @@ def test_upload_with_appended_unsigned_update(client: TestClient, org: Org) -> N
     out = io.BytesIO()
     w.write(out)  # type: ignore[no-untyped-call]
     report = upload(client, out.getvalue())
-    assert report["verdict"] == "not-genuine"
+    assert report["verdict"] == "modified"
     assert report["modified_after_signing"] and not report["signatures_ok"]
 
 
@@ -130,7 +130,7 @@ def test_upload_form_on_the_page(client: TestClient, org: Org) -> None:
     tampered = bytearray(pdf)
     tampered[len(pdf) // 3] ^= 0x01
     code, html = check_page(client, bytes(tampered), "kk")
-    assert code == 200 and "Файл берілген құжатпен сәйкес келмейді" in html
+    assert code == 200 and "Файл қол қойылғаннан кейін өзгертілген" in html
     code, html = check_page(client, b"garbage", "en")
     assert code == 422 and "cannot be read as a PDF" in html
 
