@@ -105,7 +105,9 @@ def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Open the registry (migrating it), load the issuer key, warm the templates."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not settings.data_dir.exists():  # keys, database and files: the server's user only
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        settings.data_dir.chmod(0o700)
     issuer, dev_roots = _issuer_key(settings)
     roots = load_trust_roots([*dev_roots, *settings.trust_roots])
     files = None

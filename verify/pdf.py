@@ -23,7 +23,6 @@ from pyhanko.pdf_utils.rw_common import PdfHandler
 from pyhanko.sign.fields import enumerate_sig_fields
 
 from forms.errors import VerificationError
-from verify.errors import PdfTooComplex
 from verify.ltv import (
     Level,
     LtvStatus,

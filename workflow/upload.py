@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from forms.errors import QujatError
-from registry import DocumentRecord, NotFound
+from registry import DocumentRecord, NotFound, Registry
+from registry.countersign import SigningRegistry
 from registry.revisions import find_revision
 from verify import PdfReport
 from verify.isolation import Examination
@@ -18,7 +19,14 @@ from verify.verdicts import Decision, RegistryFacts, Verdict, judge
 from workflow.context import Context
 from workflow.public import PublicView, view_of
 
-__all__ = ["UploadCheck", "check_upload", "registry_facts", "required_certificates"]
+__all__ = [
+    "UploadCheck",
+    "check_upload",
+    "embedded_ids",
+    "matched_record",
+    "registry_facts",
+    "required_certificates",
+]
 
 log = logging.getLogger("qujat.verify")
 
@@ -46,13 +54,13 @@ class UploadCheck:
         return self.decision.verdict
 
 
-def required_certificates(ctx: Context, doc_id: str) -> dict[str, set[str]]:
+def required_certificates(signing: SigningRegistry, doc_id: str) -> dict[str, set[str]]:
     """Each signature field the document waits for → SHA-256 of the certificate
     registered for its signer (a document without countersignatures needs none)."""
     required: dict[str, set[str]] = {}
-    for field in ctx.signing.required_signers(doc_id):
+    for field in signing.required_signers(doc_id):
         try:
-            signer = ctx.signing.signer(field.signer_id)
+            signer = signing.signer(field.signer_id)
         except NotFound:
             required[field.field_name] = set()  # nobody can sign it genuinely
             continue
@@ -60,14 +68,22 @@ def required_certificates(ctx: Context, doc_id: str) -> dict[str, set[str]]:
     return required
 
 
-def _matched(ctx: Context, sha256: str) -> DocumentRecord | None:
-    revision = find_revision(ctx.registry, sha256)
+def matched_record(registry: Registry, sha256: str) -> DocumentRecord | None:
+    """The document one of whose issued revisions has exactly this hash."""
+    revision = find_revision(registry, sha256)
     if revision is not None:
-        return ctx.registry.find(revision.document_id)
-    return ctx.registry.by_sha256(sha256)
+        return registry.find(revision.document_id)
+    return registry.by_sha256(sha256)
 
 
-def registry_facts(ctx: Context, record: DocumentRecord | None, data: bytes) -> RegistryFacts:
+def embedded_ids(data: bytes) -> list[str]:
+    """The document ids the file claims (Qujat writes ``qujat:<id>`` into its keywords)."""
+    return sorted({m.group(1).decode() for m in _EMBEDDED_ID.finditer(data)})[:8]
+
+
+def registry_facts(
+    registry: Registry, record: DocumentRecord | None, data: bytes
+) -> RegistryFacts:
     """What the registry says about ``data`` (``record``: the document it matched)."""
     if record is not None:
         return RegistryFacts(
@@ -77,8 +93,7 @@ def registry_facts(ctx: Context, record: DocumentRecord | None, data: bytes) -> 
             revoked_at=record.revoked_at,
             revocation_reason=record.revocation_reason,
         )
-    claimed = {m.group(1).decode() for m in _EMBEDDED_ID.finditer(data[-(1 << 20) :])}
-    known = any(ctx.registry.find(doc_id) is not None for doc_id in sorted(claimed)[:8])
+    known = any(registry.find(doc_id) is not None for doc_id in embedded_ids(data))
     return RegistryFacts(matched=False, known_document=known)
 
 
@@ -94,12 +109,12 @@ def check_upload(
     except QujatError as exc:
         log.info("upload rejected code=%s bytes=%d ms=%.1f", exc.code, len(data), _ms(started))
         raise
-    record = _matched(ctx, exam.report.sha256)
-    required = required_certificates(ctx, record.id) if record is not None else None
+    record = matched_record(ctx.registry, exam.report.sha256)
+    required = required_certificates(ctx.signing, record.id) if record is not None else None
     decision = judge(
         exam.report,
         exam.inspection,
-        registry=registry_facts(ctx, record, data),
+        registry=registry_facts(ctx.registry, record, data),
         required=required,
         today=ctx.clock().date(),
     )

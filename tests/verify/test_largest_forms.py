@@ -226,7 +226,6 @@ def test_a_countersigned_protocol_of_a_thousand_decisions_is_read(
     assert all(signers[field] in allowed for field, allowed in protocol.required.items())
 
 
-@pytest.mark.xfail(strict=True, raises=PdfTooComplex, reason=PDF_PY)
 def test_a_countersigned_protocol_of_a_thousand_decisions_is_genuine(
     protocol: Countersigned, quiet: Quiet
 ) -> None:
