@@ -230,6 +230,23 @@ class SigningRegistry:
             raise Conflict("this certificate is registered already") from None
         return _signer(row)
 
+    def set_key_location(
+        self, signer_id: str, organisation: str, location: str, actor: str
+    ) -> SignerRecord:
+        """Record where the server holds ``signer_id``'s key (operator provisioning only:
+        no API route reaches this). :class:`NotFound` unless the signer is
+        ``organisation``'s."""
+        now = self._clock()
+        with self._session() as s:
+            row = s.get(SignerRow, signer_id) if is_id(signer_id) else None
+            if row is None or row.organisation != organisation:
+                raise NotFound(f"no signer {signer_id[:40]!r} in that organisation")
+            row.key_location = location
+            append(s, AuditEntry("signer.key_provisioned", row.id, actor, organisation,
+                                 {"certificate_sha256": row.certificate_sha256}), now)  # fmt: skip
+            s.flush()
+            return _signer(row)
+
     def signer(self, signer_id: str, organisation: str | None = None) -> SignerRecord:
         """The signer ``signer_id`` (in ``organisation`` when given); :class:`NotFound`."""
         with self._session() as s:

@@ -17,9 +17,16 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from api.services import Services, build_services
 from signing import ensure_dev_pki
-from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
-from tests.support.fixtures import Org
+from tests.support.commission import (
+    CHAIR,
+    PRESENT_MEMBERS,
+    SECRETARY,
+    hold_key,
+    make_member,
+    protocol_data,
+)
 from tests.support.databases import fresh_database_url
+from tests.support.fixtures import Org
 from tests.verify.largest import grow, largest_case
 from verify.errors import PdfTooComplex
 from verify.inspection import certificate_sha256, inspect_pdf
@@ -183,10 +190,11 @@ def protocol(quiet: Quiet, tmp_path_factory: pytest.TempPathFactory) -> Counters
         for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]
     }
     for person in people.values():
-        signer = {"certificate": person.certificate_pem, "key_location": f"pkcs12:{person.p12}"}
+        signer = {"certificate": person.certificate_pem}
         r = client.post("/v1/signers", json=signer, headers=org.headers)
         assert r.status_code == 201, r.text
         person.signer_id = r.json()["id"]
+        hold_key(services.settings, person.signer_id, f"pkcs12:{person.p12}")
     body: dict[str, Any] = {
         "form": "protocol-teachers",
         "lang": "kk",
