@@ -81,9 +81,7 @@ def embedded_ids(data: bytes) -> list[str]:
     return sorted({m.group(1).decode() for m in _EMBEDDED_ID.finditer(data)})[:8]
 
 
-def registry_facts(
-    registry: Registry, record: DocumentRecord | None, data: bytes
-) -> RegistryFacts:
+def registry_facts(registry: Registry, record: DocumentRecord | None, data: bytes) -> RegistryFacts:
     """What the registry says about ``data`` (``record``: the document it matched)."""
     if record is not None:
         return RegistryFacts(
@@ -97,9 +95,7 @@ def registry_facts(
     return RegistryFacts(matched=False, known_document=known)
 
 
-def check_upload(
-    ctx: Context, examine: Callable[[bytes], Examination], data: bytes
-) -> UploadCheck:
+def check_upload(ctx: Context, examine: Callable[[bytes], Examination], data: bytes) -> UploadCheck:
     """Examine ``data`` with ``examine`` (bounded in time and memory, one client's share:
     a hostile file gets ``unreadable_pdf`` or ``pdf_too_complex``), match it against every
     revision the registry issued, and judge it."""
