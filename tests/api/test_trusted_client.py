@@ -69,7 +69,7 @@ def test_forged_forwarded_headers_open_no_new_buckets(services: Services) -> Non
         codes = [
             client.get(
                 "/v1/verify/aaaaaaaa", headers={"x-forwarded-for": f"198.51.100.{i}"}
-            ).status_code  # fmt: skip
+            ).status_code
             for i in range(5)
         ]
     assert codes == [200, 200, 200, 429, 429]
