@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
+from api.logs import install_log_escaping
 from api.metrics import RequestMetrics
 from api.ratelimit import Bucket, RateLimit, TrustedProxies
 from api.routes import (
@@ -56,6 +57,7 @@ def create_app_from_env() -> FastAPI:
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """An app over ``services`` (built from ``settings`` when not given)."""
+    install_log_escaping()
     services = services or build_services(settings or Settings())
     app = FastAPI(
         title="Qujat",
