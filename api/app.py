@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
+from api.logs import install_log_escaping
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
-from api.ratelimit import Bucket, RateLimit
+from api.ratelimit import Bucket, RateLimit, TrustedProxies
 from api.routes import (
     applications,
     batches,
@@ -60,6 +61,7 @@ def create_app_from_env() -> FastAPI:
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """An app over ``services`` (built from ``settings`` when not given)."""
+    install_log_escaping()
     services = services or build_services(settings or Settings())
     app = FastAPI(
         title="Qujat",
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             buckets={
                 "lookup": Bucket(settings.lookup_rate_per_minute / 60, settings.lookup_burst),
                 "upload": Bucket(settings.upload_rate_per_minute / 60, settings.upload_burst),
+                "sign": Bucket(settings.sign_rate_per_minute / 60, settings.sign_burst),
             },
+            proxies=TrustedProxies.parse(settings.forwarded_allow_ips),
         )
     return app

@@ -11,6 +11,7 @@ ApiError                        its own status and code
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,10 +84,31 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 operation may answer with any of these, in the one error shape."""
 
 
+MAX_DETAILS = 50
+"""Details an error lists at most: a body of a million unknown keys is told about 50."""
+_MAX_TEXT = 300
+_IIN_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def _clean(text: str) -> str:
+    """At most a few hundred characters, and no IIN (any run of twelve digits)."""
+    return _IIN_RUN.sub("************", text[:_MAX_TEXT])
+
+
 def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
-    """The one error shape; every error answered is built here, so it is counted here."""
+    """The one error shape; every error answered is built here, so it is counted here.
+
+    Bounded (at most :data:`MAX_DETAILS` details, each text cut short) and with no IIN in
+    any text: an error repeats what it was sent, and must not amplify it or leak it."""
     ERRORS.labels(code).inc()
-    return {"error": error_shape(code, message, details)}
+    listed = [
+        ErrorDetail(_clean(d.field), _clean(d.rule), _clean(d.message), d.paragraph)
+        for d in (details or [])[:MAX_DETAILS]
+    ]
+    if details and len(details) > MAX_DETAILS:
+        more = len(details) - MAX_DETAILS
+        listed.append(ErrorDetail("body", "too_many_errors", f"and {more} more not listed"))
+    return {"error": error_shape(code, _clean(message), listed)}
 
 
 _STATUS_CODES = {

@@ -9,25 +9,30 @@ The buckets live in this process's memory: with N workers a client gets up to N 
 rate. That is deliberate: a bucket in PostgreSQL would cost a write per lookup (the hot,
 public path), and a limiter that fails open is better than one that needs a shared store to
 answer. Set the rates per worker, or limit at the load balancer (README, Production).
-The client IP is the socket peer: behind a proxy, run uvicorn with ``--forwarded-allow-ips``
-so it is the real one.
+The client is the address the deployment trusts (:func:`client_address`): the socket peer,
+unless that peer is a proxy named in ``QUJAT_FORWARDED_ALLOW_IPS`` (``qujat serve
+--forwarded-allow-ips``), whose ``X-Forwarded-For`` then names it. By default no proxy is
+trusted, not even loopback: otherwise any client could open a fresh bucket per request with
+a made-up header. A third class, *sign*, covers the public signing pages (``/sign/*``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import error_body
 from forms.errors import ErrorDetail
 
-__all__ = ["Bucket", "RateLimit", "endpoint_class"]
+__all__ = ["Bucket", "RateLimit", "TrustedProxies", "client_address", "endpoint_class"]
 
 _MAX_CLIENTS = 100_000  # buckets kept; the least recently seen client is forgotten first
 
@@ -42,12 +47,72 @@ class Bucket:
     """Tokens a new client starts with, and the most it can save up."""
 
 
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class TrustedProxies:
+    """The proxies whose forwarded headers count; empty: none (the default)."""
+
+    networks: tuple[_Network, ...] = ()
+
+    @classmethod
+    def parse(cls, entries: Iterable[str]) -> TrustedProxies:
+        """From addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``::1``); a comma list
+        in one entry is split. :class:`ValueError` for anything else."""
+        return _parse(tuple(entries))
+
+    def trusts(self, address: str) -> bool:
+        """Whether ``address`` is one of the proxies."""
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.networks)
+
+
+@lru_cache(maxsize=16)
+def _parse(entries: tuple[str, ...]) -> TrustedProxies:
+    parts = [p.strip() for e in entries for p in e.split(",") if p.strip()]
+    if "*" in parts:
+        raise ValueError("trusting every address as a proxy voids the rate limits")
+    return TrustedProxies(tuple(ipaddress.ip_network(p, strict=False) for p in parts))
+
+
+def client_address(scope: Scope, proxies: TrustedProxies) -> str:
+    """The client address to key limits on.
+
+    The socket peer, unless it is a trusted proxy: then the right-most ``X-Forwarded-For``
+    entry that is not itself a trusted proxy. A header that does not parse (or names only
+    proxies) counts as the proxy's own address, so junk cannot open new buckets.
+    """
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    if not proxies.networks or not proxies.trusts(peer):
+        return peer
+    values = [v for k, v in scope.get("headers") or [] if k.lower() == b"x-forwarded-for"]
+    if not values:
+        return peer
+    try:
+        hops = [h.strip() for h in b",".join(values).decode("ascii").split(",")]
+        addresses = [str(ipaddress.ip_address(h)) for h in hops]
+    except (UnicodeDecodeError, ValueError):
+        return peer
+    for address in reversed(addresses):
+        if not proxies.trusts(address):
+            return address
+    return peer
+
+
 def endpoint_class(method: str, path: str) -> str | None:
-    """``"upload"``, ``"lookup"`` or ``None`` (not limited here: authenticated or health)."""
+    """``"upload"``, ``"lookup"``, ``"sign"`` or ``None`` (not limited here: authenticated
+    or health)."""
     if method == "POST" and path in ("/v1/verify", "/v/check"):
         return "upload"
     if method == "POST" and path in ("/v1/verify/lookup", "/v/lookup"):
         return "upload"  # an IIN is guessable: held to the stricter bucket
+    if path.startswith("/sign/"):
+        return "sign"
     if method in ("GET", "HEAD") and (
         path.startswith(("/v/", "/v1/verify/", "/.well-known/qujat/")) or path == "/v1/status-list"
     ):
@@ -63,8 +128,10 @@ class RateLimit:
         app: ASGIApp,
         buckets: dict[str, Bucket],
         clock: Callable[[], float] = time.monotonic,
+        proxies: TrustedProxies | None = None,
     ) -> None:
         self.app, self.buckets, self.clock = app, buckets, clock
+        self.proxies = proxies or TrustedProxies()
         # (ip, class) -> (tokens, last refill); one event loop, so no lock is needed
         self._state: OrderedDict[tuple[str, str], tuple[float, float]] = OrderedDict()
 
@@ -77,8 +144,7 @@ class RateLimit:
         if bucket is None or kind is None:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        wait = self._take((client[0] if client else "unknown", kind), bucket)
+        wait = self._take((client_address(scope, self.proxies), kind), bucket)
         if wait > 0:
             await _too_many(send, wait)
             return

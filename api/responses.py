@@ -109,15 +109,23 @@ def signer_public(s: SignerRecord) -> SignerPublic:
     )
 
 
-def upload_report(services: Services, data: bytes) -> dict[str, Any]:
-    """Every signature's state, whether anything was appended, and the registry's match.
+def upload_report(services: Services, data: bytes, client: str) -> dict[str, Any]:
+    """The verdict (:mod:`verify.verdicts`), why, every signature's state, and the registry's
+    match. ``client`` is who asks (their share of the validation workers).
 
-    The PDF is validated in an isolated worker (bounded time and memory): a hostile file
+    The PDF is examined in an isolated worker (bounded time and memory): a hostile file
     gets ``unreadable_pdf`` or ``pdf_too_complex``, never a crash of the server.
     """
-    check = check_upload(services.context, services.validator.validate, data)
+    check = check_upload(
+        services.context, lambda pdf: services.validator.examine(pdf, client=client), data
+    )
     report = check.report
+    decision = check.decision
     return {
+        "verdict": str(decision.verdict),
+        "reasons": list(decision.reasons),
+        "revoked_at": decision.revoked_at.isoformat() if decision.revoked_at else None,
+        "revocation_reason": decision.revocation_reason,
         "sha256": report.sha256,
         "signatures_ok": report.ok,
         "modified_after_signing": report.modified_after_signing,
@@ -137,7 +145,6 @@ def upload_report(services: Services, data: bytes) -> dict[str, Any]:
             for s in report.signatures
         ],
         "document": public_json(check.document) if check.document else None,
-        "verdict": str(check.verdict),
     }
 
 

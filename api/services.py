@@ -25,7 +25,7 @@ from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool
 from workflow.context import Context, Policy
 
-__all__ = ["Services", "build_services", "policy_of"]
+__all__ = ["Services", "build_services", "issuer_certificates", "policy_of"]
 
 log = logging.getLogger("qujat")
 
@@ -106,7 +106,9 @@ def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Open the registry (migrating it), load the issuer key, warm the templates."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not settings.data_dir.exists():  # keys, database and files: the server's user only
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        settings.data_dir.chmod(0o700)
     issuer, dev_roots = _issuer_key(settings)
     roots = load_trust_roots([*dev_roots, *settings.trust_roots])
     files = None
@@ -137,5 +139,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         trust_roots=tuple(roots),
         clock=clock or (lambda: datetime.now(UTC)),
         token_key=token_key,
-        validator=ValidatorPool(roots, limits),
+        validator=ValidatorPool(roots, limits, issuer_certificates(settings, issuer)),
     )
+
+
+def issuer_certificates(settings: Settings, issuer: IssuerKey) -> list[x509.Certificate]:
+    """The pinned issuer certificates: the current key's, then the past ones configured
+    (``QUJAT_PAST_ISSUER_CERTS``); a document certified by any other is not ours."""
+    return [issuer.certificate, *load_trust_roots(settings.past_issuer_certs)]

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     """File holding the token's user PIN (or set QUJAT_ISSUER_PKCS11_PIN)."""
     trust_roots: list[Path] = Field(default_factory=list)
     """Extra CA certificates (PEM/DER) that verification trusts besides the issuer's chain."""
+    past_issuer_certs: list[Path] = Field(default_factory=list)
+    """Certificates (PEM/DER) of issuer keys used before the current one: documents they
+    certified still count as issued by us (the current issuer certificate always does)."""
     max_body_bytes: int = 1_048_576
     """Largest JSON request body accepted (413 above)."""
     max_upload_bytes: int = 20 * 1_048_576
@@ -66,6 +69,13 @@ class Settings(BaseSettings):
     """Sustained PDF upload checks per client IP."""
     upload_burst: int = Field(default=6, ge=1)
     """Upload checks a client may make at once."""
+    sign_rate_per_minute: float = Field(default=30.0, gt=0)
+    """Sustained requests to the public signing pages (``/sign/*``) per client address."""
+    sign_burst: int = Field(default=20, ge=1)
+    """Signing-page requests a client may make at once."""
+    forwarded_allow_ips: list[str] = Field(default_factory=list)
+    """Proxies (addresses or networks) whose ``X-Forwarded-For`` names the client; none by
+    default, so forwarded headers are ignored, even from loopback."""
     status_list_max_age: int = Field(default=300, ge=0)
     """Cache-Control max-age (seconds) of the status list: how stale an offline cache may be."""
     tsa_url: str | None = None

@@ -5,9 +5,17 @@ from __future__ import annotations
 from fastapi import Request
 
 from api.errors import ApiError
+from api.ratelimit import TrustedProxies, client_address
+from api.settings import Settings
 from forms.errors import ErrorDetail
 
-__all__ = ["read_pdf"]
+__all__ = ["client_of", "read_pdf"]
+
+
+def client_of(request: Request, settings: Settings) -> str:
+    """Who asks, as the validation pool's per-client share counts them: the client address
+    the deployment trusts (the same one the rate limits key on)."""
+    return client_address(request.scope, TrustedProxies.parse(settings.forwarded_allow_ips))
 
 
 async def read_pdf(request: Request, limit: int) -> bytes:

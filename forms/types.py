@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from forms.charset import unsupported
@@ -44,6 +44,10 @@ class Lifecycle(StrEnum):
     """Withdrawn by its issuer; the PDF is kept."""
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2200
+"""The years a date in a form may have: a birth date to a validity's end, with room."""
+
+
 class CaseModel(BaseModel):
     """Base of every form's data: unknown fields refused, strings bounded, values immutable."""
 
@@ -52,7 +56,19 @@ class CaseModel(BaseModel):
         frozen=True,
         str_max_length=2000,
         str_strip_whitespace=True,
+        # JSON's Infinity and NaN (and 1e400) are not numbers a document can state
+        allow_inf_nan=False,
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plausible_date(cls, value: object) -> object:
+        # year 9999 is a date Python holds, but not one three years can be added to
+        if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise PydanticCustomError(
+                "date_range", "a date between {low} and {high}", {"low": MIN_YEAR, "high": MAX_YEAR}
+            )
+        return value
 
 
 def _name(value: str) -> str:

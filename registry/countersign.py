@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -230,6 +230,23 @@ class SigningRegistry:
             raise Conflict("this certificate is registered already") from None
         return _signer(row)
 
+    def set_key_location(
+        self, signer_id: str, organisation: str, location: str, actor: str
+    ) -> SignerRecord:
+        """Record where the server holds ``signer_id``'s key (operator provisioning only:
+        no API route reaches this). :class:`NotFound` unless the signer is
+        ``organisation``'s."""
+        now = self._clock()
+        with self._session() as s:
+            row = s.get(SignerRow, signer_id) if is_id(signer_id) else None
+            if row is None or row.organisation != organisation:
+                raise NotFound(f"no signer {signer_id[:40]!r} in that organisation")
+            row.key_location = location
+            append(s, AuditEntry("signer.key_provisioned", row.id, actor, organisation,
+                                 {"certificate_sha256": row.certificate_sha256}), now)  # fmt: skip
+            s.flush()
+            return _signer(row)
+
     def signer(self, signer_id: str, organisation: str | None = None) -> SignerRecord:
         """The signer ``signer_id`` (in ``organisation`` when given); :class:`NotFound`."""
         with self._session() as s:
@@ -355,7 +372,14 @@ class SigningRegistry:
             if row.used_at is not None or row.expires_at <= self._clock():
                 raise SessionExpired("this signing link was used or has expired")
             required = s.get(RequiredSignerRow, row.required_signer_id)
+            document = s.get(DocumentRow, doc_id)
             assert required is not None
+            # one pending signature: dead once it is made (by any route), once the document
+            # needs no more signatures, or once it is revoked (the PDF is full of IINs)
+            if required.signed_at is not None:
+                raise SessionExpired("this signing link's signature has been made")
+            if document is None or document.status != Lifecycle.AWAITING_SIGNATURES:
+                raise SessionExpired("the document no longer awaits signatures")
             return _required(required)
 
     # The signature itself
@@ -509,6 +533,36 @@ class SigningRegistry:
             "the document has changed since this signature was prepared (another signature "
             "was added); prepare and sign again"
         )
+
+    def sweep_sessions(self, limit: int = 200) -> int:
+        """Forget expired signing sessions and delete their prepared PDFs (each a full copy
+        of the document), unless a document, a revision or a live session uses the file.
+        Run on every prepare and by the background sweeper; returns the sessions swept."""
+        now = self._clock()
+        with self._session() as s:
+            rows = list(s.scalars(
+                select(SigningSessionRow)
+                .where(SigningSessionRow.expires_at <= now, SigningSessionRow.prepared_sha256 != "")
+                .limit(limit)
+            ))  # fmt: skip
+            digests = {row.prepared_sha256 for row in rows}
+            for row in rows:
+                if row.completed_at is None:
+                    s.delete(row)
+                else:  # kept: the signature's audit names it; only its file goes
+                    row.prepared_sha256 = ""
+        for digest in digests:
+            if not self._file_referenced(digest) and not self._session_file(digest):
+                self.files.delete(digest)
+        return len(rows)
+
+    def _session_file(self, digest: str) -> bool:
+        with self._session() as s:
+            live = select(SigningSessionRow.id).where(SigningSessionRow.prepared_sha256 == digest)
+            if s.scalar(live.limit(1)) is not None:
+                return True
+            revision = text("SELECT 1 FROM document_revisions WHERE sha256 = :d LIMIT 1")
+            return s.execute(revision, {"d": digest}).first() is not None
 
     def _file_referenced(self, digest: str) -> bool:
         try:

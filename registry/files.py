@@ -47,6 +47,16 @@ def _checked(sha256: str) -> str:
     return sha256
 
 
+def _private_dirs(root: Path, folder: Path) -> None:
+    """Make ``folder`` (under ``root``) and the folders between, each 0700."""
+    current = root
+    for name in folder.relative_to(root).parts:
+        current = current / name
+        if not current.exists():
+            current.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(current, 0o700)
+
+
 class LocalFileStore:
     """Files under ``root/ab/cd/<sha256>``; written to a temporary name, fsynced, renamed.
 
@@ -56,7 +66,12 @@ class LocalFileStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # documents full of IINs: only the server's user may list or read them (0700 even
+        # under a permissive umask; files are made 0600 by mkstemp)
+        created = not root.exists()
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if created:
+            os.chmod(root, 0o700)
 
     def _path(self, sha256: str) -> Path:
         _checked(sha256)
@@ -68,8 +83,8 @@ class LocalFileStore:
         path = self._path(digest)
         if path.exists():
             return digest
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            _private_dirs(self.root, path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

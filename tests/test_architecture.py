@@ -26,8 +26,9 @@ PUBLIC_NAMES: dict[str, set[str]] = {
         "issue_certificate", "load_pem", "load_pkcs11", "load_pkcs12", "read_passphrase",
         "sign_field", "sign_field_async",
     },
-    "verify": {"PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf",
-               "validate_pdf_async"},
+    "verify": {"Decision", "Examination", "IsolationLimits", "PdfReport", "RegistryFacts",
+               "SignatureReport", "ValidatorPool", "Verdict", "examine_bounded", "judge",
+               "load_trust_roots", "validate_pdf", "validate_pdf_async"},
     "registry": {
         "ApiKeyRecord", "Conflict", "DocumentRecord", "FileStore", "LocalFileStore",
         "NewDocument", "NotFound", "Registry", "RegistryError", "S3FileStore",

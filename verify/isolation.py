@@ -93,10 +93,16 @@ def _worker(
 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    import logging
+
     from verify.inspection import inspect_pdf
     from verify.pdf import validate_pdf
     from verify.structure import check_structure
 
+    # pyHanko and its validator log certificate subjects (names, IINs) of uploaded files:
+    # nothing of an upload's contents goes to the log
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     roots = [x509.Certificate.load(der) for der in roots_der]
     pinned = frozenset(issuers)
     conn.send(("ready",))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,13 +23,13 @@ from pyhanko.pdf_utils.rw_common import PdfHandler
 from pyhanko.sign.fields import enumerate_sig_fields
 
 from forms.errors import VerificationError
-from verify.errors import PdfTooComplex
 from verify.ltv import (
     Level,
     LtvStatus,
     read_evidence,
 )
 from verify.signatures import SignatureReport, _Judge
+from verify.structure import check_structure
 
 __all__ = ["PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf"]
 
@@ -38,7 +37,6 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_OBJECTS = 200_000
 """Largest cross-reference ``/Size`` accepted: Qujat documents have a few hundred objects, and
 a table of millions costs seconds and hundreds of MB to read before any signature is seen."""
-_SIZE_ENTRY = re.compile(rb"/Size\s+(\d{1,12})")
 # /Info entries every PDF writer updates on save, so a signer's own revision changes them too
 _WRITER_INFO_KEYS = frozenset({"/ModDate", "/Producer"})
 
@@ -163,9 +161,9 @@ def _read(data: bytes, max_bytes: int) -> PdfFileReader:
         raise VerificationError(f"The file is larger than {max_bytes} bytes")
     if not data.lstrip()[:5] == b"%PDF-":
         raise VerificationError("The file is not a PDF")
-    declared = max((int(m.group(1)) for m in _SIZE_ENTRY.finditer(data)), default=0)
-    if declared > MAX_OBJECTS:
-        raise PdfTooComplex(f"The PDF declares {declared} objects (at most {MAX_OBJECTS})")
+    # the cross-reference sections themselves bound the object count (not a /Size that
+    # may belong to an embedded file's parameters)
+    check_structure(data, max_objects=MAX_OBJECTS)
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         reader.root  # noqa: B018  (forces the catalog to be read)

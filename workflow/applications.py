@@ -105,32 +105,41 @@ def process(ctx: Context, actor: Actor, sub: ApplicationSubmission) -> Applicati
     requested = _category(sub.data.get("requested_category"), "data.requested_category")
     held = sub.data.get("current")
     current = _category(held["category"], "data.current.category") if held else None
-    decision = check_application(
-        kind_of(requested),
-        sub.documents,
-        requested,
-        current,
-        sub.submitted_at,
-        ctx.calendar,
-        personal_data_consent=bool(sub.data.get("personal_data_consent")),
-        unreliable_document_ids=sub.unreliable_documents,
-        essay_text=sub.essay_text,
-        test_waived=sub.test_waived,
-    )
+    try:
+        decision = check_application(
+            kind_of(requested),
+            sub.documents,
+            requested,
+            current,
+            sub.submitted_at,
+            ctx.calendar,
+            personal_data_consent=bool(sub.data.get("personal_data_consent")),
+            unreliable_document_ids=sub.unreliable_documents,
+            essay_text=sub.essay_text,
+            test_waived=sub.test_waived,
+        )
+    except (OverflowError, ValueError):  # year 1 or 9999: no working day to count from
+        raise FormDataInvalid(
+            [ErrorDetail("submitted_at", "date_range", "not a date the procedure can count from")]
+        ) from None
     sent_on = max(ctx.clock().astimezone(ctx.calendar.tz).date(), decision.registered_on)
     idem = sub.idempotency_key
     application = None
+    notice_form = (
+        "application-accepted-notice" if decision.accepted else "application-rejected-notice"
+    )
+    notice_data = _notice_data(sub, decision, sent_on)
+    # everything is validated before anything is stored: a refused notice must not leave
+    # the signed application behind (and a retry another one)
+    check_new(notice_form, notice_data, ctx.policy.rulebook_outside_period)
     if decision.accepted:
         application, _ = issue_document(
             ctx, actor,
             IssueRequest(sub.form, sub.lang, sub.data, None, idem and f"{idem}#application"),
         )  # fmt: skip
-    notice_form = (
-        "application-accepted-notice" if decision.accepted else "application-rejected-notice"
-    )
     notice, _ = issue_document(
         ctx, actor,
-        IssueRequest(notice_form, sub.lang, _notice_data(sub, decision, sent_on), None,
+        IssueRequest(notice_form, sub.lang, notice_data, None,
                      idem and f"{idem}#notice",
                      events=decided_events(ctx, application, decision.accepted,
                                            decision.registered_on)),

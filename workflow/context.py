@@ -7,6 +7,7 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ from signing import IssuerKey
 from signing.keystore import SignerKeyStore
 from signing.tokens import TokenKey
 
-__all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
+__all__ = ["Actor", "Clock", "Context", "DocxCopies", "LinkGrant", "Policy", "SignedListCache"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,15 @@ class SignedListCache:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+@dataclass
+class DocxCopies:
+    """The DOCX copies a context has rendered, per (id, file hash), least recently used out
+    (``workflow.docx_cache``)."""
+
+    kept: OrderedDict[tuple[str, str], bytes] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a flow uses, built once by ``api/`` (or a test)."""
@@ -101,6 +111,8 @@ class Context:
     """The behaviour settings."""
     status_lists: SignedListCache = field(default_factory=SignedListCache)
     """The signed status list of this context, reused while unchanged."""
+    docx_copies: DocxCopies = field(default_factory=lambda: DocxCopies())
+    """The DOCX copies rendered in this context (``workflow.docx_cache``)."""
 
     def revocation_context(self) -> ValidationContext | None:
         """What fetches a countersignature's revocation information (B-LT), when the policy

@@ -12,7 +12,6 @@ from typing import Any
 
 from forms import get_form
 from forms.errors import QujatError, UnknownForm
-from forms.rules.identity import mask_iin
 from registry import DocumentRecord
 from verify.status import DocumentStatus, registry_status
 from workflow.context import Context
@@ -40,6 +39,7 @@ class PublicHolder:
 
     name: str | None
     iin_masked: str | None = None
+    """Always ``None``: the public sees no part of the IIN (kept for the API's shape)."""
 
 
 @dataclass(frozen=True)
@@ -112,15 +112,15 @@ def view_of(ctx: Context, record: DocumentRecord) -> PublicView:
         titles = {"kk": spec.title_kk, "ru": spec.title_ru}
     except UnknownForm:
         titles = {"kk": record.form, "ru": record.form}
-    iin = record.summary.get("iin")
     return PublicView(
         id=record.id,
         status=status,
         form=record.form,
         form_title=titles,
-        holder=PublicHolder(
-            name=record.holder_name, iin_masked=mask_iin(iin) if isinstance(iin, str) else None
-        ),
+        # no digit of the IIN: its first six are the birth date, the seventh the sex and
+        # century, and the last four are a serial and a check digit often asked as a
+        # "knowledge" secret; the name is what an employer compares with an identity card
+        holder=PublicHolder(name=record.holder_name),
         details=public_details(record.summary),
         issued_at=record.created_at,
         issued_on=_issued_on(record),

@@ -121,7 +121,11 @@ def sign_held(
 
 
 def prepare_signature(ctx: Context, access: Access, doc_id: str, signer_id: str) -> Prepared:
-    """Prepare the signer's field for the external flow; the session expires."""
+    """Prepare the signer's field for the external flow; the session expires (expired
+    sessions and their prepared files are swept here, on every prepare)."""
+    if isinstance(access, LinkGrant) and signer_id != access.signer_id:
+        raise NotFound("this link is for another signer")
+    ctx.signing.sweep_sessions()
     record = _document(ctx, access, doc_id)
     signer = ctx.signing.signer(signer_id, record.organisation)
     turn = _turn(ctx, record, signer_id)
@@ -161,6 +165,9 @@ def complete_external(
     """Check and embed an external signature; refused if stale, foreign, or repeated.
     Returns the document, who acted, and whether that was its last signature."""
     session = ctx.signing.signing_session(session_id, doc_id)
+    if isinstance(access, LinkGrant) and session.required_signer_id != access.required.id:
+        # a link is bound to its signer: one member's link cannot complete another's session
+        raise NotFound(f"no signing session {session_id[:40]!r} for this link")
     record = _document(ctx, access, doc_id)
     required = {r.id: r for r in ctx.signing.required_signers(doc_id)}[session.required_signer_id]
     if required.signed_at is not None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forms import ErrorDetail, FormDataInvalid
-from registry.countersign import NewSigner, SignerRecord
+from registry.countersign import NewSigner, SignerRecord, SigningRegistry
 from signing.certificates import facts_of, load_certificate, to_pem
+from signing.keystore import SignerKeyStore
 from workflow.context import Actor, Context
 
-__all__ = ["SignerRegistration", "read_signer", "register_signer"]
+__all__ = ["SignerRegistration", "provision_key", "read_signer", "register_signer"]
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,12 @@ class SignerRegistration:
     name: str | None = None
     iin: str | None = None
     organisation: str | None = None
-    key_location: str | None = None
-    """Where the server holds the key (``pkcs12:…``, ``pkcs11:…``); ``None``: the member."""
 
 
 def register_signer(ctx: Context, actor: Actor, req: SignerRegistration) -> SignerRecord:
     """Register a signer; name, IIN and organisation default to the certificate subject's
-    CN, SERIALNUMBER=IIN… and O. With ``key_location`` the server holds the key."""
+    CN, SERIALNUMBER=IIN… and O. The key is the member's: a client never names where a
+    key lives (:func:`provision_key` is the operator's)."""
     cert = load_certificate(req.certificate)
     facts = facts_of(cert)
     if req.iin and facts.iin and req.iin != facts.iin:
@@ -37,13 +37,6 @@ def register_signer(ctx: Context, actor: Actor, req: SignerRegistration) -> Sign
     name = req.name or facts.common_name
     if not name:
         raise FormDataInvalid([ErrorDetail("name", "missing", "the certificate has no CN")])
-    if req.key_location is not None:
-        held = ctx.keys.open(req.key_location)
-        if held.certificate.dump() != cert.dump():
-            raise FormDataInvalid(
-                [ErrorDetail("key_location", "key_certificate_mismatch",
-                             "the key held there belongs to another certificate")]
-            )  # fmt: skip
     signer = NewSigner(
         organisation=actor.organisation,
         name=name.strip(),
@@ -51,9 +44,27 @@ def register_signer(ctx: Context, actor: Actor, req: SignerRegistration) -> Sign
         affiliation=req.organisation or facts.organisation,
         certificate_pem=to_pem(cert),
         certificate_sha256=facts.sha256,
-        key_location=req.key_location,
+        key_location=None,
     )
     return ctx.signing.add_signer(signer, actor.key_id)
+
+
+def provision_key(
+    signing: SigningRegistry, keys: SignerKeyStore, organisation: str, signer_id: str,
+    location: str, actor: str = "operator",
+) -> SignerRecord:  # fmt: skip
+    """The operator's step (``qujat signers add-key``): the server holds ``signer_id``'s key
+    at ``location``. Refused unless the signer is ``organisation``'s and the key there
+    belongs to the signer's registered certificate, so no organisation's signer can be
+    given a key that is not its own."""
+    signer = signing.signer(signer_id, organisation)
+    held = keys.open(location)
+    if held.certificate.sha256.hex() != signer.certificate_sha256:
+        raise FormDataInvalid(
+            [ErrorDetail("key", "key_certificate_mismatch",
+                         "that key belongs to another certificate than the signer's")]
+        )  # fmt: skip
+    return signing.set_key_location(signer_id, organisation, location, actor)
 
 
 def read_signer(ctx: Context, actor: Actor, signer_id: str) -> SignerRecord:

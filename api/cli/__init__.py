@@ -14,6 +14,7 @@ from api.cli.common import settings_of as _settings
 from api.cli.keys import add_keys_commands
 from api.cli.serve import cmd_serve
 from api.cli.signers import add_signer_commands
+from api.cli.verify import add_verify_command
 from forms.errors import QujatError, VerificationError
 
 __all__ = ["main"]
@@ -42,30 +43,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     Path(args.output).write_bytes(pdf)
     print(f"wrote {args.output} ({len(pdf)} bytes, unsigned preview, id {doc_id})")
     return 0
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    from signing import ensure_dev_pki
-    from verify import load_trust_roots, validate_pdf
-
-    settings = _settings(args)
-    roots_paths = list(settings.trust_roots)
-    if settings.issuer_p12 is None and (settings.keys_dir / "ca.pem").exists():
-        roots_paths.append(ensure_dev_pki(settings.keys_dir, settings.issuer_name).ca_cert_path)
-    report = validate_pdf(Path(args.file).read_bytes(), load_trust_roots(roots_paths))
-    for s in report.signatures:
-        mark = "ok " if s.bottom_line else "BAD"
-        when = s.signed_at.isoformat() if s.signed_at else "?"
-        print(
-            f"[{mark}] {s.field_name}: {s.signer_name} ({s.signer_organisation or '-'}) at {when}"
-            f" intact={s.intact} valid={s.valid} trusted={s.trusted}"
-        )
-    if not report.signatures:
-        print("no signatures")
-    if report.modified_after_signing:
-        print("the document was changed after it was signed")
-    print("VALID" if report.ok else "INVALID")
-    return 0 if report.ok else 1
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -153,6 +130,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--data-dir")
+    s.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRS",
+        help="comma-separated proxy addresses/networks whose X-Forwarded-For names the client "
+        "(default: QUJAT_FORWARDED_ALLOW_IPS, else none: forwarded headers are ignored)",
+    )
     s.set_defaults(func=cmd_serve)
 
     add_keys_commands(sub)
@@ -178,10 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--data-dir")
     r.set_defaults(func=cmd_render)
 
-    v = sub.add_parser("verify", help="check a PDF's signatures; exit 0 only if all are valid")
-    v.add_argument("file")
-    v.add_argument("--data-dir")
-    v.set_defaults(func=cmd_verify)
+    add_verify_command(sub)
 
     q = sub.add_parser(
         "verify-qr",
@@ -215,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (OSError, json.JSONDecodeError, UnicodeError) as exc:
         print(f"qujat: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug or a hostile input: a message, never a traceback
+        print(f"qujat: unexpected {type(exc).__name__}: {exc}"[:500], file=sys.stderr)
         return 2
     return code
 

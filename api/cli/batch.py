@@ -50,6 +50,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     os.environ["QUJAT_DATA_DIR"] = str(settings.data_dir)
+    if getattr(args, "forwarded_allow_ips", None):
+        os.environ["QUJAT_FORWARDED_ALLOW_IPS"] = json.dumps([args.forwarded_allow_ips])
     if "QUJAT_PUBLIC_BASE_URL" not in os.environ:
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
         os.environ["QUJAT_PUBLIC_BASE_URL"] = f"http://{host}:{args.port}"
@@ -75,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level="info",
         access_log=False,
+        proxy_headers=False,  # the app decides whom to trust (api/ratelimit.client_address)
     )
     return 0
 

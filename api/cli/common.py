@@ -21,6 +21,8 @@ def settings_of(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = Path(args.data_dir)
+    if getattr(args, "forwarded_allow_ips", None):
+        overrides["forwarded_allow_ips"] = [args.forwarded_allow_ips]
     return Settings(**overrides)
 
 

@@ -23,5 +23,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ensure_dev_api_key(settings)
     app = create_app(settings)
     print(f"qujat: serving on http://{args.host}:{args.port} (data in {settings.data_dir})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    # uvicorn's own proxy handling trusts loopback by default: off, the app decides
+    # (QUJAT_FORWARDED_ALLOW_IPS / --forwarded-allow-ips, api/ratelimit.client_address)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="info", access_log=False,
+        proxy_headers=False,
+    )  # fmt: skip
     return 0

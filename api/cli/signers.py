@@ -1,4 +1,5 @@
-"""``qujat dev-signer``: a development key and certificate for a commission member."""
+"""``qujat dev-signer``: a development key and certificate for a commission member;
+``qujat signers add-key``: the operator gives the server a member's key (the API cannot)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,47 @@ def cmd_dev_signer(args: argparse.Namespace) -> int:
     return 0
 
 
+def provision_p12(
+    settings: Any, organisation: str, signer_id: str, p12: Path, passphrase: bytes
+) -> str:
+    """Copy ``p12`` into the server's key directory (0600, its passphrase beside it) and
+    record it as ``signer_id``'s key; returns the location. Refused (and nothing kept)
+    unless the signer is ``organisation``'s and the key is its certificate's."""
+    from registry import Registry
+    from registry.countersign import SigningRegistry
+    from signing import load_pkcs12
+    from signing.keystore import KeyLocations, passphrase_path
+    from workflow.signers import provision_key
+
+    load_pkcs12(p12, passphrase)  # a wrong passphrase fails before anything is copied
+    folder = settings.keys_dir / "signers"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(8)}.p12"
+    _write(passphrase_path(path), passphrase + b"\n")
+    _write(path, p12.read_bytes())
+    location = f"pkcs12:{path}"
+    registry = Registry.open(settings.db_url, settings.files_dir)
+    try:
+        signing = SigningRegistry(registry.engine, registry.files)
+        provision_key(signing, KeyLocations(), organisation, signer_id, location, "cli")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        passphrase_path(path).unlink(missing_ok=True)
+        raise
+    finally:
+        registry.close()
+    return location
+
+
+def cmd_add_key(args: argparse.Namespace) -> int:
+    """``qujat signers add-key``."""
+    settings = settings_of(args)
+    passphrase = Path(args.passphrase_file).read_bytes().removesuffix(b"\n").removesuffix(b"\r")
+    provision_p12(settings, args.org, args.signer, Path(args.p12), passphrase)
+    print(f"the server now holds the key of signer {args.signer} ({args.org!r})")
+    return 0
+
+
 def add_signer_commands(sub: Any) -> None:
     d = sub.add_parser("dev-signer", help="issue a development key for a commission member")
     d.add_argument("--name", required=True, help="full name, as protocols print it")
@@ -96,3 +138,13 @@ def add_signer_commands(sub: Any) -> None:
     d.add_argument("--key-out", help="write the PKCS#12 here and register an external signer")
     d.add_argument("--data-dir")
     d.set_defaults(func=cmd_dev_signer)
+
+    g = sub.add_parser("signers", help="the operator's side of signers: keys the server holds")
+    gs = g.add_subparsers(dest="signers_command", required=True)
+    a = gs.add_parser("add-key", help="hold a registered signer's PKCS#12 key on the server")
+    a.add_argument("--org", required=True, help="the organisation the signer belongs to")
+    a.add_argument("--signer", required=True, help="the signer's id (POST /v1/signers)")
+    a.add_argument("--p12", required=True, help="the member's PKCS#12 file (copied, 0600)")
+    a.add_argument("--passphrase-file", required=True, help="file holding its passphrase")
+    a.add_argument("--data-dir")
+    a.set_defaults(func=cmd_add_key)

@@ -12,13 +12,11 @@ from api.deps import ApiKeyDep, ContextDep, require_scope
 from api.responses import to_public
 from api.schemas import DocumentCreate, DocumentPublic, RevokeRequest
 from api.schemas.listing import DocumentPage
-from generator import render_docx
 from registry.records import ApiKeyRecord
-from workflow import Actor, IssueRequest, document_for, document_meta, issue_document
+from workflow import Actor, IssueRequest, document_for, issue_document
 from workflow import documents as flows
-from workflow.documents import stated_issue_date
+from workflow.docx_cache import docx_of
 from workflow.listing import DocumentQuery, list_organisation_documents
-from workflow.rulebooks import stored_case, stored_spec
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -139,14 +137,10 @@ def download_pdf(doc_id: str, request: Request, ctx: ContextDep, key: ApiKeyDep)
 
 @router.get("/{doc_id}/docx", response_class=Response)
 def download_docx(doc_id: str, ctx: ContextDep, key: ApiKeyDep) -> Response:
-    """An editable, unsigned DOCX copy, rendered again from the stored case data."""
+    """An editable, unsigned DOCX copy, rendered once from the stored case data and kept."""
     record = document_for(ctx, Actor.of(key), doc_id)
-    spec = stored_spec(record)  # the edition it was made under, whatever came since
-    case = stored_case(record)
-    issued_on = stated_issue_date(case) or record.created_at.date()
-    meta = document_meta(ctx.policy, ctx.issuer.subject_name, record.id, issued_on)
     return Response(
-        render_docx(ctx.renderer, spec, record.lang, case, meta),
+        docx_of(ctx, record),
         media_type=DOCX_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{record.form}-{record.id}.docx"'},
     )

@@ -12,7 +12,7 @@ from api.deps import ServicesDep
 from api.pages import TEMPLATES, page_lang, render_page
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
-from api.uploads import read_pdf
+from api.uploads import client_of, read_pdf
 from registry.errors import NotFound
 from workflow import logged_lookup
 from workflow.lookup import check_by_number
@@ -42,7 +42,9 @@ async def check_upload(request: Request, services: ServicesDep) -> HTMLResponse:
     errors are rendered on the same page by the one error handler)."""
     lang = page_lang(request)
     data = await read_pdf(request, services.settings.max_upload_bytes)
-    report = await run_in_threadpool(upload_report, services, data)
+    report = await run_in_threadpool(
+        upload_report, services, data, client_of(request, services.settings)
+    )
     doc = report["document"]
     view = VerificationPublic.model_validate(doc) if doc else None
     return render_page("check.html", lang, 200, r=report, error=None,

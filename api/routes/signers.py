@@ -21,10 +21,9 @@ AdminKey = Annotated[ApiKeyRecord, Depends(require_scope("admin"))]
 @router.post("", status_code=201)
 def register_signer(body: SignerCreate, ctx: ContextDep, key: AdminKey) -> SignerPublic:
     """Register a signer; name, IIN and organisation default to the certificate subject's
-    CN, SERIALNUMBER=IIN… and O. With ``key_location`` the server holds the key."""
-    req = SignerRegistration(
-        body.certificate, body.name, body.iin, body.organisation, body.key_location
-    )
+    CN, SERIALNUMBER=IIN… and O. The API never takes a key's location: a key the server
+    holds for a member is provisioned by the operator (``qujat signers add-key``)."""
+    req = SignerRegistration(body.certificate, body.name, body.iin, body.organisation)
     return signer_public(flows.register_signer(ctx, Actor.of(key), req))
 
 

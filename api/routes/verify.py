@@ -11,7 +11,7 @@ from api.deps import ContextDep, ServicesDep
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
 from api.schemas.listing import LookupRequest
-from api.uploads import read_pdf
+from api.uploads import client_of, read_pdf
 from workflow import logged_lookup
 from workflow.lookup import check_by_number
 
@@ -35,4 +35,6 @@ def verify_id(doc_id: str, ctx: ContextDep) -> VerificationPublic:
 async def verify_upload(request: Request, services: ServicesDep) -> dict[str, Any]:
     """Upload a PDF (``application/pdf`` body or multipart ``file``) and get a report."""
     data = await read_pdf(request, services.settings.max_upload_bytes)
-    return await run_in_threadpool(upload_report, services, data)
+    return await run_in_threadpool(
+        upload_report, services, data, client_of(request, services.settings)
+    )

@@ -78,12 +78,6 @@ class SignerCreate(BaseModel):
     name: str | None = Field(default=None, max_length=500, description="default: certificate CN")
     iin: str | None = Field(default=None, pattern=r"^\d{12}$", description="default: SERIALNUMBER")
     organisation: str | None = Field(default=None, max_length=500, description="default: O")
-    key_location: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="pkcs12:<path> or pkcs11:<uri> when the server holds the key; "
-        "omit when only the member holds it",
-    )
 
 
 class SignerPublic(BaseModel):

@@ -65,8 +65,9 @@ def bin_is_valid(bin_: str) -> bool:
 
 
 def mask_iin(iin: str) -> str:
-    """The IIN as shown to the public: the first eight digits, the rest hidden."""
-    return iin[:8] + "****" if len(iin) == 12 else "****"
+    """An IIN with every digit hidden: any part of it says something (birth date, sex,
+    serial, check digit), so where an IIN must be mentioned, none of it is shown."""
+    return "*" * 12 if len(iin) == 12 else "****"
 
 
 class NameInvalid(ValueError):

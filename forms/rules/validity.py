@@ -61,7 +61,7 @@ def course_certificate_valid_until(issue_date: date) -> date:
 def _exact(value: int | float | Decimal | str) -> Fraction | None:
     try:
         return Fraction(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):  # NaN, Infinity: not a score
         return None
 
 

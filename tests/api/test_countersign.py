@@ -26,6 +26,7 @@ from tests.support.commission import (
     SECRETARY,
     Device,
     Member,
+    hold_key,
     make_member,
     protocol_data,
 )
@@ -50,14 +51,14 @@ def device() -> Iterator[Device]:
 
 def register(client: TestClient, org: Org, member: Member) -> str:
     body: dict[str, Any] = {"certificate": member.certificate_pem}
-    if member.server_held:
-        body["key_location"] = f"pkcs12:{member.p12}"
     r = client.post("/v1/signers", json=body, headers=org.headers)
     assert r.status_code == 201, r.text
     signer = r.json()
     assert signer["name"] == member.name and signer["iin"]
-    assert signer["key_held_by"] == ("server" if member.server_held else "member")
+    assert signer["key_held_by"] == "member"
     member.signer_id = signer["id"]
+    if member.server_held:  # the operator's step: the API takes no key location
+        hold_key(client.app.state.services.settings, signer["id"], f"pkcs12:{member.p12}")
     return member.signer_id
 
 

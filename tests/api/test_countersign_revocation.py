@@ -27,7 +27,14 @@ from api import Settings, create_app
 from api.services import Services, build_services
 from signing import ensure_dev_pki, load_pkcs12
 from signing.keystore import passphrase_path
-from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.support.commission import (
+    CHAIR,
+    PRESENT_MEMBERS,
+    SECRETARY,
+    hold_key,
+    make_member,
+    protocol_data,
+)
 from tests.support.databases import fresh_database_url
 from tests.support.testpki import AnimatedPki, animated_pki
 from verify import validate_pdf
@@ -101,14 +108,15 @@ def test_countersignature_through_the_api_is_b_lt(
     for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
         if name == SECRETARY:  # the one whose certificate names an OCSP responder
             body = {"certificate": test_pki.secretary_pem}
-            if secretary_key == "server":
-                body["key_location"] = f"pkcs12:{test_pki.secretary_p12}"
+            location = f"pkcs12:{test_pki.secretary_p12}" if secretary_key == "server" else None
         else:
             m = make_member(pki, tmp_path, name, server_held=True)
-            body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+            body, location = {"certificate": m.certificate_pem}, f"pkcs12:{m.p12}"
         r = client.post("/v1/signers", json=body, headers=headers)
         assert r.status_code == 201, r.text
         ids[name] = r.json()["id"]
+        if location:
+            hold_key(services.settings, ids[name], location)
     signers = {"chair": ids[CHAIR], "members": [ids[m] for m in PRESENT_MEMBERS],
                "secretary": ids[SECRETARY]}  # fmt: skip
     doc = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(), "signers": signers}

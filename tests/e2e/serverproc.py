@@ -24,6 +24,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+DATABASE_URLS: dict[Path, str] = {}
+"""The database each running server's data directory uses, when not its SQLite file (the
+operator's steps, such as provisioning a member's key, go to the same registry)."""
+
+
 @contextmanager
 def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, str]]:
     """Start ``qujat serve`` over ``data_dir``; yield its base URL and the development API
@@ -32,6 +37,7 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
     environ = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
     if SERVER_URL:  # the same server the rest of the suite runs on, a fresh database
         environ["QUJAT_DATABASE_URL"] = fresh_database_url(data_dir)
+        DATABASE_URLS[data_dir] = environ["QUJAT_DATABASE_URL"]
     environ.update(env or {})
     log = data_dir.parent / f"{data_dir.name}.log"
     with log.open("w") as out:

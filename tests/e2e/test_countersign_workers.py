@@ -19,7 +19,14 @@ from signing import ensure_dev_pki
 from tests.e2e.serverproc import free_port
 from tests.e2e.workers import children, kill_group, serve, setup
 from tests.pdftools import pdfsig
-from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.support.commission import (
+    CHAIR,
+    PRESENT_MEMBERS,
+    SECRETARY,
+    hold_key,
+    make_member,
+    protocol_data,
+)
 from verify import load_trust_roots, validate_pdf
 
 
@@ -52,10 +59,11 @@ def test_a_commission_signs_at_once_across_two_workers(tmp_path: Path) -> None:
         assert len(children(proc.pid)) >= 2  # uvicorn's worker processes
         ids = {}
         for name, m in people.items():
-            body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+            body = {"certificate": m.certificate_pem}
             r = httpx.post(f"{base}/v1/signers", json=body, headers=headers, timeout=60)
             assert r.status_code == 201, r.text
             ids[name] = r.json()["id"]
+            hold_key(settings, ids[name], f"pkcs12:{m.p12}")
         signers = {"chair": ids[CHAIR], "members": [ids[m] for m in PRESENT_MEMBERS],
                    "secretary": ids[SECRETARY]}  # fmt: skip
         doc = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(),

@@ -28,7 +28,14 @@ from registry.consistency import check, sweep
 from registry.countersign import SigningRegistry
 from signing import ensure_dev_pki
 from tests.e2e.serverproc import free_port, start
-from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.support.commission import (
+    CHAIR,
+    PRESENT_MEMBERS,
+    SECRETARY,
+    hold_key,
+    make_member,
+    protocol_data,
+)
 from tests.support.databases import SERVER_URL, fresh_database_url
 from verify import validate_pdf
 
@@ -159,10 +166,10 @@ def test_sigkill_during_countersigning_leaves_no_half_signed_protocol(tmp_path: 
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
                           timeout=60) as client:  # fmt: skip
             for m in people.values():
-                held = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
-                r = client.post("/v1/signers", json=held)
+                r = client.post("/v1/signers", json={"certificate": m.certificate_pem})
                 assert r.status_code == 201, r.text
                 m.signer_id = r.json()["id"]
+                hold_key(Settings(**settings_kw), m.signer_id, f"pkcs12:{m.p12}")
             signers = {
                 "chair": people[CHAIR].signer_id,
                 "members": [people[m].signer_id for m in PRESENT_MEMBERS],

@@ -21,12 +21,20 @@ from typing import Any
 import httpx
 import pytest
 
+from api.settings import Settings
 from signing import ensure_dev_pki
 from signing.keys import load_pkcs12
 from signing.keystore import passphrase_path
 from tests.e2e.browser import ARGS, CHROMIUM
-from tests.e2e.serverproc import running_server
-from tests.support.commission import CHAIR, PRESENT_MEMBERS, SECRETARY, make_member, protocol_data
+from tests.e2e.serverproc import DATABASE_URLS, running_server
+from tests.support.commission import (
+    CHAIR,
+    PRESENT_MEMBERS,
+    SECRETARY,
+    hold_key,
+    make_member,
+    protocol_data,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 ws_server = pytest.importorskip("websockets.sync.server")
@@ -85,11 +93,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             client = httpx.Client(base_url=base, headers=headers, timeout=30)
             for m in people.values():
                 body: dict[str, Any] = {"certificate": m.certificate_pem}
-                if m.server_held:
-                    body["key_location"] = f"pkcs12:{m.p12}"
                 r = client.post("/v1/signers", json=body)
                 assert r.status_code == 201, r.text
                 m.signer_id = r.json()["id"]
+                if m.server_held:
+                    hold_key(
+                        Settings(data_dir=data_dir, database_url=DATABASE_URLS.get(data_dir)),
+                        m.signer_id, f"pkcs12:{m.p12}",
+                    )  # fmt: skip
             signers = {"chair": people[CHAIR].signer_id, "secretary": people[SECRETARY].signer_id,
                        "members": [people[n].signer_id for n in PRESENT_MEMBERS]}  # fmt: skip
             body = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(),

@@ -90,8 +90,7 @@ def test_verdict_in_every_language(site: dict[str, Any], browser: Any, status: s
     assert verdict.bounding_box()["y"] < 200
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     if status != "unknown":
-        assert "87100840****" in page.content() or status != "valid"
-        assert "871008401427" not in page.content()
+        assert "871008" not in page.content() and "01427" not in page.content()
     page.screenshot(path=str(ARTIFACTS / f"verify-{status}-{lang}.png"), full_page=True)
     context.close()
 
@@ -119,7 +118,7 @@ def test_upload_form_in_the_browser(site: dict[str, Any], browser: Any, tmp_path
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert page.url.startswith(f"{site['base']}/v/check")
-    expected = LABELS["en"]["genuine" if kind == "genuine" else "not-genuine"]
+    expected = LABELS["en"]["genuine" if kind == "genuine" else "verdict-modified"]
     assert page.locator(".verdict-text").inner_text() == expected
     page.screenshot(path=str(ARTIFACTS / f"check-{kind}-en.png"), full_page=True)
     context.close()

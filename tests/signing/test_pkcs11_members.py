@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.services import Services
+from forms.errors import FormDataInvalid
 from signing import ensure_dev_pki, issue_certificate
 from signing.errors import KeyStoreError
 from tests.pdftools import pdfsig
@@ -28,6 +29,7 @@ from tests.support.commission import (
     CHAIR,
     PRESENT_MEMBERS,
     SECRETARY,
+    hold_key,
     make_member,
     protocol_data,
 )
@@ -118,14 +120,17 @@ def test_a_member_key_on_a_token_signs_a_protocol_through_the_api(
     ids: dict[str, str] = {}
     for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
         if name == SECRETARY:
-            body = {"certificate": member_key.certificate_pem, "key_location": member_key.uri}
+            body, location = {"certificate": member_key.certificate_pem}, member_key.uri
         else:
             m = make_member(pki, tmp_path, name, server_held=True)
-            body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+            body, location = {"certificate": m.certificate_pem}, f"pkcs12:{m.p12}"
         r = client.post("/v1/signers", json=body, headers=admin.headers)
         assert r.status_code == 201, r.text
-        assert r.json()["name"] == name and r.json()["key_held_by"] == "server"
+        assert r.json()["name"] == name
         ids[name] = r.json()["id"]
+        hold_key(services.settings, ids[name], location)
+        held = client.get(f"/v1/signers/{ids[name]}", headers=admin.headers).json()
+        assert held["key_held_by"] == "server"
     signers = {"chair": ids[CHAIR], "members": [ids[m] for m in PRESENT_MEMBERS],
                "secretary": ids[SECRETARY]}  # fmt: skip
     doc = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(), "signers": signers}
@@ -152,7 +157,8 @@ def test_a_member_key_on_a_token_signs_a_protocol_through_the_api(
 def test_a_member_key_on_a_token_tamper(
     client: TestClient, services: Services, make_org: MakeOrg, member_key: MemberKey
 ) -> None:
-    """A location naming another certificate's key is refused at registration."""
+    """The operator's provisioning refuses a token key of another certificate; the API
+    takes no location at all."""
     admin = make_org("issue", "sign", "admin")
     other, _ = issue_certificate(
         services.settings.keys_dir / "ca.pem", services.settings.keys_dir / "ca.key.pem",
@@ -161,7 +167,12 @@ def test_a_member_key_on_a_token_tamper(
     body = {"certificate": other.decode(), "key_location": member_key.uri}
     r = client.post("/v1/signers", json=body, headers=admin.headers)
     assert r.status_code == 422, r.text
-    assert r.json()["error"]["details"][0]["rule"] == "key_certificate_mismatch"
+    del body["key_location"]
+    r = client.post("/v1/signers", json=body, headers=admin.headers)
+    assert r.status_code == 201, r.text
+    with pytest.raises(FormDataInvalid) as refused:
+        hold_key(services.settings, r.json()["id"], member_key.uri)
+    assert refused.value.details[0].rule == "key_certificate_mismatch"
 
 
 @pytest.mark.parametrize(

@@ -132,10 +132,11 @@ def signed_protocol(client: Any, org: Any, services: Any, folder: Path) -> str:
         for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]
     }
     for m in people.values():
-        signer = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+        signer = {"certificate": m.certificate_pem}
         r = client.post("/v1/signers", json=signer, headers=org.headers)
         assert r.status_code == 201, r.text
         m.signer_id = r.json()["id"]
+        hold_key(services.settings, m.signer_id, f"pkcs12:{m.p12}")
     body: dict[str, Any] = {
         "form": "protocol-teachers",
         "lang": "kk",
@@ -158,3 +159,20 @@ def signed_protocol(client: Any, org: Any, services: Any, folder: Path) -> str:
         assert r.status_code in (200, 201), r.text
     assert client.get(f"/v1/documents/{doc_id}", headers=org.headers).json()["status"] == "issued"
     return doc_id
+
+
+def hold_key(settings: Any, signer_id: str, location: str) -> None:
+    """The operator's provisioning (what ``qujat signers add-key`` records): the server
+    holds ``signer_id``'s key at ``location``. The API cannot do this."""
+    from registry import Registry
+    from registry.countersign import SigningRegistry
+    from signing.keystore import KeyLocations
+    from workflow.signers import provision_key
+
+    registry = Registry.open(settings.db_url, settings.files_dir)
+    try:
+        signing = SigningRegistry(registry.engine, registry.files)
+        organisation = signing.signer(signer_id).organisation
+        provision_key(signing, KeyLocations(), organisation, signer_id, location, "test")
+    finally:
+        registry.close()

@@ -32,6 +32,7 @@ def services(data_dir: Path) -> Iterator[Services]:
         # the whole suite shares one client address; the rate limits have their own tests
         lookup_burst=100_000,
         upload_burst=100_000,
+        sign_burst=100_000,
     )
     services = build_services(settings)
     yield services

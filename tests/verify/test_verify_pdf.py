@@ -313,8 +313,16 @@ def test_public_names() -> None:
     import verify
 
     assert sorted(verify.__all__) == [
+        "Decision",
+        "Examination",
+        "IsolationLimits",
         "PdfReport",
+        "RegistryFacts",
         "SignatureReport",
+        "ValidatorPool",
+        "Verdict",
+        "examine_bounded",
+        "judge",
         "load_trust_roots",
         "validate_pdf",
         "validate_pdf_async",

@@ -39,6 +39,7 @@ from workflow import (
     sign_with_server_key,
 )
 from workflow.documents import plan_signers
+from workflow.signers import provision_key
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def people(ctx: Context, actor: Actor, services: Services, tmp_path: Path) -> di
     out = {}
     for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
         m = make_member(pki, tmp_path, name, server_held=True)
-        req = SignerRegistration(m.certificate_pem, key_location=f"pkcs12:{m.p12}")
-        m.signer_id = register_signer(ctx, actor, req).id
+        m.signer_id = register_signer(ctx, actor, SignerRegistration(m.certificate_pem)).id
+        provision_key(ctx.signing, ctx.keys, actor.organisation, m.signer_id, f"pkcs12:{m.p12}")
         out[name] = m
     return out
 
