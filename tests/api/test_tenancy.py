@@ -61,6 +61,7 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("GET", "/v1/rulebooks/{rulebook_id}"): PUBLIC,
     ("POST", "/v1/documents"): Access("issue"),
     ("GET", "/v1/documents/{doc_id}"): Access(None, owner_only=True),
+    ("GET", "/v1/documents"): Access(None),  # lists the key's own organisation's only
     ("GET", "/v1/documents/{doc_id}/pdf"): Access(None, owner_only=True),
     ("GET", "/v1/documents/{doc_id}/docx"): Access(None, owner_only=True),
     ("POST", "/v1/documents/{doc_id}/revoke"): Access("revoke", owner_only=True),
@@ -71,6 +72,8 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("GET", "/v1/status-list"): PUBLIC,
     ("GET", "/v/check"): PUBLIC,
     ("POST", "/v/check"): PUBLIC,
+    ("POST", "/v1/verify/lookup"): PUBLIC,
+    ("POST", "/v/lookup"): PUBLIC,
     ("GET", "/v/{doc_id}"): PUBLIC,
     ("GET", "/static/verify.css"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
