@@ -81,10 +81,12 @@ def test_the_same_time_for_both_misses(client: TestClient, org: Org) -> None:
     for _ in range(5):  # warm up
         timed("LK-0003", "880315463059")
         timed("LK-NONE", IIN)
-    wrong_iin = statistics.median(timed("LK-0003", "880315463059") for _ in range(40))
-    wrong_number = statistics.median(timed("LK-NONE", IIN) for _ in range(40))
-    # same queries and work on both paths: medians within 30 % (+1 ms of scheduler noise)
-    assert abs(wrong_iin - wrong_number) <= 0.3 * min(wrong_iin, wrong_number) + 0.001
+    # interleaved, so a change of the machine's load falls on both kinds alike
+    pairs = [(timed("LK-0003", "880315463059"), timed("LK-NONE", IIN)) for _ in range(60)]
+    wrong_iin = statistics.median(a for a, _ in pairs)
+    wrong_number = statistics.median(b for _, b in pairs)
+    # same queries and work on both paths: medians within 30 % (+2 ms of scheduler noise)
+    assert abs(wrong_iin - wrong_number) <= 0.3 * min(wrong_iin, wrong_number) + 0.002
 
 
 def test_logged_without_iin_or_number(
