@@ -20,6 +20,7 @@ from registry import Registry
 from registry.countersign import SigningRegistry
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
 from signing.keystore import KeyLocations
+from signing.nca_keys import load_nca_pkcs12
 from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool
@@ -97,7 +98,8 @@ def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
         return key, []
     if settings.issuer_p12 is not None:
         passphrase = read_passphrase(file=settings.issuer_passphrase_file)
-        return load_pkcs12(settings.issuer_p12, passphrase), []
+        # an NCA file (GOST 2015 or RSA) as well as any other PKCS#12
+        return load_nca_pkcs12(settings.issuer_p12, passphrase), []
     pki = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
     key = load_pkcs12(pki.issuer_p12_path, read_passphrase(file=pki.issuer_passphrase_path))
     return key, [pki.ca_cert_path]

@@ -21,6 +21,8 @@ from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from signing.gost import oids
+from signing.gost.pdf import streebog_byte_range_digest
 from verify.ltv import (
     Evidence,
     Level,
@@ -77,6 +79,9 @@ class SignatureReport:
     revoked_at: datetime | None = None
     """When the signer's certificate (or one of its CAs) was revoked, if the file's
     revocation data says it was revoked before the signature's proven time."""
+    problem: str | None = None
+    """Why a signature could not be evaluated at all (e.g. ``unsupported algorithm: GOST
+    34.311-95``), if it could not."""
 
 
 _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration)
@@ -183,11 +188,27 @@ class _Judge:
     async def _validate_at(
         self, sig: EmbeddedPdfSignature, moment: datetime, cover: datetime | None
     ) -> PdfSignatureStatus:
+        _seed_streebog(sig)
         return await async_validate_pdf_signature(
             sig,
             signer_validation_context=self._context(moment),
             ts_validation_context=self._context(cover or self._ts_moment(sig)),
         )
+
+
+def _seed_streebog(sig: EmbeddedPdfSignature) -> None:
+    """PyHanko hashes the byte range with pyca/cryptography, which has no Streebog: a GOST
+    signature's digest is computed here and put in pyHanko's own digest cache; a GOST
+    34.311-95 (2004 generation) digest is refused with its name."""
+    name = sig.md_algorithm
+    if name in (oids.STREEBOG256, oids.STREEBOG512) and name not in sig.external_digests:
+        sig.external_digests[name] = streebog_byte_range_digest(sig, name)
+    elif name in (oids.DIGEST_GOST34311_95, "gost34311_95_kz"):
+        raise UnsupportedAlgorithm(f"unsupported algorithm: {oids.algorithm_name(name)}")
+
+
+class UnsupportedAlgorithm(ValueError):
+    """A signature in an algorithm Qujat does not verify (e.g. GOST 34.310-2004)."""
 
 
 def _signature_tokens(sig: EmbeddedPdfSignature) -> list[cms.SignedData]:
@@ -291,7 +312,22 @@ def _broken(sig: EmbeddedPdfSignature, is_timestamp: bool, exc: Exception) -> Si
         docmdp_ok=False,
         bottom_line=False,
         timestamp=is_timestamp,
+        problem=_problem(sig, exc),
     )
+
+
+def _problem(sig: EmbeddedPdfSignature, exc: Exception) -> str:
+    """The reason a signature could not be evaluated, naming its algorithm if unsupported."""
+    if isinstance(exc, UnsupportedAlgorithm):
+        return str(exc)
+    try:
+        oid = sig.signer_info["signature_algorithm"]["algorithm"].dotted
+    except _UNREADABLE:
+        return "unreadable signature"
+    if oid in (oids.SIG_GOST2004, oids.KEY_GOST2004):
+        return f"unsupported algorithm: {oids.algorithm_name(oid)}"
+    text = getattr(exc, "failure_message", None) or str(exc) or type(exc).__name__
+    return f"invalid signature: {text}"[:300]
 
 
 def _subject(sig: EmbeddedPdfSignature) -> dict[str, str]:
