@@ -23,6 +23,7 @@ from registry.countersign import RequiredSigner, SigningRegistry
 from registry.records import ApiKeyRecord
 from signing import IssuerKey
 from signing.keystore import SignerKeyStore
+from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey
 
 __all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
@@ -97,6 +98,13 @@ class Context:
     """The behaviour settings."""
     status_lists: SignedListCache = field(default_factory=SignedListCache)
     """The signed status list of this context, reused while unchanged."""
+    signer_trust: SignerTrust | None = None
+    """What signer certificates are checked against (anchors, NCA rules, revocation data);
+    ``None``: the trust roots, production NCA rules, no revocation data, no fetching."""
+
+    def trust_for_signers(self) -> SignerTrust:
+        """The signer trust configuration (see :attr:`signer_trust`)."""
+        return self.signer_trust or SignerTrust(self.trust_roots)
 
     def revocation_context(self) -> ValidationContext | None:
         """What fetches a countersignature's revocation information (B-LT), when the policy
