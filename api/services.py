@@ -21,10 +21,10 @@ from registry import Registry
 from registry.countersign import SigningRegistry
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
 from signing.keystore import KeyLocations
+from signing.nca_keys import load_nca_pkcs12
 from signing.pki_fetch import FetchPolicy
 from signing.pki_profiles import load_profile
 from signing.signer_trust import SignerTrust
-from signing.nca_keys import load_nca_pkcs12
 from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from signing.pki_fetch import NCA_PREFIXES
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
 

@@ -56,7 +56,9 @@ def prepare_gost(
         ):
             raise SigningError(f"The document has no empty signature field {field_name!r}")
         embedder = PdfCMSEmbedder()
-        coroutine = embedder.write_cms(field_name=field_name, writer=writer, existing_fields_only=True)
+        coroutine = embedder.write_cms(
+            field_name=field_name, writer=writer, existing_fields_only=True
+        )
         next(coroutine)
         placeholder = SignatureObject(
             timestamp=now,
@@ -111,7 +113,9 @@ def signature_from_client(
             "The signature was made with another key than the registered signer's certificate",
         )
     if verdict.problem is not None and verdict.problem.startswith("unsupported"):
-        raise refused("signature_unverifiable", f"The signature cannot be checked: {verdict.problem}")
+        raise refused(
+            "signature_unverifiable", f"The signature cannot be checked: {verdict.problem}"
+        )
     if not verdict.intact:
         raise refused(
             "message_digest_mismatch",

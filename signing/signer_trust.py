@@ -43,7 +43,14 @@ from signing.nca_profile import (
 from signing.pki_fetch import FetchPolicy, fetch_crl, fetch_ocsp
 from signing.revocation import RevocationStatus, check_revocation
 
-__all__ = ["SignerTrust", "TrustedSigner", "check_signer", "is_nca_certificate"]
+__all__ = [
+    "CertificateSummary",
+    "SignerTrust",
+    "TrustedSigner",
+    "check_signer",
+    "describe",
+    "is_nca_certificate",
+]
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,9 @@ def check_signer(
     status = _revocation(cert, issuer, trust, moment)
     if status.revoked_before(moment):
         when = status.revoked_at.isoformat() if status.revoked_at else "an unknown date"
-        raise _refuse("certificate_revoked", f"The certificate was revoked ({when}, {status.source})")
+        raise _refuse(
+            "certificate_revoked", f"The certificate was revoked ({when}, {status.source})"
+        )
     return TrustedSigner(issuer, status, facts)
 
 
@@ -116,13 +125,17 @@ def _validated_issuer(
     try:
         path = asyncio.run(validator.async_validate_usage(set()))
     except (ExpiredError, NotYetValidError) as exc:
-        raise _refuse("certificate_expired", f"The certificate is outside its validity: {exc}") from None
+        raise _refuse(
+            "certificate_expired", f"The certificate is outside its validity: {exc}"
+        ) from None
     except PathBuildingError:
         raise _refuse(
             "certificate_untrusted", "The certificate does not chain to a configured trust anchor"
         ) from None
     except (PathValidationError, InvalidCertificateError, ValidationError) as exc:
-        raise _refuse("certificate_untrusted", f"The certificate's path is not valid: {exc}") from None
+        raise _refuse(
+            "certificate_untrusted", f"The certificate's path is not valid: {exc}"
+        ) from None
     issuer = getattr(path.find_issuing_authority(cert), "certificate", None)
     if not isinstance(issuer, x509.Certificate):  # pragma: no cover - anchors are certificates
         raise _refuse("certificate_untrusted", "The issuing authority has no certificate")
@@ -137,9 +150,7 @@ def _revocation(
         return status
     # only now, the certificate chained to an anchor: its own URLs, if the policy allows them
     policy = trust.fetch
-    ocsps = [
-        fetch_ocsp(url, cert, issuer, policy) for url in cert.ocsp_urls if policy.allows(url)
-    ]
+    ocsps = [fetch_ocsp(url, cert, issuer, policy) for url in cert.ocsp_urls if policy.allows(url)]
     crl_urls = [p.url for p in cert.crl_distribution_points if p.url]
     crls = [fetch_crl(url, policy) for url in crl_urls if policy.allows(url)]
     if not ocsps and not crls:
@@ -175,3 +186,53 @@ def _combined(
                 return r
     detail = "; ".join(r.detail for r in results) or "no revocation data"
     return RevocationStatus("unknown", "none", detail=detail[:500])
+
+
+class _AnyIdentifiers(NcaPkiProfile):
+    """For display only: read what the certificate says, checksum or not."""
+
+    def id_acceptable(self, number: str, cert: x509.Certificate) -> bool:
+        return True
+
+
+_DISPLAY = _AnyIdentifiers("display")
+
+
+@dataclass(frozen=True)
+class CertificateSummary:
+    """What a signer's certificate says, for ``GET /v1/signers/{id}`` and public pages."""
+
+    person: str
+    iin: str | None
+    organisation: str | None
+    bin: str | None
+    holder: str
+    """``individual``, ``legal_entity`` or ``unknown`` (not an NCA certificate)."""
+    roles: tuple[str, ...]
+    issuer: str
+    valid_from: datetime
+    valid_to: datetime
+
+
+def describe(cert: x509.Certificate) -> CertificateSummary:
+    """Read ``cert`` without judging it (the checks are :func:`check_signer`'s)."""
+    try:
+        f = certificate_facts(cert, _DISPLAY)
+        return CertificateSummary(
+            f.person, f.iin, f.organisation, f.bin, f.holder, f.roles, f.issuer,
+            f.valid_from, f.valid_to,
+        )  # fmt: skip
+    except NcaProfileError:
+        subject, issuer = cert.subject.native, cert.issuer.native
+        serial = str(subject.get("serial_number") or "")
+        return CertificateSummary(
+            person=str(subject.get("common_name") or ""),
+            iin=serial[3:] if serial.startswith("IIN") and len(serial) == 15 else None,
+            organisation=subject.get("organization_name"),
+            bin=None,
+            holder="unknown",
+            roles=(),
+            issuer=str(issuer.get("common_name") or cert.issuer.human_friendly),
+            valid_from=cert.not_valid_before,
+            valid_to=cert.not_valid_after,
+        )

@@ -45,7 +45,11 @@ def register_signer(ctx: Context, actor: Actor, req: SignerRegistration) -> Sign
         raise FormDataInvalid([ErrorDetail("name", "missing", "the certificate has no CN")])
     if req.name and _plain(req.name) != _plain(name):
         raise FormDataInvalid(
-            [ErrorDetail("name", "name_certificate_mismatch", "the certificate names another person")]
+            [
+                ErrorDetail(
+                    "name", "name_certificate_mismatch", "the certificate names another person"
+                )
+            ]
         )
     if req.key_location is not None:
         held = ctx.keys.open(req.key_location)
