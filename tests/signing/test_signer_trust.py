@@ -7,6 +7,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -87,6 +88,15 @@ def _name(cn: str) -> x509.Name:
 _SIGNING = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
 
 
+def _point(url: str) -> x509.DistributionPoint:
+    return x509.DistributionPoint([x509.UniformResourceIdentifier(url)], None, None, None)
+
+
+def _ocsp(url: str) -> x509.AccessDescription:
+    uri = x509.UniformResourceIdentifier(url)
+    return x509.AccessDescription(AuthorityInformationAccessOID.OCSP, uri)
+
+
 def _leaf(
     subject_key: ec.EllipticCurvePrivateKey,
     issuer_key: ec.EllipticCurvePrivateKey,
@@ -120,7 +130,7 @@ def _leaf(
                         x509.UniformResourceIdentifier(url + "ocsp"),
                     )
                 ]
-            ),  # fmt: skip
+            ),
             critical=False,
         )
     )
@@ -148,7 +158,7 @@ def _ca(key: ec.EllipticCurvePrivateKey) -> asn1_x509.Certificate:
 
 
 class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def _answer(self) -> None:
         _Canary.hits.append(self.path)
