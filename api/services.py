@@ -29,8 +29,9 @@ from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool
 from workflow.context import Context, Policy
+from workflow.issuers import OrganisationIssuers
 
-__all__ = ["Services", "build_services", "policy_of"]
+__all__ = ["Services", "build_services", "deployment_roots", "policy_of", "signer_trust_of"]
 
 log = logging.getLogger("qujat")
 
@@ -87,6 +88,7 @@ class Services:
             clock=self.clock,
             policy=policy_of(settings),
             signer_trust=self.signer_trust or signer_trust_of(settings, self.trust_roots),
+            issuer_of=OrganisationIssuers(self.registry.engine),
         )
 
 
@@ -125,6 +127,17 @@ def signer_trust_of(settings: Settings, roots: Sequence[x509.Certificate]) -> Si
         return SignerTrust(tuple(roots), fetch=fetch)
     profile = load_profile(settings.pki_profile)
     return SignerTrust(tuple(roots), profile.rules, profile.crls, profile.ocsps, fetch)
+
+
+def deployment_roots(settings: Settings) -> tuple[x509.Certificate, ...]:
+    """The trust anchors of a deployment without loading its issuer key: the development CA
+    (when no real issuer key is configured and it exists), ``QUJAT_TRUST_ROOTS``, the
+    profile's CAs."""
+    paths = list(settings.trust_roots)
+    dev_ca = settings.keys_dir / "ca.pem"
+    if settings.issuer_p12 is None and dev_ca.exists():
+        paths.append(dev_ca)
+    return (*load_trust_roots(paths), *_profile_roots(settings))
 
 
 def _profile_roots(settings: Settings) -> tuple[x509.Certificate, ...]:

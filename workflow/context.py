@@ -7,6 +7,7 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -101,6 +102,15 @@ class Context:
     signer_trust: SignerTrust | None = None
     """What signer certificates are checked against (anchors, NCA rules, revocation data);
     ``None``: the trust roots, production NCA rules, no revocation data, no fetching."""
+
+    issuer_of: Callable[[str], IssuerKey | None] | None = None
+    """An organisation's own issuer key, if the operator provisioned one
+    (:class:`workflow.issuers.OrganisationIssuers`)."""
+
+    def issuer_for(self, organisation: str) -> IssuerKey:
+        """The key that certifies ``organisation``'s documents: its own, else :attr:`issuer`."""
+        own = self.issuer_of(organisation) if self.issuer_of is not None else None
+        return own or self.issuer
 
     def trust_for_signers(self) -> SignerTrust:
         """The signer trust configuration (see :attr:`signer_trust`)."""

@@ -273,15 +273,16 @@ def _build(
         issued_on=issued_on,
         status_index=status_index,
     )
+    issuer = ctx.issuer_for(actor.organisation)  # the organisation's own key, if provisioned
     meta = document_meta(
-        ctx.policy, ctx.issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims)
+        ctx.policy, issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims)
     )
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
     with SIGN_SECONDS.labels(spec.id).time():
         signed = certify(
             pdf,
-            ctx.issuer,
+            issuer,
             reason=spec.title_kk,
             field_name="Issuer",
             empty_fields=[EmptyField(p.field_name) for p in planned or ()],
@@ -297,7 +298,7 @@ def _build(
             {
                 "field": "Issuer",
                 "role": "issuer",
-                "signer": ctx.issuer.subject_name,
+                "signer": issuer.subject_name,
                 "signed_at": ctx.clock().isoformat(),
             }
         ],
