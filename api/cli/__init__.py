@@ -42,20 +42,20 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from signing import ensure_dev_pki
-    from verify import load_trust_roots, validate_pdf
+    from api.services import deployment_roots
+    from verify import validate_pdf
 
     settings = _settings(args)
-    roots_paths = list(settings.trust_roots)
-    if settings.issuer_p12 is None and (settings.keys_dir / "ca.pem").exists():
-        roots_paths.append(ensure_dev_pki(settings.keys_dir, settings.issuer_name).ca_cert_path)
-    report = validate_pdf(Path(args.file).read_bytes(), load_trust_roots(roots_paths))
+    # the development CA if present, QUJAT_TRUST_ROOTS (NCA roots), QUJAT_PKI_PROFILE's CAs
+    report = validate_pdf(Path(args.file).read_bytes(), deployment_roots(settings))
     for s in report.signatures:
         mark = "ok " if s.bottom_line else "BAD"
         when = s.signed_at.isoformat() if s.signed_at else "?"
         print(
             f"[{mark}] {s.field_name}: {s.signer_name} ({s.signer_organisation or '-'}) at {when}"
             f" intact={s.intact} valid={s.valid} trusted={s.trusted}"
+            + (f" ({s.problem})" if s.problem else "")
+            + (f" revoked {s.revoked_at.isoformat()}" if s.revoked_at else "")
         )
     if not report.signatures:
         print("no signatures")
