@@ -118,7 +118,7 @@ def _certificate_of(pem_text: str) -> SignerCertificate:
         iin_masked=mask_iin(c.iin) if c.iin else None,
         organisation=c.organisation,
         bin=c.bin,
-        holder=c.holder,  # type: ignore[arg-type]
+        holder=c.holder,
         roles=list(c.roles),
         issuer=c.issuer,
         valid_from=c.valid_from,

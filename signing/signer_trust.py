@@ -123,7 +123,7 @@ def _validated_issuer(
     context = gost_validation_context(trust.anchors, moment=moment, other_certs=chain)
     validator = CertificateValidator(cert, validation_context=context)
     try:
-        path = asyncio.run(validator.async_validate_usage(set()))
+        path = asyncio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
     except (ExpiredError, NotYetValidError) as exc:
         raise _refuse(
             "certificate_expired", f"The certificate is outside its validity: {exc}"
