@@ -3,7 +3,7 @@ verify.ltv), turned into a :class:`SignatureReport`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from asn1crypto import cms, x509
@@ -23,6 +23,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from signing.gost import oids
 from signing.gost.pdf import streebog_byte_range_digest
+from signing.revocation import check_revocation
 from verify.ltv import (
     Evidence,
     Level,
@@ -84,6 +85,7 @@ class SignatureReport:
     34.311-95``), if it could not."""
 
 
+_GOST_SIGS = frozenset(oids.SIGNATURE_DIGESTS)
 _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration)
 
 
@@ -179,7 +181,34 @@ class _Judge:
                 level = Level.B_LTA if cover is not None else Level.B_LT
         details = status.revocation_details
         revoked = details.revocation_date if details is not None else None
-        return _report(sig, status, False, level, proven, revoked)
+        if revoked is None:
+            revoked = self._gost_revoked(sig, proven or self.now)
+        report = _report(sig, status, False, level, proven, revoked)
+        if revoked is not None and details is None:  # found by signing.revocation, not pyHanko
+            report = replace(report, bottom_line=False, problem=f"revoked {revoked.isoformat()}")
+        return report
+
+    def _gost_revoked(self, sig: EmbeddedPdfSignature, moment: datetime) -> datetime | None:
+        """A GOST signer's revocation from the file's CRLs/OCSP answers. Certvalidator cannot
+        use a CRL whose issuer is a non-self-signed anchor (the NCA's issuing CA, whose root
+        is not published), so signing.revocation checks it against the issuing CA."""
+        try:
+            if sig.signer_info["signature_algorithm"]["algorithm"].dotted not in _GOST_SIGS:
+                return None
+            cert = sig.signer_cert
+            issuers = [c for c in (*self.roots, *self.evidence.certs) if c.subject == cert.issuer]
+            if not issuers or not self.evidence.has_revocation_data:
+                return None
+            status = check_revocation(
+                cert, issuers[0], moment=moment,
+                crls=[c.dump() for c in self.evidence.crls],
+                ocsps=[o.dump() for o in self.evidence.ocsps],
+            )  # fmt: skip
+        except _UNREADABLE:
+            return None
+        if status.revoked_before(moment):
+            return status.revoked_at or moment
+        return None
 
     def _ts_moment(self, sig: EmbeddedPdfSignature) -> datetime:
         token = _token(sig)

@@ -81,3 +81,33 @@ def test_a_gost_key_signs_only_an_existing_empty_field(individual: IssuerKey) ->
     base = certify(compile_pdfa(), individual, now=INSIDE)
     with pytest.raises(SigningError):
         sign_field(base, individual.signer, "Chair", now=INSIDE)
+
+
+def test_a_signature_of_the_revoked_first_head_is_reported_revoked() -> None:
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    ceo = load_nca_pkcs12(PACK / "keys/ceo_gost2015_revoked.p12", GOST_PASSWORD)
+    # made outside Qujat (Qujat refuses the key), after the revocation of 2022-07-27
+    pdf = certify(compile_pdfa(), ceo, now=INSIDE)
+    anchors = [pack_cert(GOST_CA)]
+    assert validate_pdf(pdf, anchors, moment=INSIDE).ok  # nothing in the file says revoked
+    reader = PdfFileReader(BytesIO(pdf))
+    contents = reader.embedded_signatures[0].pkcs7_content
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    crl = (PACK / "crl/nca_gost2022_test.crl").read_bytes()
+    from asn1crypto import crl as asn1_crl
+
+    DocumentSecurityStore.supply_dss_in_writer(
+        writer, contents, crls=[asn1_crl.CertificateList.load(crl)]
+    )
+    out = BytesIO()
+    writer.write(out)
+    report = validate_pdf(out.getvalue(), anchors, moment=INSIDE)
+    issuer = report.signatures[0]
+    assert not report.ok and report.ltv_status == "revoked"
+    assert issuer.revoked_at is not None and issuer.revoked_at.isoformat().startswith("2022-07-27")
+    assert not issuer.bottom_line
