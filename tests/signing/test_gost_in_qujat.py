@@ -105,7 +105,7 @@ def test_a_signature_of_the_revoked_first_head_is_reported_revoked() -> None:
         writer, contents, crls=[asn1_crl.CertificateList.load(crl)]
     )
     out = BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     report = validate_pdf(out.getvalue(), anchors, moment=INSIDE)
     issuer = report.signatures[0]
     assert not report.ok and report.ltv_status == "revoked"
