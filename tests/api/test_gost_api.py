@@ -172,7 +172,7 @@ def _sign_external(
     )
 
 
-@pytest.mark.parametrize("mode", ["signature", "cms"])
+@pytest.mark.parametrize("mode", ["signature", "cms", "server"])
 def test_protocol_countersigned_with_the_pack_gost_key(
     gost_client: TestClient,
     admin: Org,
@@ -197,6 +197,17 @@ def test_protocol_countersigned_with_the_pack_gost_key(
         assert r.status_code == 201, r.text
         ids[name] = r.json()["id"]
     shown = gost_member
+    if mode == "server":  # another organisation holds the same key on the server
+        o = Org(gost_services, {"issue", "sign", "admin"})
+        for name, m in people.items():
+            body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+            ids[name] = _register(c, o, body).json()["id"]
+        held = _p12(tmp_path, "keys/individual_gost2015.p12", b"Aa123456")
+        body = {"certificate": _pem_of(ind.certificate.dump()), "key_location": f"pkcs12:{held}"}
+        r = _register(c, o, body)
+        assert r.status_code == 201, r.text
+        shown = r.json()
+        assert shown["key_held_by"] == "server"
     assert shown["name"] == GOST_MEMBER and shown["iin"] == "123456789012"
     cert = c.get(f"/v1/signers/{shown['id']}", headers=o.headers).json()["certificate"]
     assert cert["iin_masked"] == "12345678****" and cert["holder"] == "individual"
@@ -220,7 +231,13 @@ def test_protocol_countersigned_with_the_pack_gost_key(
     r = c.post("/v1/documents", json=body, headers=o.headers)
     assert r.status_code == 201, r.text
     doc = r.json()
-    r = _sign_external(c, o, doc["id"], ids[gost_name], ind.signer, mode)
+    if mode == "server":
+        r = c.post(
+            f"/v1/documents/{doc['id']}/signatures", json={"signer_id": ids[gost_name]},
+            headers=o.headers,
+        )  # fmt: skip
+    else:
+        r = _sign_external(c, o, doc["id"], ids[gost_name], ind.signer, mode)
     assert r.status_code == 200, r.text
     for name in [*PRESENT_MEMBERS[1:], CHAIR, SECRETARY]:
         r = c.post(
