@@ -218,7 +218,7 @@ def test_protocol_countersigned_with_the_pack_gost_key(
     commission = data["commission"]
     commission["members"] = [GOST_MEMBER if n == gost_name else n for n in commission["members"]]
     present = [GOST_MEMBER if n == gost_name else n for n in PRESENT_MEMBERS]
-    body = {
+    doc_body: dict[str, Any] = {
         "form": "protocol-teachers",
         "lang": "kk",
         "data": data,
@@ -228,7 +228,7 @@ def test_protocol_countersigned_with_the_pack_gost_key(
             "secretary": ids[SECRETARY],
         },
     }
-    r = c.post("/v1/documents", json=body, headers=o.headers)
+    r = c.post("/v1/documents", json=doc_body, headers=o.headers)
     assert r.status_code == 201, r.text
     doc = r.json()
     if mode == "server":
