@@ -11,14 +11,18 @@ from api.schemas import (
     Links,
     PreparePublic,
     SignaturePublic,
+    SignerCertificate,
     SignerPublic,
     VerificationPublic,
 )
 from api.services import Services
 from forms import get_form
+from forms.rules.identity import mask_iin
 from registry import DocumentRecord
 from registry.countersign import SignerRecord
+from signing.certificates import load_certificate
 from signing.errors import refused
+from signing.signer_trust import describe
 from workflow import Context, Prepared, PublicView, check_upload
 from workflow.rulebooks import rulebook_of, rulebook_public
 
@@ -106,6 +110,22 @@ def signer_public(s: SignerRecord) -> SignerPublic:
         certificate_sha256=s.certificate_sha256,
         key_held_by="server" if s.key_location else "member",
         created_at=s.created_at,
+        certificate=_certificate_of(s.certificate_pem),
+    )
+
+
+def _certificate_of(pem_text: str) -> SignerCertificate:
+    c = describe(load_certificate(pem_text))
+    return SignerCertificate(
+        person=c.person,
+        iin_masked=mask_iin(c.iin) if c.iin else None,
+        organisation=c.organisation,
+        bin=c.bin,
+        holder=c.holder,
+        roles=list(c.roles),
+        issuer=c.issuer,
+        valid_from=c.valid_from,
+        valid_to=c.valid_to,
     )
 
 

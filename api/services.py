@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -20,12 +21,24 @@ from registry import Registry
 from registry.countersign import SigningRegistry
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
 from signing.keystore import KeyLocations
+from signing.nca_keys import load_nca_pkcs12
+from signing.pki_fetch import FetchPolicy
+from signing.pki_profiles import load_profile
+from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
 from verify.isolation import IsolationLimits, ValidatorPool
 from workflow.context import Context, Policy
+from workflow.issuers import OrganisationIssuers
 
-__all__ = ["Services", "build_services", "issuer_certificates", "policy_of"]
+__all__ = [
+    "Services",
+    "build_services",
+    "deployment_roots",
+    "issuer_certificates",
+    "policy_of",
+    "signer_trust_of",
+]
 
 log = logging.getLogger("qujat")
 
@@ -58,6 +71,8 @@ class Services:
     """Signs the QR codes' offline tokens and the status list."""
     validator: ValidatorPool
     """Validates uploaded PDFs in worker processes bounded in time and memory."""
+    signer_trust: SignerTrust | None = None
+    """What signer certificates are checked against (see :func:`signer_trust_of`)."""
 
     def today(self) -> datetime:
         return self.clock()
@@ -80,6 +95,8 @@ class Services:
             calendar=WorkingCalendar(settings.kz_transfers_file),
             clock=self.clock,
             policy=policy_of(settings),
+            signer_trust=self.signer_trust or signer_trust_of(settings, self.trust_roots),
+            issuer_of=OrganisationIssuers(self.registry.engine),
         )
 
 
@@ -98,10 +115,46 @@ def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
         return key, []
     if settings.issuer_p12 is not None:
         passphrase = read_passphrase(file=settings.issuer_passphrase_file)
-        return load_pkcs12(settings.issuer_p12, passphrase), []
+        # an NCA file (GOST 2015 or RSA) as well as any other PKCS#12
+        return load_nca_pkcs12(settings.issuer_p12, passphrase), []
     pki = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
     key = load_pkcs12(pki.issuer_p12_path, read_passphrase(file=pki.issuer_passphrase_path))
     return key, [pki.ca_cert_path]
+
+
+def signer_trust_of(settings: Settings, roots: Sequence[x509.Certificate]) -> SignerTrust:
+    """The signer trust of a deployment: ``roots`` (development CA, ``QUJAT_TRUST_ROOTS``,
+    the profile's CAs), the profile's identifier rules and offline revocation data, and
+    fetching under the allow-list if ``QUJAT_PKI_FETCH``."""
+    fetch = None
+    if settings.pki_fetch:
+        fetch = FetchPolicy(
+            tuple(settings.pki_fetch_prefixes), timeout=settings.pki_fetch_timeout_seconds
+        )
+    if settings.pki_profile is None:
+        return SignerTrust(tuple(roots), fetch=fetch)
+    profile = load_profile(settings.pki_profile)
+    return SignerTrust(tuple(roots), profile.rules, profile.crls, profile.ocsps, fetch)
+
+
+def deployment_roots(settings: Settings) -> tuple[x509.Certificate, ...]:
+    """The trust anchors of a deployment without loading its issuer key: the development CA
+    (when no real issuer key is configured and it exists), ``QUJAT_TRUST_ROOTS``, the
+    profile's CAs."""
+    paths = list(settings.trust_roots)
+    dev_ca = settings.keys_dir / "ca.pem"
+    if settings.issuer_p12 is None and dev_ca.exists():
+        paths.append(dev_ca)
+    return (*load_trust_roots(paths), *_profile_roots(settings))
+
+
+def _profile_roots(settings: Settings) -> tuple[x509.Certificate, ...]:
+    if settings.pki_profile is None:
+        return ()
+    profile = load_profile(settings.pki_profile)
+    if settings.env == "production" and not profile.for_production:  # settings refuse it too
+        raise ValueError(f"production refuses the PKI profile {profile.name}")
+    return profile.trust_roots
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -110,7 +163,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         settings.data_dir.chmod(0o700)
     issuer, dev_roots = _issuer_key(settings)
-    roots = load_trust_roots([*dev_roots, *settings.trust_roots])
+    roots = (*load_trust_roots([*dev_roots, *settings.trust_roots]), *_profile_roots(settings))
     files = None
     if settings.file_store == "s3" and settings.s3_bucket:
         from registry.files import S3FileStore  # optional extra: qujat[s3]

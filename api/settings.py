@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from signing.pki_fetch import NCA_PREFIXES
+
 __all__ = ["Settings"]
 
 
@@ -152,6 +154,16 @@ class Settings(BaseSettings):
     """Requests in flight to one endpoint at most (a slow one holds only these)."""
     webhook_poll_seconds: float = Field(default=0.25, gt=0, le=60)
     """How often the dispatcher looks for new events and due retries."""
+    pki_profile: Literal["nca-test"] | None = None
+    """``nca-test``: trust the NCA test pack's CAs beside the development CA, use its CRLs
+    and OCSP answers offline, admit its fake IINs (refused in production)."""
+    pki_fetch_prefixes: list[str] = Field(default_factory=lambda: list(NCA_PREFIXES))
+    """URL prefixes revocation data may be fetched from (the NCA's CRL/OCSP services)."""
+    pki_fetch: bool = False
+    """Fetch CRL/OCSP answers for a signer certificate the offline data says nothing about
+    (only from ``pki_fetch_prefixes``, only once it chains to a trust anchor)."""
+    pki_fetch_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    """A revocation fetch is cut after this."""
 
     @property
     def keys_dir(self) -> Path:
@@ -198,4 +210,6 @@ class Settings(BaseSettings):
                 or "localhost" in self.public_base_url
             ):
                 raise ValueError("production needs a public QUJAT_PUBLIC_BASE_URL")
+            if self.pki_profile is not None:
+                raise ValueError(f"production refuses QUJAT_PKI_PROFILE={self.pki_profile}")
         return self

@@ -46,6 +46,7 @@ from pyhanko_certvalidator.context import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing.errors import SigningError, refused
+from signing.external_gost import is_gost_certificate, prepare_gost, signature_from_client
 
 __all__ = ["PreparedSignature", "complete", "complete_async", "prepare", "prepare_async"]
 
@@ -65,7 +66,7 @@ class PreparedSignature:
     field_name: str
     """The signature field being signed."""
     digest_algorithm: str
-    """``sha256``."""
+    """``sha256``, or ``streebog512``/``streebog256`` for a GOST certificate."""
     document_digest: bytes
     """Digest of the ``/ByteRange`` (what a digested-mode CMS client signs)."""
     reserved_start: int
@@ -115,6 +116,13 @@ async def prepare_async(
     timestamped: bool = False,
 ) -> PreparedSignature:
     """:func:`prepare` for callers inside an event loop."""
+    if is_gost_certificate(certificate):  # Streebog: outside pyHanko's PdfSigner
+        room = sum(len(c.dump()) for c in [certificate, *chain]) + _CLIENT_ROOM
+        data, name, digest, start, end, attrs_der = prepare_gost(
+            pdf, field_name, certificate, reason=reason, now=now or datetime.now(UTC),
+            bytes_reserved=2 * (room + (_TIMESTAMP_ROOM if timestamped else 0)),
+        )  # fmt: skip
+        return PreparedSignature(data, field_name, name, digest, start, end, attrs_der)
     store = SimpleCertificateStore.from_certs([certificate, *chain])  # type: ignore[no-untyped-call]
     signature_size = 2 * (int(certificate.public_key.bit_size) // 8) + 16
     signer = ExternalSigner(certificate, store, signature_value=signature_size)
@@ -193,7 +201,12 @@ async def complete_async(
     """:func:`complete` for callers inside an event loop."""
     if (cms_der is None) == (signature is None):
         raise refused("one_of_cms_or_signature", "Send either a CMS or a raw signature", "body")
-    if signature is not None:
+    if is_gost_certificate(certificate):
+        content, signer_info = signature_from_client(
+            certificate, chain, prepared.document_digest, prepared.signed_attrs,
+            cms_der=cms_der, signature=signature,
+        )  # fmt: skip
+    elif signature is not None:
         store = SimpleCertificateStore.from_certs([certificate, *chain])  # type: ignore[no-untyped-call]
         signer = ExternalSigner(certificate, store, signature_value=signature)
         attrs = cms.CMSAttributes.load(prepared.signed_attrs)
@@ -201,7 +214,8 @@ async def complete_async(
     else:
         assert cms_der is not None
         content = _parse(cms_der)
-    signer_info = _check(content, prepared, certificate)
+    if not is_gost_certificate(certificate):
+        signer_info = _check(content, prepared, certificate)
     content = await _finalise(content, signer_info, [certificate, *chain], timestamper)
     der = content.dump()
     if 2 * len(der) > prepared.reserved_end - prepared.reserved_start - 2:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from signing.errors import KeyStoreError
-from signing.keys import IssuerKey, load_pkcs12
+from signing.keys import IssuerKey
+from signing.nca_keys import load_nca_pkcs12
 
 __all__ = ["KeyLocations", "SignerKeyStore", "passphrase_path"]
 
@@ -63,7 +64,7 @@ class KeyLocations:
                 raise KeyStoreError(
                     f"Cannot read the passphrase of {path}: {exc.strerror}"
                 ) from exc
-            return load_pkcs12(path, passphrase.removesuffix(b"\n"))
+            return load_nca_pkcs12(path, passphrase.removesuffix(b"\n"))  # GOST or RSA/ECDSA
         if scheme == "pkcs11" and rest:
             try:
                 module = importlib.import_module("signing.pkcs11")

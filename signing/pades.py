@@ -29,6 +29,8 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
 from signing.errors import SigningError, TimestampUnavailable
+from signing.gost import pdf as gost_pdf
+from signing.gost.cms import GostSigner
 from signing.keys import IssuerKey
 
 __all__ = [
@@ -104,6 +106,11 @@ async def certify_async(
     names = [field_name, *(f.name for f in empty_fields)]
     if len(set(names)) != len(names):
         raise SigningError(f"Signature field names must be unique: {names}")
+    if isinstance(issuer.signer, GostSigner):
+        specs = [fields.SigFieldSpec(f.name, on_page=f.page, box=f.box) for f in empty_fields]
+        return await _gost(
+            pdf, issuer.signer, field_name, now, certify=True, reason=reason, empty_fields=specs
+        )
     meta = PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm=_DIGEST,
@@ -170,7 +177,14 @@ async def sign_field_async(
     now: datetime | None = None,
     validation_context: ValidationContext | None = None,
 ) -> bytes:
-    """:func:`sign_field` for callers already inside an event loop."""
+    """:func:`sign_field` for callers already inside an event loop.
+
+    A GOST key signs through :mod:`signing.gost.pdf` (Streebog); its signature carries no
+    timestamp or DSS yet (B-B)."""
+    if isinstance(signer, GostSigner):
+        if not _has_empty_field(_open(pdf), field_name):
+            raise SigningError(f"The document has no empty signature field {field_name!r}")
+        return await _gost(pdf, signer, field_name, now, certify=False, reason=reason)
     meta = PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm=_DIGEST,
@@ -187,6 +201,28 @@ async def sign_field_async(
         return await _sign(pdf_signer, writer, now, existing_fields_only=True)
     except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
         raise SigningError(f"Signing field {field_name!r} failed: {exc}") from exc
+
+
+async def _gost(
+    pdf: bytes,
+    signer: GostSigner,
+    field_name: str,
+    now: datetime | None,
+    *,
+    certify: bool,
+    reason: str | None,
+    empty_fields: Sequence[fields.SigFieldSpec] = (),
+) -> bytes:
+    """PyHanko's PdfSigner hashes only with pyca/cryptography (no Streebog): GOST keys go
+    through the low-level embedder of :mod:`signing.gost.pdf`."""
+    try:
+        return await gost_pdf.async_sign_pdf(
+            pdf, signer, field_name=field_name, signing_time=now or datetime.now(UTC),
+            certify=certify, docmdp=fields.MDPPerm.FILL_FORMS, reason=reason,
+            empty_fields=empty_fields,
+        )  # fmt: skip
+    except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
+        raise SigningError(f"GOST signature of field {field_name!r} failed: {exc}") from exc
 
 
 def _open(pdf: bytes) -> IncrementalPdfFileWriter:

@@ -28,6 +28,8 @@ from pyhanko.sign.validation.errors import ValidationInfoReadingError
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
+from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
+
 __all__ = [
     "Evidence",
     "Level",
@@ -112,6 +114,10 @@ def context_at(
         allow_fetching=False,
         revocation_mode=revocation_mode,
         retroactive_revinfo=True,
+        # GOST R 34.10-2015 certificates, CRLs, OCSP answers and CMS verify; GOST
+        # 34.310-2004 is refused with its name (other algorithms: certvalidator's own)
+        signature_validator=GOST_SIGNATURE_VALIDATOR,
+        algorithm_usage_policy=GOST_ALGORITHM_POLICY,
     )
 
 

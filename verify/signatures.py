@@ -3,7 +3,7 @@ verify.ltv), turned into a :class:`SignatureReport`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from asn1crypto import cms, x509
@@ -21,6 +21,9 @@ from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from signing.gost import oids
+from signing.gost.pdf import streebog_byte_range_digest
+from signing.revocation import check_revocation
 from verify.ltv import (
     Evidence,
     Level,
@@ -77,8 +80,12 @@ class SignatureReport:
     revoked_at: datetime | None = None
     """When the signer's certificate (or one of its CAs) was revoked, if the file's
     revocation data says it was revoked before the signature's proven time."""
+    problem: str | None = None
+    """Why a signature could not be evaluated at all (e.g. ``unsupported algorithm: GOST
+    34.311-95``), if it could not."""
 
 
+_GOST_SIGS = frozenset(oids.SIGNATURE_DIGESTS)
 _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration)
 
 
@@ -174,7 +181,34 @@ class _Judge:
                 level = Level.B_LTA if cover is not None else Level.B_LT
         details = status.revocation_details
         revoked = details.revocation_date if details is not None else None
-        return _report(sig, status, False, level, proven, revoked)
+        if revoked is None:
+            revoked = self._gost_revoked(sig, proven or self.now)
+        report = _report(sig, status, False, level, proven, revoked)
+        if revoked is not None and details is None:  # found by signing.revocation, not pyHanko
+            report = replace(report, bottom_line=False, problem=f"revoked {revoked.isoformat()}")
+        return report
+
+    def _gost_revoked(self, sig: EmbeddedPdfSignature, moment: datetime) -> datetime | None:
+        """A GOST signer's revocation from the file's CRLs/OCSP answers. Certvalidator cannot
+        use a CRL whose issuer is a non-self-signed anchor (the NCA's issuing CA, whose root
+        is not published), so signing.revocation checks it against the issuing CA."""
+        try:
+            if sig.signer_info["signature_algorithm"]["algorithm"].dotted not in _GOST_SIGS:
+                return None
+            cert = sig.signer_cert
+            issuers = [c for c in (*self.roots, *self.evidence.certs) if c.subject == cert.issuer]
+            if not issuers or not self.evidence.has_revocation_data:
+                return None
+            status = check_revocation(
+                cert, issuers[0], moment=moment,
+                crls=[c.dump() for c in self.evidence.crls],
+                ocsps=[o.dump() for o in self.evidence.ocsps],
+            )  # fmt: skip
+        except _UNREADABLE:
+            return None
+        if status.revoked_before(moment):
+            return status.revoked_at or moment
+        return None
 
     def _ts_moment(self, sig: EmbeddedPdfSignature) -> datetime:
         token = _token(sig)
@@ -183,11 +217,27 @@ class _Judge:
     async def _validate_at(
         self, sig: EmbeddedPdfSignature, moment: datetime, cover: datetime | None
     ) -> PdfSignatureStatus:
+        _seed_streebog(sig)
         return await async_validate_pdf_signature(
             sig,
             signer_validation_context=self._context(moment),
             ts_validation_context=self._context(cover or self._ts_moment(sig)),
         )
+
+
+def _seed_streebog(sig: EmbeddedPdfSignature) -> None:
+    """PyHanko hashes the byte range with pyca/cryptography, which has no Streebog: a GOST
+    signature's digest is computed here and put in pyHanko's own digest cache; a GOST
+    34.311-95 (2004 generation) digest is refused with its name."""
+    name = sig.md_algorithm
+    if name in (oids.STREEBOG256, oids.STREEBOG512) and name not in sig.external_digests:
+        sig.external_digests[name] = streebog_byte_range_digest(sig, name)
+    elif name in (oids.DIGEST_GOST34311_95, "gost34311_95_kz"):
+        raise UnsupportedAlgorithm(f"unsupported algorithm: {oids.algorithm_name(name)}")
+
+
+class UnsupportedAlgorithm(ValueError):
+    """A signature in an algorithm Qujat does not verify (e.g. GOST 34.310-2004)."""
 
 
 def _signature_tokens(sig: EmbeddedPdfSignature) -> list[cms.SignedData]:
@@ -291,7 +341,22 @@ def _broken(sig: EmbeddedPdfSignature, is_timestamp: bool, exc: Exception) -> Si
         docmdp_ok=False,
         bottom_line=False,
         timestamp=is_timestamp,
+        problem=_problem(sig, exc),
     )
+
+
+def _problem(sig: EmbeddedPdfSignature, exc: Exception) -> str:
+    """The reason a signature could not be evaluated, naming its algorithm if unsupported."""
+    if isinstance(exc, UnsupportedAlgorithm):
+        return str(exc)
+    try:
+        oid = sig.signer_info["signature_algorithm"]["algorithm"].dotted
+    except _UNREADABLE:
+        return "unreadable signature"
+    if oid in (oids.SIG_GOST2004, oids.KEY_GOST2004):
+        return f"unsupported algorithm: {oids.algorithm_name(oid)}"
+    text = getattr(exc, "failure_message", None) or str(exc) or type(exc).__name__
+    return f"invalid signature: {text}"[:300]
 
 
 def _subject(sig: EmbeddedPdfSignature) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from registry.countersign import RequiredSigner, SigningRegistry
 from registry.records import ApiKeyRecord
 from signing import IssuerKey
 from signing.keystore import SignerKeyStore
+from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey
 
 __all__ = ["Actor", "Clock", "Context", "DocxCopies", "LinkGrant", "Policy", "SignedListCache"]
@@ -113,6 +115,22 @@ class Context:
     """The signed status list of this context, reused while unchanged."""
     docx_copies: DocxCopies = field(default_factory=lambda: DocxCopies())
     """The DOCX copies rendered in this context (``workflow.docx_cache``)."""
+    signer_trust: SignerTrust | None = None
+    """What signer certificates are checked against (anchors, NCA rules, revocation data);
+    ``None``: the trust roots, production NCA rules, no revocation data, no fetching."""
+
+    issuer_of: Callable[[str], IssuerKey | None] | None = None
+    """An organisation's own issuer key, if the operator provisioned one
+    (:class:`workflow.issuers.OrganisationIssuers`)."""
+
+    def issuer_for(self, organisation: str) -> IssuerKey:
+        """The key that certifies ``organisation``'s documents: its own, else :attr:`issuer`."""
+        own = self.issuer_of(organisation) if self.issuer_of is not None else None
+        return own or self.issuer
+
+    def trust_for_signers(self) -> SignerTrust:
+        """The signer trust configuration (see :attr:`signer_trust`)."""
+        return self.signer_trust or SignerTrust(self.trust_roots)
 
     def revocation_context(self) -> ValidationContext | None:
         """What fetches a countersignature's revocation information (B-LT), when the policy

@@ -288,8 +288,9 @@ def _build(
         issued_on=issued_on,
         status_index=status_index,
     )
+    issuer = ctx.issuer_for(actor.organisation)  # the organisation's own key, if provisioned
     meta = document_meta(
-        ctx.policy, ctx.issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims),
+        ctx.policy, issuer.subject_name, doc_id, issued_on, qr_payload(ctx, doc_id, claims),
         embedded_rulebook(validated),
     )  # fmt: skip
     with RENDER_SECONDS.labels(spec.id).time():
@@ -297,7 +298,7 @@ def _build(
     with SIGN_SECONDS.labels(spec.id).time():
         signed = certify(
             pdf,
-            ctx.issuer,
+            issuer,
             reason=spec.title_kk,
             field_name="Issuer",
             empty_fields=[EmptyField(p.field_name) for p in planned or ()],
@@ -313,7 +314,7 @@ def _build(
             {
                 "field": "Issuer",
                 "role": "issuer",
-                "signer": ctx.issuer.subject_name,
+                "signer": issuer.subject_name,
                 "signed_at": ctx.clock().isoformat(),
             }
         ],

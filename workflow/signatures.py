@@ -18,6 +18,7 @@ from registry.errors import AlreadySigned, StaleDocument
 from signing import sign_field
 from signing.certificates import load_certificate
 from signing.external import PreparedSignature, complete, prepare
+from signing.signer_trust import check_signer
 from workflow.context import Actor, Context, LinkGrant
 from workflow.documents import document_for
 from workflow.events import signature_events
@@ -99,6 +100,8 @@ def sign_held(
     key = ctx.keys.open(signer.key_location)
     if key.certificate.sha256.hex() != signer.certificate_sha256:
         raise Conflict("the key held for this signer does not match the registered certificate")
+    # revoked or expired since registration: no signature (422 naming the rule)
+    check_signer(key.certificate, ctx.trust_for_signers(), ctx.clock(), key.chain)
     for attempt in range(_RETRIES):
         record = document_for(ctx, actor, doc_id)
         turn = _turn(ctx, record, signer_id)
@@ -130,8 +133,10 @@ def prepare_signature(ctx: Context, access: Access, doc_id: str, signer_id: str)
     signer = ctx.signing.signer(signer_id, record.organisation)
     turn = _turn(ctx, record, signer_id)
     now = ctx.clock()
+    cert = load_certificate(signer.certificate_pem)
+    check_signer(cert, ctx.trust_for_signers(), now)
     prepared = prepare(
-        ctx.registry.pdf(record), turn.field_name, load_certificate(signer.certificate_pem),
+        ctx.registry.pdf(record), turn.field_name, cert,
         reason=_reason(turn), now=now, timestamped=ctx.timestamper is not None,
     )  # fmt: skip
     session = SigningSession(
@@ -179,6 +184,8 @@ def complete_external(
             [ErrorDetail("session_id", "stale_document", "prepare again")],
         )
     signer = ctx.signing.signer(required.signer_id)
+    cert = load_certificate(signer.certificate_pem)
+    check_signer(cert, ctx.trust_for_signers(), ctx.clock())
     prepared = PreparedSignature(
         pdf=ctx.registry.files.get(session.prepared_sha256),
         field_name=required.field_name,
@@ -189,7 +196,7 @@ def complete_external(
         signed_attrs=session.signed_attrs,
     )
     done = complete(
-        prepared, load_certificate(signer.certificate_pem), cms_der=cms_der, signature=signature,
+        prepared, cert, cms_der=cms_der, signature=signature,
         timestamper=ctx.timestamper, validation_context=ctx.revocation_context(),
     )  # fmt: skip
     link_token = access.token if isinstance(access, LinkGrant) else None

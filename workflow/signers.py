@@ -8,6 +8,7 @@ from forms import ErrorDetail, FormDataInvalid
 from registry.countersign import NewSigner, SignerRecord, SigningRegistry
 from signing.certificates import facts_of, load_certificate, to_pem
 from signing.keystore import SignerKeyStore
+from signing.signer_trust import check_signer
 from workflow.context import Actor, Context
 
 __all__ = ["SignerRegistration", "provision_key", "read_signer", "register_signer"]
@@ -25,22 +26,35 @@ class SignerRegistration:
 
 
 def register_signer(ctx: Context, actor: Actor, req: SignerRegistration) -> SignerRecord:
-    """Register a signer; name, IIN and organisation default to the certificate subject's
-    CN, SERIALNUMBER=IIN… and O. The key is the member's: a client never names where a
+    """Register a signer whose certificate chains to a configured anchor, is inside its
+    validity, is a signing key and is not revoked (:func:`signing.signer_trust.check_signer`;
+    422 ``signature_refused`` naming the rule, 503 if revocation data cannot be fetched).
+    Name, IIN and organisation are the certificate's (CN, SERIALNUMBER=IIN…, O); a request
+    stating another name or IIN is refused. The key is the member's: a client never names where a
     key lives (:func:`provision_key` is the operator's)."""
     cert = load_certificate(req.certificate)
+    trusted = check_signer(cert, ctx.trust_for_signers(), ctx.clock())
     facts = facts_of(cert)
-    if req.iin and facts.iin and req.iin != facts.iin:
+    iin = trusted.facts.iin if trusted.facts is not None else facts.iin
+    if req.iin and req.iin != iin:
         raise FormDataInvalid(
             [ErrorDetail("iin", "iin_certificate_mismatch", "the certificate names another IIN")]
         )
-    name = req.name or facts.common_name
+    name = facts.common_name
     if not name:
         raise FormDataInvalid([ErrorDetail("name", "missing", "the certificate has no CN")])
+    if req.name and _plain(req.name) != _plain(name):
+        raise FormDataInvalid(
+            [
+                ErrorDetail(
+                    "name", "name_certificate_mismatch", "the certificate names another person"
+                )
+            ]
+        )
     signer = NewSigner(
         organisation=actor.organisation,
         name=name.strip(),
-        iin=facts.iin or req.iin,
+        iin=iin,
         affiliation=req.organisation or facts.organisation,
         certificate_pem=to_pem(cert),
         certificate_sha256=facts.sha256,
@@ -65,6 +79,10 @@ def provision_key(
                          "that key belongs to another certificate than the signer's")]
         )  # fmt: skip
     return signing.set_key_location(signer_id, organisation, location, actor)
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def read_signer(ctx: Context, actor: Actor, signer_id: str) -> SignerRecord:

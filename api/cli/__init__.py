@@ -11,6 +11,7 @@ from pathlib import Path
 from api.cli.audit import add_audit_commands
 from api.cli.batch import add_batch_commands
 from api.cli.common import settings_of as _settings
+from api.cli.issuers import add_issuer_commands
 from api.cli.keys import add_keys_commands
 from api.cli.serve import cmd_serve
 from api.cli.signers import add_signer_commands
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_audit_commands(sub)
     add_signer_commands(sub)
+    add_issuer_commands(sub)
 
     add_batch_commands(sub)
 

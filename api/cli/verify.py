@@ -51,13 +51,9 @@ def issuer_certificates_of(settings: Settings, given: list[str]) -> list[x509.Ce
 
 
 def _trust_roots(settings: Settings) -> list[x509.Certificate]:
-    from signing import ensure_dev_pki
-    from verify import load_trust_roots
+    from api.services import deployment_roots  # the dev CA, QUJAT_TRUST_ROOTS, the profile's CAs
 
-    paths = list(settings.trust_roots)
-    if settings.issuer_p12 is None and (settings.keys_dir / "ca.pem").exists():
-        paths.append(ensure_dev_pki(settings.keys_dir, settings.issuer_name).ca_cert_path)
-    return list(load_trust_roots(paths))
+    return list(deployment_roots(settings))
 
 
 def remote_facts(base_url: str, data: bytes, timeout: float = 10.0) -> RegistryFacts:

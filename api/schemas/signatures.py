@@ -80,6 +80,23 @@ class SignerCreate(BaseModel):
     organisation: str | None = Field(default=None, max_length=500, description="default: O")
 
 
+class SignerCertificate(BaseModel):
+    """What the signer's certificate says (the IIN masked)."""
+
+    person: str
+    iin_masked: str | None
+    organisation: str | None = None
+    """The legal entity, for a legal entity's key."""
+    bin: str | None = None
+    holder: Literal["individual", "legal_entity", "unknown"]
+    roles: list[str] = Field(default_factory=list)
+    """NCA roles: ``first_head``, ``signing_right``, ``employee``, …"""
+    issuer: str
+    """The issuing CA's name."""
+    valid_from: datetime
+    valid_to: datetime
+
+
 class SignerPublic(BaseModel):
     id: str
     name: str
@@ -88,6 +105,7 @@ class SignerPublic(BaseModel):
     certificate_sha256: str
     key_held_by: Literal["server", "member"]
     created_at: datetime
+    certificate: SignerCertificate | None = None
 
 
 class SignRequest(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from registry.issuer_keys import IssuerKeyRow  # noqa: F401  (its table on Base)
 from registry.models import Base
 from registry.models_webhooks import WebhookEndpointRow  # noqa: F401  (its tables on Base)
 

@@ -15,13 +15,14 @@ pyHanko computes the /ByteRange digest with pyca/cryptography, which has no Stre
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter, append_signature_field
 from pyhanko.sign.signers.cms_embedder import (
     PdfCMSEmbedder,
     SigIOSetup,
@@ -51,6 +52,7 @@ def sign_pdf(
     docmdp: MDPPerm = MDPPerm.FILL_FORMS,
     reason: str | None = None,
     bytes_reserved: int = 16384,
+    empty_fields: Sequence[SigFieldSpec] = (),
 ) -> bytes:
     """Synchronous :func:`async_sign_pdf` (not from inside a running event loop)."""
     return asyncio.run(
@@ -63,6 +65,7 @@ def sign_pdf(
             docmdp=docmdp,
             reason=reason,
             bytes_reserved=bytes_reserved,
+            empty_fields=empty_fields,
         )
     )
 
@@ -77,10 +80,15 @@ async def async_sign_pdf(
     docmdp: MDPPerm = MDPPerm.FILL_FORMS,
     reason: str | None = None,
     bytes_reserved: int = 16384,
+    empty_fields: Sequence[SigFieldSpec] = (),
 ) -> bytes:
     """Add a GOST signature to `pdf` as an incremental update: a certification signature
-    (DocMDP, P=2 by default) if `certify`, else an approval signature (countersignature)."""
+    (DocMDP, P=2 by default) if `certify`, else an approval signature (countersignature).
+    `empty_fields` are created in the same revision (for countersigners, under the
+    certification's P=2)."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    for spec in empty_fields:
+        append_signature_field(writer, spec)
     embedder = PdfCMSEmbedder(new_field_spec=SigFieldSpec(sig_field_name=field_name))
     coroutine = embedder.write_cms(field_name=field_name, writer=writer)
     next(coroutine)

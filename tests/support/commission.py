@@ -10,6 +10,7 @@ import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +69,14 @@ class Member:
     signer_id: str = ""
 
 
-def make_member(pki: DevPki, folder: Path, name: str, *, server_held: bool) -> Member:
-    """A key and certificate under the development CA, in a PKCS#12 file with its .pass."""
+def make_member(
+    pki: DevPki, folder: Path, name: str, *, server_held: bool, now: datetime | None = None
+) -> Member:
+    """A key and certificate under the development CA, in a PKCS#12 file with its .pass
+    (issued at ``now``, default the real time)."""
     iin = f"{secrets.randbelow(10**12):012d}"
     cert_pem, key_pem = issue_certificate(
-        pki.ca_cert_path, pki.ca_key_path, common_name=name, iin=iin
+        pki.ca_cert_path, pki.ca_key_path, common_name=name, iin=iin, now=now
     )
     cert = x509.load_pem_x509_certificate(cert_pem)
     key: Any = serialization.load_pem_private_key(key_pem, password=None)
