@@ -29,6 +29,7 @@ from tests.support.commission import (
     PRESENT_MEMBERS,
     SECRETARY,
     Member,
+    hold_key,
     make_member,
     protocol_data,
 )
@@ -193,24 +194,25 @@ def test_protocol_countersigned_with_the_pack_gost_key(
     assert isinstance(ind.signer, GostSigner)
     ids: dict[str, str] = {}
     for name, m in people.items():
-        r = _register(c, o, {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"})
+        r = _register(c, o, {"certificate": m.certificate_pem})
         assert r.status_code == 201, r.text
         ids[name] = r.json()["id"]
+        hold_key(gost_services.settings, ids[name], f"pkcs12:{m.p12}")  # the operator's step
     shown = gost_member
     if mode == "server":  # another organisation holds the same key on the server
         o = Org(gost_services, {"issue", "sign", "admin"})
         for name, m in people.items():
-            body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
-            ids[name] = _register(c, o, body).json()["id"]
+            ids[name] = _register(c, o, {"certificate": m.certificate_pem}).json()["id"]
+            hold_key(gost_services.settings, ids[name], f"pkcs12:{m.p12}")
         held = _p12(tmp_path, "keys/individual_gost2015.p12", b"Aa123456")
-        body = {"certificate": _pem_of(ind.certificate.dump()), "key_location": f"pkcs12:{held}"}
-        r = _register(c, o, body)
+        r = _register(c, o, {"certificate": _pem_of(ind.certificate.dump())})
         assert r.status_code == 201, r.text
-        shown = r.json()
+        hold_key(gost_services.settings, r.json()["id"], f"pkcs12:{held}")
+        shown = c.get(f"/v1/signers/{r.json()['id']}", headers=o.headers).json()
         assert shown["key_held_by"] == "server"
     assert shown["name"] == GOST_MEMBER and shown["iin"] == "123456789012"
     cert = c.get(f"/v1/signers/{shown['id']}", headers=o.headers).json()["certificate"]
-    assert cert["iin_masked"] == "12345678****" and cert["holder"] == "individual"
+    assert cert["iin_masked"] == "************" and cert["holder"] == "individual"
     assert "GOST" in cert["issuer"] and cert["valid_to"].startswith("2023-07-28")
     ids[gost_name] = shown["id"]
 
