@@ -29,6 +29,7 @@ from api.routes import (
 )
 from api.services import Services, build_services
 from api.settings import Settings
+from api.ltv import start_upgrader
 from api.webhooks import build_webhooks, start_dispatcher
 from workflow import resume_derivations
 
@@ -41,7 +42,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.services.settings.derived_documents == "auto":
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
+    upgrader = start_upgrader(app.state.services)  # B-T files to B-LTA, archive renewal
     yield
+    if upgrader is not None:
+        await run_in_threadpool(upgrader.close)
     if dispatcher is not None:
         await run_in_threadpool(dispatcher.close)
     runner = getattr(app.state, "batch_runner", None)

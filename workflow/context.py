@@ -7,6 +7,7 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -49,6 +50,10 @@ class Policy:
     embed_revocation: bool = False
     """Server-held countersignatures embed their chain's revocation information (needs a
     timestamper: PAdES B-LT)."""
+    ltv_mode: str = "background"
+    """With a timestamper: ``inline`` brings every signed file to B-LTA before it is stored
+    (a TSA that does not answer fails the request); ``background``: stored at B-T, brought
+    to B-LTA right after by the upgrader (:mod:`workflow.ltv`)."""
 
     def verify_url(self, doc_id: str) -> str:
         """The public page of a document (what its QR code opens)."""
@@ -97,6 +102,9 @@ class Context:
     """The behaviour settings."""
     status_lists: SignedListCache = field(default_factory=SignedListCache)
     """The signed status list of this context, reused while unchanged."""
+    ltv_context: Callable[[], ValidationContext] | None = None
+    """Makes the validation context B-LT data is gathered with (trust roots, revocation
+    required, ``moment`` now): one per use, as each is closed after. ``None``: no B-LT."""
 
     def revocation_context(self) -> ValidationContext | None:
         """What fetches a countersignature's revocation information (B-LT), when the policy

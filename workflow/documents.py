@@ -39,6 +39,7 @@ from signing.tokens import TokenClaims, issue_token
 from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
+from workflow.ltv import record_signed, secure_inline, sign_timestamped
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 
 __all__ = [
@@ -218,6 +219,7 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
         also = [*also, issued_event(ctx, new)]  # webhook outbox, same transaction
         try:
             record = ctx.registry.register(new, signed, also)
+            record_signed(ctx, record, "issued")
             DOCUMENTS_ISSUED.labels(spec.id).inc()
             return record, True
         except StatusIndexTaken:
@@ -279,13 +281,19 @@ def _build(
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
     with SIGN_SECONDS.labels(spec.id).time():
-        signed = certify(
-            pdf,
-            ctx.issuer,
-            reason=spec.title_kk,
-            field_name="Issuer",
-            empty_fields=[EmptyField(p.field_name) for p in planned or ()],
+        signed = sign_timestamped(
+            ctx,
+            lambda timestamper: certify(
+                pdf,
+                ctx.issuer,
+                reason=spec.title_kk,
+                field_name="Issuer",
+                empty_fields=[EmptyField(p.field_name) for p in planned or ()],
+                timestamper=timestamper,
+                now=ctx.clock(),
+            ),
         )
+    signed = secure_inline(ctx, signed)  # B-LTA now (inline mode), else the upgrader's
     new = NewDocument(
         id=doc_id,
         form=spec.id,

@@ -16,6 +16,7 @@ from forms.rules.identity import mask_iin
 from registry import DocumentRecord
 from verify.status import DocumentStatus, registry_status
 from workflow.context import Context
+from workflow.ltv import LevelFacts, level_of
 
 __all__ = [
     "PublicHolder",
@@ -59,6 +60,11 @@ class PublicView:
     revoked_at: datetime | None = None
     signatures: tuple[dict[str, Any], ...] = ()
     sha256: str | None = None
+    level: str | None = None
+    """The PAdES level of the current file (B-B, B-T, B-LT, B-LTA)."""
+    ltv: LevelFacts | None = None
+    """Its revision, when its archive timestamp was last renewed, each signature's proven
+    time (:func:`workflow.ltv.level_of`)."""
 
 
 def public_details(summary: dict[str, Any]) -> dict[str, Any]:
@@ -123,4 +129,10 @@ def view_of(ctx: Context, record: DocumentRecord) -> PublicView:
         revoked_at=record.revoked_at,
         signatures=tuple(record.signatures),
         sha256=record.sha256,
+        **_ltv_fields(ctx, record),
     )
+
+
+def _ltv_fields(ctx: Context, record: DocumentRecord) -> dict[str, Any]:
+    facts = level_of(ctx, record, proofs=True)
+    return {"level": facts.level, "ltv": facts}

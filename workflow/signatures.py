@@ -20,6 +20,7 @@ from signing.certificates import load_certificate
 from signing.external import PreparedSignature, complete, prepare
 from workflow.context import Actor, Context, LinkGrant
 from workflow.documents import document_for
+from workflow.ltv import record_signed, secure_inline, sign_timestamped
 
 __all__ = [
     "Access",
@@ -101,11 +102,12 @@ def sign_held(
     for attempt in range(_RETRIES):
         record = document_for(ctx, actor, doc_id)
         turn = _turn(ctx, record, signer_id)
-        signed = sign_field(
-            ctx.registry.pdf(record), key.signer, turn.field_name, reason=_reason(turn),
-            timestamper=ctx.timestamper, now=ctx.clock(),
-            validation_context=ctx.revocation_context(),
-        )  # fmt: skip
+        base = ctx.registry.pdf(record)
+        signed = sign_timestamped(ctx, lambda ts: sign_field(
+            base, key.signer, turn.field_name, reason=_reason(turn),
+            timestamper=ts, now=ctx.clock(), validation_context=ctx.revocation_context(),
+        ))  # fmt: skip
+        signed = secure_inline(ctx, signed)  # B-LTA now (inline mode), else the upgrader's
         try:
             done, complete_now = ctx.signing.record_signature(
                 doc_id, turn.id, record.sha256, signed,
@@ -114,6 +116,7 @@ def sign_held(
         except StaleDocument:
             time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))  # another signer won: redo
             continue
+        record_signed(ctx, done, "countersigned")
         return done, complete_now
     raise Conflict("the document is being signed by many at once; try again")
 
@@ -179,17 +182,20 @@ def complete_external(
         reserved_end=session.reserved_end,
         signed_attrs=session.signed_attrs,
     )
-    done = complete(
-        prepared, load_certificate(signer.certificate_pem), cms_der=cms_der, signature=signature,
-        timestamper=ctx.timestamper, validation_context=ctx.revocation_context(),
-    )  # fmt: skip
+    certificate = load_certificate(signer.certificate_pem)
+    completed = sign_timestamped(ctx, lambda ts: complete(
+        prepared, certificate, cms_der=cms_der, signature=signature,
+        timestamper=ts, validation_context=ctx.revocation_context(),
+    ).pdf)  # fmt: skip
+    completed = secure_inline(ctx, completed)  # B-LTA now (inline mode), else the upgrader's
     link_token = access.token if isinstance(access, LinkGrant) else None
     actor = actor_of(access, record)
     result, complete_now = ctx.signing.record_signature(
-        doc_id, required.id, session.base_sha256, done.pdf,
-        signature_sha256=_sha(done.pdf), signer_name=signer.name,
+        doc_id, required.id, session.base_sha256, completed,
+        signature_sha256=_sha(completed), signer_name=signer.name,
         actor=actor.key_id, session_id=session.id, link_token=link_token,
     )  # fmt: skip
+    record_signed(ctx, result, "countersigned")
     return result, actor, complete_now
 
 

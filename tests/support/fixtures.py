@@ -32,6 +32,9 @@ def services(data_dir: Path) -> Iterator[Services]:
         # the whole suite shares one client address; the rate limits have their own tests
         lookup_burst=100_000,
         upload_burst=100_000,
+        # files stay at B-T: no upgrader thread racing the tests' download-then-upload
+        # (tests/api/test_ltv.py runs the upgrader and the inline mode on their own apps)
+        ltv_upgrader="worker",
     )
     services = build_services(settings)
     yield services
