@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
+from api.ltv import start_upgrader
 from api.metrics import RequestMetrics
 from api.ratelimit import Bucket, RateLimit
 from api.routes import (
@@ -29,7 +30,6 @@ from api.routes import (
 )
 from api.services import Services, build_services
 from api.settings import Settings
-from api.ltv import start_upgrader
 from api.webhooks import build_webhooks, start_dispatcher
 from workflow import resume_derivations
 

@@ -159,8 +159,13 @@ def _revision_json(services: Services, sha256: str) -> dict[str, Any] | None:
     found = revision_of(services.context, sha256)
     if found is None:
         return None
-    return {"document_id": found.document_id, "revision": found.revision,
-            "level": found.level, "reason": found.reason, "created_at": found.created_at}  # fmt: skip
+    return {
+        "document_id": found.document_id,
+        "revision": found.revision,
+        "level": found.level,
+        "reason": found.reason,
+        "created_at": found.created_at,
+    }
 
 
 def public_json(view: PublicView) -> dict[str, Any]:

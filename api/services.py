@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-
-from collections.abc import Callable
 
 from asn1crypto import x509
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
@@ -113,7 +112,7 @@ def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
 
 
 def _ltv(
-    settings: Settings, roots: list[x509.Certificate], clock: Clock
+    settings: Settings, roots: Sequence[x509.Certificate], clock: Clock
 ) -> tuple[TimeStamper | None, Callable[[], ValidationContext] | None]:
     """The timestamper and the B-LT validation context factory the settings ask for:
     ``QUJAT_TSA_URL`` (validation data fetched from the certificates' AIA/CRL points), else

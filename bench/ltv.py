@@ -131,7 +131,7 @@ def throughput(folder: Path, count: int) -> None:
     from workflow.ltv import upgrade_pending
 
     form = "qualification-certificate"
-    data = get_form(form).example
+    data = dict(get_form(form).example)
     print(f"Issuance throughput, {count} documents each, one thread, SQLite:")
     for label, overrides in (
         ("B-B  (no TSA)", {"dev_tsa": False}),
@@ -139,7 +139,7 @@ def throughput(folder: Path, count: int) -> None:
         ("B-LTA (inline mode)", {"ltv_mode": "inline"}),
     ):
         where = folder / label.split()[0].lower().replace("-", "")
-        settings = Settings(data_dir=where, ltv_upgrader="worker", **overrides)  # type: ignore[arg-type]
+        settings = Settings(data_dir=where, ltv_upgrader="worker", **overrides)
         services = build_services(settings)
         ctx, actor = services.context, Actor("Bench", "bench")
         issue_document(ctx, actor, IssueRequest(form, "kk", data))  # warm-up

@@ -3,12 +3,13 @@ like the development CA, so the embedded default issues B-LTA documents with not
 running.
 
 Its key is ECDSA P-256 (older development directories keep their RSA-3072 key until it
-is rotated). Its certificate is issued by the development CA with the critical ``id-kp-timeStamping``
-extended key usage (RFC 3161 § 2.3). The tokens are pyHanko's ``DummyTimeStamper``'s: a
-SignedData over a TSTInfo with the message imprint, a fresh serial number, the nonce of the
-request, ``content-type``, ``message-digest`` and ``signing-certificate`` signed attributes,
-and the TSA certificate embedded; pyHanko, EU DSS and poppler accept them. Its time is the
-``clock`` given (the injectable clock of the tests), never the CMS signer's own claim.
+is rotated). Its certificate is issued by the development CA with the critical
+``id-kp-timeStamping`` extended key usage (RFC 3161 § 2.3). The tokens are pyHanko's
+``DummyTimeStamper``'s: a SignedData over a TSTInfo with the message imprint, a fresh
+serial number, the nonce of the request, ``content-type``, ``message-digest`` and
+``signing-certificate`` signed attributes, and the TSA certificate embedded; pyHanko, EU
+DSS and poppler accept them. Its time is the ``clock`` given (the injectable clock of the
+tests), never the CMS signer's own claim.
 
 Files added to the development ``keys_dir``::
 

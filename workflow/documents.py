@@ -212,14 +212,14 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
     planned = plan_signers(ctx, actor, spec, case, req.signers)
     for _attempt in range(_INDEX_ATTEMPTS):
         index = ctx.registry.pick_status_index()
-        new, signed = _build(ctx, actor, req, spec, case, index, planned)
+        new, signed, level = _build(ctx, actor, req, spec, case, index, planned)
         also = [] if planned is None else planned_rows(
             new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
         )  # fmt: skip
         also = [*also, issued_event(ctx, new)]  # webhook outbox, same transaction
         try:
             record = ctx.registry.register(new, signed, also)
-            record_signed(ctx, record, "issued")
+            record_signed(ctx, record.id, signed, "issued", level)
             DOCUMENTS_ISSUED.labels(spec.id).inc()
             return record, True
         except StatusIndexTaken:
@@ -256,8 +256,9 @@ def _build(
     case: BaseModel,
     status_index: int,
     planned: list[PlannedSigner] | None,
-) -> tuple[NewDocument, bytes]:
-    """Render and certify the document under a new id; nothing is stored yet."""
+) -> tuple[NewDocument, bytes, str]:
+    """Render and certify the document under a new id; nothing is stored yet. Returns it,
+    the signed file and its PAdES level."""
     doc_id = new_id()
     issued_on = stated_issue_date(case) or ctx.clock().date()
     summary = spec.summary(case)
@@ -281,7 +282,7 @@ def _build(
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
     with SIGN_SECONDS.labels(spec.id).time():
-        signed = sign_timestamped(
+        signed, level = sign_timestamped(
             ctx,
             lambda timestamper: certify(
                 pdf,
@@ -293,7 +294,7 @@ def _build(
                 now=ctx.clock(),
             ),
         )
-    signed = secure_inline(ctx, signed)  # B-LTA now (inline mode), else the upgrader's
+    signed, level = secure_inline(ctx, signed, level)  # B-LTA now (inline), else the upgrader's
     new = NewDocument(
         id=doc_id,
         form=spec.id,
@@ -318,4 +319,4 @@ def _build(
         request_sha256=req.fingerprint(),
         status_index=status_index,
     )
-    return new, signed
+    return new, signed, level

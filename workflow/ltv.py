@@ -35,7 +35,7 @@ from pyhanko.sign.validation import EmbeddedPdfSignature
 from forms.errors import QujatError
 from registry import DocumentRecord
 from registry.renewal import RenewalCounts, advance_pdf, record_pdf, renew_registry
-from registry.revisions import RevisionRecord, find_revision, revisions
+from registry.revisions import RevisionRecord, find_revision, record_revision, revisions
 from registry.upgrades import pending_upgrades
 from signing.errors import TimestampUnavailable
 from signing.ltv import RenewalPolicy, secure
@@ -81,27 +81,30 @@ def _wanted(ctx: Context) -> bool:
     return ctx.timestamper is not None and ctx.ltv_context is not None
 
 
-def sign_timestamped(ctx: Context, sign: Callable[[TimeStamper | None], bytes]) -> bytes:
-    """Call ``sign(timestamper)``: with the context's timestamper; in background mode, if
-    the TSA does not answer, once more without (the upgrader's document timestamp then
-    proves the time). Inline mode lets :class:`TimestampUnavailable` through (503)."""
+def sign_timestamped(
+    ctx: Context, sign: Callable[[TimeStamper | None], bytes]
+) -> tuple[bytes, str]:
+    """Call ``sign(timestamper)`` with the context's timestamper; returns the signed file
+    and its level (``B-T``, or ``B-B`` without a timestamp). In background mode a TSA that
+    does not answer means once more without (the upgrader's document timestamp then proves
+    the time); inline mode lets :class:`TimestampUnavailable` through (503)."""
     if ctx.timestamper is None:
-        return sign(None)
+        return sign(None), "B-B"
     try:
-        return sign(ctx.timestamper)
+        return sign(ctx.timestamper), "B-T"
     except TimestampUnavailable:
         if ctx.policy.ltv_mode == "inline":
             raise
         LTV_UNTIMESTAMPED.inc()
         log.warning("TSA did not answer; signed without a timestamp, upgrade pending")
-        return sign(None)
+        return sign(None), "B-B"
 
 
-def secure_inline(ctx: Context, pdf: bytes) -> bytes:
+def secure_inline(ctx: Context, pdf: bytes, level: str) -> tuple[bytes, str]:
     """In inline mode, ``pdf`` brought to B-LTA; otherwise unchanged (the upgrader's)."""
     if not (_wanted(ctx) and ctx.policy.ltv_mode == "inline"):
-        return pdf
-    return asyncio.run(_secure(ctx, pdf))
+        return pdf, level
+    return asyncio.run(_secure(ctx, pdf)), "B-LTA"
 
 
 async def _secure(ctx: Context, pdf: bytes) -> bytes:
@@ -113,10 +116,14 @@ async def _secure(ctx: Context, pdf: bytes) -> bytes:
         await context.aclose()  # type: ignore[no-untyped-call]
 
 
-def record_signed(ctx: Context, record: DocumentRecord, reason: str) -> RevisionRecord:
-    """Record the document's current file as a revision (``issued``, ``countersigned``):
-    its level is read from the file, so the upgrader sees what is still to do."""
-    return record_pdf(ctx.registry, record.id, ctx.registry.pdf(record), reason, ctx.clock())
+def record_signed(ctx: Context, doc_id: str, pdf: bytes, reason: str, level: str) -> RevisionRecord:
+    """Record ``pdf``, the document's file just stored, as a revision (``issued``,
+    ``countersigned``). Below B-LTA the level is the one just made, with no file parsed (the
+    hot path); a B-LTA file's timestamps are read from it (inline mode, where that cost is
+    paid anyway)."""
+    if level == "B-LTA":
+        return record_pdf(ctx.registry, doc_id, pdf, reason, ctx.clock())
+    return record_revision(ctx.registry, doc_id, pdf, level=level, reason=reason, now=ctx.clock())
 
 
 # --- the background upgrader ---------------------------------------------------------------

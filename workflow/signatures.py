@@ -9,6 +9,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from pyhanko.sign.timestamps import TimeStamper
+
 from forms import ErrorDetail
 from forms.rules.signer_plan import check_turn
 from forms.types import Lifecycle
@@ -102,12 +104,24 @@ def sign_held(
     for attempt in range(_RETRIES):
         record = document_for(ctx, actor, doc_id)
         turn = _turn(ctx, record, signer_id)
-        base = ctx.registry.pdf(record)
-        signed = sign_timestamped(ctx, lambda ts: sign_field(
-            base, key.signer, turn.field_name, reason=_reason(turn),
-            timestamper=ts, now=ctx.clock(), validation_context=ctx.revocation_context(),
-        ))  # fmt: skip
-        signed = secure_inline(ctx, signed)  # B-LTA now (inline mode), else the upgrader's
+
+        def sign(
+            ts: TimeStamper | None,
+            base: bytes = ctx.registry.pdf(record),
+            field: str = turn.field_name,
+            reason: str = _reason(turn),
+        ) -> bytes:
+            return sign_field(
+                base,
+                key.signer,
+                field,
+                reason=reason,
+                timestamper=ts,
+                now=ctx.clock(),
+                validation_context=ctx.revocation_context(),
+            )
+
+        signed, level = secure_inline(ctx, *sign_timestamped(ctx, sign))  # fmt: skip
         try:
             done, complete_now = ctx.signing.record_signature(
                 doc_id, turn.id, record.sha256, signed,
@@ -116,7 +130,7 @@ def sign_held(
         except StaleDocument:
             time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))  # another signer won: redo
             continue
-        record_signed(ctx, done, "countersigned")
+        record_signed(ctx, doc_id, signed, "countersigned", level)
         return done, complete_now
     raise Conflict("the document is being signed by many at once; try again")
 
@@ -183,11 +197,10 @@ def complete_external(
         signed_attrs=session.signed_attrs,
     )
     certificate = load_certificate(signer.certificate_pem)
-    completed = sign_timestamped(ctx, lambda ts: complete(
+    completed, level = secure_inline(ctx, *sign_timestamped(ctx, lambda ts: complete(
         prepared, certificate, cms_der=cms_der, signature=signature,
         timestamper=ts, validation_context=ctx.revocation_context(),
-    ).pdf)  # fmt: skip
-    completed = secure_inline(ctx, completed)  # B-LTA now (inline mode), else the upgrader's
+    ).pdf))  # fmt: skip
     link_token = access.token if isinstance(access, LinkGrant) else None
     actor = actor_of(access, record)
     result, complete_now = ctx.signing.record_signature(
@@ -195,7 +208,7 @@ def complete_external(
         signature_sha256=_sha(completed), signer_name=signer.name,
         actor=actor.key_id, session_id=session.id, link_token=link_token,
     )  # fmt: skip
-    record_signed(ctx, result, "countersigned")
+    record_signed(ctx, doc_id, completed, "countersigned", level)
     return result, actor, complete_now
 
 

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from api.cli import main as cli_main
 from api.services import Services, build_services
+from forms import get_form
 from registry.revisions import revisions
 from signing.devtsa import DevTimeStamper
 from tests.pdftools import pdfsig
@@ -60,8 +61,6 @@ def _app(services: Services) -> Iterator[tuple[TestClient, Services, dict[str, s
 
 
 def _issue(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
-    from forms import get_form
-
     body = {"form": FORM, "lang": "kk", "data": get_form(FORM).example}
     r = client.post("/v1/documents", json=body, headers=headers)
     assert r.status_code == 201, r.text
@@ -155,8 +154,8 @@ def test_dead_tsa_inline_fails_with_503_and_stores_nothing(tmp_path: Path) -> No
     services = _services(tmp_path, ltv_mode="inline", tsa_url="http://127.0.0.1:9/tsa",
                          tsa_timeout_seconds=2)  # fmt: skip
     for client, _, headers in _app(services):
-        r = client.post("/v1/documents", json={"form": FORM, "lang": "kk",
-                        "data": __import__("forms").get_form(FORM).example}, headers=headers)  # fmt: skip
+        body = {"form": FORM, "lang": "kk", "data": get_form(FORM).example}
+        r = client.post("/v1/documents", json=body, headers=headers)
         assert r.status_code == 503, r.text
         assert r.json()["error"]["code"] == "timestamp_unavailable"
         listed = client.get("/v1/documents", headers=headers)
@@ -166,7 +165,7 @@ def test_dead_tsa_inline_fails_with_503_and_stores_nothing(tmp_path: Path) -> No
 def test_dead_tsa_background_stays_b_b_and_says_so(tmp_path: Path) -> None:
     services = _services(tmp_path, ltv_mode="background", tsa_url="http://127.0.0.1:9/tsa",
                          tsa_timeout_seconds=2)  # fmt: skip
-    for client, services, headers in _app(services):
+    for client, _, headers in _app(services):
         doc = _issue(client, headers)
         assert doc["level"] == "B-B" and doc["ltv"]["upgrade_pending"]
         counts = upgrade_pending(services.context)
