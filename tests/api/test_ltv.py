@@ -220,3 +220,51 @@ def test_renewal_is_counted_in_metrics(
     assert counts.renewed == 1
     text = client.get("/metrics").text
     assert 'qujat_ltv_renewals_total{outcome="renewed"}' in text
+
+
+def test_countersignatures_inline_keep_b_lta_with_every_signature_in_the_dss(
+    inline: tuple[TestClient, Services, dict[str, str]], tmp_path: Path
+) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from signing import ensure_dev_pki
+    from tests.support.commission import (
+        CHAIR,
+        PRESENT_MEMBERS,
+        SECRETARY,
+        make_member,
+        protocol_data,
+    )
+
+    client, services, headers = inline
+    pki = ensure_dev_pki(services.settings.keys_dir)
+    ids: dict[str, str] = {}
+    for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
+        m = make_member(pki, tmp_path, name, server_held=True)
+        body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
+        r = client.post("/v1/signers", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+        ids[name] = r.json()["id"]
+    signers = {"chair": ids[CHAIR], "members": [ids[m] for m in PRESENT_MEMBERS],
+               "secretary": ids[SECRETARY]}  # fmt: skip
+    doc = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(), "signers": signers}
+    r = client.post("/v1/documents", json=doc, headers=headers)
+    assert r.status_code == 201 and r.json()["level"] == "B-LTA", r.text
+    doc_id = r.json()["id"]
+    for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
+        r = client.post(f"/v1/documents/{doc_id}/signatures", json={"signer_id": ids[name]},
+                        headers=headers)  # fmt: skip
+        assert r.status_code == 200, r.text
+        assert r.json()["level"] == "B-LTA"  # after each countersignature too
+    pdf = client.get(f"/v1/documents/{doc_id}/pdf", headers=headers).content
+    report = validate_pdf(pdf, services.trust_roots)
+    assert report.ok and report.level == "B-LTA", [
+        (s.field_name, s.level) for s in report.signatures
+    ]
+    people = [p for p in proofs_of(pdf)]
+    assert len(people) == 1 + len(PRESENT_MEMBERS) + 2
+    assert all(p.level == "B-LTA" and p.proven_at is not None for p in people)
+    dss = PdfFileReader(__import__("io").BytesIO(pdf)).root["/DSS"]
+    assert len(dss["/Certs"]) >= 1 + len(PRESENT_MEMBERS) + 2  # every signer's certificate
+    reasons = [r.reason for r in revisions(services.registry, doc_id)]
+    assert reasons == ["issued"] + ["countersigned"] * (len(PRESENT_MEMBERS) + 2)
