@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.logs import install_log_escaping
+from api.ltv import start_upgrader
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
 from api.ratelimit import Bucket, RateLimit, TrustedProxies
@@ -46,7 +47,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.services.settings.derived_documents == "auto":
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
+    upgrader = start_upgrader(app.state.services)  # B-T files to B-LTA, archive renewal
     yield
+    if upgrader is not None:
+        await run_in_threadpool(upgrader.close)
     if dispatcher is not None:
         await run_in_threadpool(dispatcher.close)
     runner = getattr(app.state, "batch_runner", None)

@@ -9,6 +9,7 @@ from typing import Any
 from api.schemas import (
     DocumentPublic,
     Links,
+    LtvPublic,
     PreparePublic,
     SignaturePublic,
     SignerCertificate,
@@ -24,6 +25,7 @@ from signing.certificates import load_certificate
 from signing.errors import refused
 from signing.signer_trust import describe
 from workflow import Context, Prepared, PublicView, check_upload
+from workflow.ltv import level_of, revision_of
 from workflow.rulebooks import rulebook_of, rulebook_public
 
 __all__ = [
@@ -74,7 +76,13 @@ def to_public(ctx: Context, record: DocumentRecord) -> DocumentPublic:
         ),
         rulebook=rulebook_public(rulebook_of(record)),
         issued_outside_period=record.issued_outside_period,
+        **_ltv_public(ctx, record),
     )
+
+
+def _ltv_public(ctx: Context, record: DocumentRecord) -> dict[str, Any]:
+    facts = level_of(ctx, record)
+    return {"level": facts.level, "ltv": LtvPublic.model_validate(facts, from_attributes=True)}
 
 
 def b64_field(value: str | None, field: str) -> bytes | None:
@@ -161,10 +169,32 @@ def upload_report(services: Services, data: bytes, client: str) -> dict[str, Any
                 "valid": s.valid,
                 "trusted": s.trusted,
                 "bottom_line": s.bottom_line,
+                "level": s.level,
+                "proven_at": s.proven_at,
+                "revoked_at": s.revoked_at,
             }
             for s in report.signatures
         ],
+        "level": report.level,
+        "ltv_status": report.ltv_status,
+        "archive_timestamp_at": report.archive_timestamp_at,
+        "validated_at": report.validated_at,
+        "revision": _revision_json(services, report.sha256),
         "document": public_json(check.document) if check.document else None,
+    }
+
+
+def _revision_json(services: Services, sha256: str) -> dict[str, Any] | None:
+    """Which revision of which document Qujat produced the uploaded file is, if any."""
+    found = revision_of(services.context, sha256)
+    if found is None:
+        return None
+    return {
+        "document_id": found.document_id,
+        "revision": found.revision,
+        "level": found.level,
+        "reason": found.reason,
+        "created_at": found.created_at,
     }
 
 

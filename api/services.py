@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
 from asn1crypto import x509
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko_certvalidator import ValidationContext
 
 from api.settings import Settings
 from forms import all_forms
@@ -20,6 +22,7 @@ from generator import Renderer
 from registry import Registry
 from registry.countersign import SigningRegistry
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
+from signing.devtsa import DevTimeStamper, dev_crl, dev_validation_context, ensure_dev_tsa
 from signing.keystore import KeyLocations
 from signing.nca_keys import load_nca_pkcs12
 from signing.pki_fetch import FetchPolicy
@@ -54,6 +57,7 @@ def policy_of(settings: Settings) -> Policy:
         signing_link=timedelta(minutes=settings.signing_link_minutes),
         embed_revocation=settings.embed_revocation,
         rulebook_outside_period=settings.rulebook_outside_period,
+        ltv_mode=settings.ltv_mode,
     )
 
 
@@ -73,6 +77,10 @@ class Services:
     """Validates uploaded PDFs in worker processes bounded in time and memory."""
     signer_trust: SignerTrust | None = None
     """What signer certificates are checked against (see :func:`signer_trust_of`)."""
+    timestamper: TimeStamper | None = None
+    """The RFC 3161 authority every signature is timestamped by (PAdES B-T)."""
+    ltv_context: Callable[[], ValidationContext] | None = None
+    """Makes the validation context B-LT data is gathered with."""
 
     def today(self) -> datetime:
         return self.clock()
@@ -80,8 +88,6 @@ class Services:
     @cached_property
     def context(self) -> Context:
         """What the flows are handed: built once per services value from its settings."""
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
         settings = self.settings
         return Context(
             registry=self.registry,
@@ -90,13 +96,14 @@ class Services:
             issuer=self.issuer,
             keys=KeyLocations(),
             token_key=self.token_key,
-            timestamper=HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None,
+            timestamper=self.timestamper,
             trust_roots=self.trust_roots,
             calendar=WorkingCalendar(settings.kz_transfers_file),
             clock=self.clock,
             policy=policy_of(settings),
             signer_trust=self.signer_trust or signer_trust_of(settings, self.trust_roots),
             issuer_of=OrganisationIssuers(self.registry.engine),
+            ltv_context=self.ltv_context,
         )
 
 
@@ -157,6 +164,35 @@ def _profile_roots(settings: Settings) -> tuple[x509.Certificate, ...]:
     return profile.trust_roots
 
 
+def _ltv(
+    settings: Settings, roots: Sequence[x509.Certificate], clock: Clock
+) -> tuple[TimeStamper | None, Callable[[], ValidationContext] | None]:
+    """The timestamper and the B-LT validation context factory the settings ask for:
+    ``QUJAT_TSA_URL`` (validation data fetched from the certificates' AIA/CRL points), else
+    with the development key the in-process development TSA (made on first start), else
+    none."""
+    dev = None
+    if settings.issuer_p12 is None and settings.issuer_pkcs11_module is None:
+        dev = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
+    if settings.tsa_url:
+        remote = HTTPTimeStamper(settings.tsa_url, timeout=settings.tsa_timeout_seconds)
+
+        def fetching() -> ValidationContext:
+            crls = [dev_crl(dev, now=clock())] if dev is not None else []
+            return ValidationContext(
+                trust_roots=list(roots), crls=crls, allow_fetching=True,
+                revocation_mode="hard-fail", moment=clock(),
+            )  # fmt: skip
+
+        return remote, fetching
+    if dev is None or not settings.dev_tsa:
+        return None, None
+    pki, tsa = dev, ensure_dev_tsa(dev)
+    return DevTimeStamper.load(pki, tsa, clock), lambda: dev_validation_context(
+        pki, tsa, now=clock()
+    )
+
+
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Open the registry (migrating it), load the issuer key, warm the templates."""
     if not settings.data_dir.exists():  # keys, database and files: the server's user only
@@ -184,6 +220,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         memory_bytes=settings.verify_memory_bytes,
         max_bytes=settings.max_upload_bytes,
     )
+    timestamper, ltv_context = _ltv(settings, roots, clock or (lambda: datetime.now(UTC)))
     return Services(
         settings=settings,
         registry=registry,
@@ -193,6 +230,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock or (lambda: datetime.now(UTC)),
         token_key=token_key,
         validator=ValidatorPool(roots, limits, issuer_certificates(settings, issuer)),
+        timestamper=timestamper,
+        ltv_context=ltv_context,
     )
 
 

@@ -81,7 +81,8 @@ class Settings(BaseSettings):
     status_list_max_age: int = Field(default=300, ge=0)
     """Cache-Control max-age (seconds) of the status list: how stale an offline cache may be."""
     tsa_url: str | None = None
-    """RFC 3161 timestamp authority for countersignatures (PAdES B-T); none by default."""
+    """RFC 3161 timestamp authority every signature is timestamped by (PAdES B-T); default:
+    with the development key, the in-process development TSA (``dev_tsa``)."""
     embed_revocation: bool = False
     """With ``tsa_url``: server-held countersignatures embed their chain's OCSP responses and
     CRLs (fetched over the network when signing) in a DSS, making them PAdES B-LT."""
@@ -164,6 +165,25 @@ class Settings(BaseSettings):
     (only from ``pki_fetch_prefixes``, only once it chains to a trust anchor)."""
     pki_fetch_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
     """A revocation fetch is cut after this."""
+
+    dev_tsa: bool = True
+    """Without ``tsa_url``, with the development key: timestamp with a development TSA made
+    on first start under data_dir/keys (ECDSA P-256, in-process), so documents are B-LTA."""
+    tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """A request to ``tsa_url`` must be answered within this."""
+    ltv_mode: Literal["inline", "background"] = "background"
+    """``background``: a signed file is stored with its signature timestamp (B-T) and
+    brought to B-LTA (DSS + document timestamp) right after by the upgrader; ``inline``:
+    B-LTA before it is stored (+~100 ms per signature; a TSA down fails the request)."""
+    ltv_upgrader: Literal["in-process", "worker"] = "in-process"
+    """Who runs the background upgrade and the periodic renewal: a thread of each API
+    process, or only ``qujat worker``."""
+    ltv_poll_seconds: float = Field(default=1.0, gt=0, le=3600)
+    """How often the upgrader looks for files below B-LTA."""
+    ltv_renewal_margin_days: float = Field(default=180.0, ge=1)
+    """Renew a document's archive timestamp once its TSA certificate expires within this."""
+    ltv_renew_interval_hours: float = Field(default=24.0, gt=0)
+    """How often the upgrader (or ``qujat worker``) runs the archive renewal."""
 
     @property
     def keys_dir(self) -> Path:

@@ -33,7 +33,7 @@ from registry import NewDocument, Registry, new_id
 from registry.renewal import RenewalCounts, renew_registry
 from signing import DevPki, certify, ensure_dev_pki, load_pkcs12, read_passphrase
 from signing.devtsa import DevTimeStamper, dev_validation_context, ensure_dev_tsa
-from signing.ltv import RenewalPolicy, add_document_timestamp, add_validation_data
+from signing.ltv import RenewalPolicy, add_document_timestamp, add_validation_data, secure
 
 SOURCE = """
 #set page(paper: "a4")
@@ -103,13 +103,57 @@ def issuance(pki: DevPki, pdf: bytes, url: str, rounds: int) -> bytes:
 
         return asyncio.run(run())
 
-    print(f"Issuance, {len(pdf)} byte PDF/A, ECDSA P-256 issuer, RSA-3072 TSA on loopback:")
+    local = DevTimeStamper.load(pki, tsa)
+    print(f"Issuance, {len(pdf)} byte PDF/A, ECDSA P-256 issuer, in-process ECDSA P-256 TSA:")
+    _stats("B-B  certification", _time(rounds, lambda: certify(pdf, issuer)))
+    _stats("B-T  + signature timestamp (one token)", _time(rounds, lambda: certify(
+        pdf, issuer, timestamper=local)))  # fmt: skip
+    _stats("B-LTA secure() after B-T (the upgrader's)", _time(rounds, lambda: asyncio.run(
+        secure(certify(pdf, issuer, timestamper=local), local, dev_validation_context(pki, tsa))
+    )))  # fmt: skip
+    print("Same, the TSA over loopback HTTP (HTTPTimeStamper):")
     base = _time(rounds, lambda: certify(pdf, issuer))
     _stats("B-B  certification", base)
     _stats("B-T  + signature timestamp", _time(rounds, b_t))
     _stats("B-LT + DSS (certificates, CRL)", _time(rounds, b_lt))
     _stats("B-LTA + document timestamp + its DSS", _time(rounds, b_lta))
     return b_lta()
+
+
+def throughput(folder: Path, count: int) -> None:
+    """Issuance through the flow (validate, render, sign, store) on the embedded default:
+    B-B (no TSA), B-T stored + upgraded in the background, B-LTA inline."""
+    from api import Settings
+    from api.services import build_services
+    from forms import get_form
+    from workflow import Actor
+    from workflow.documents import IssueRequest, issue_document
+    from workflow.ltv import upgrade_pending
+
+    form = "qualification-certificate"
+    data = dict(get_form(form).example)
+    print(f"Issuance throughput, {count} documents each, one thread, SQLite:")
+    for label, overrides in (
+        ("B-B  (no TSA)", {"dev_tsa": False}),
+        ("B-T  (background mode, stored)", {"ltv_mode": "background"}),
+        ("B-LTA (inline mode)", {"ltv_mode": "inline"}),
+    ):
+        where = folder / label.split()[0].lower().replace("-", "")
+        settings = Settings(data_dir=where, ltv_upgrader="worker", **overrides)
+        services = build_services(settings)
+        ctx, actor = services.context, Actor("Bench", "bench")
+        issue_document(ctx, actor, IssueRequest(form, "kk", data))  # warm-up
+        start = time.perf_counter()
+        for _ in range(count):
+            issue_document(ctx, actor, IssueRequest(form, "kk", data))
+        took = time.perf_counter() - start
+        print(f"  {label:<36} {count / took:6.1f} documents/s ({took / count * 1000:.1f} ms each)")
+        if overrides.get("ltv_mode") == "background":
+            start = time.perf_counter()
+            done = upgrade_pending(ctx, limit=count + 1).upgraded
+            took = time.perf_counter() - start
+            print(f"  {'  then the upgrader, B-T -> B-LTA':<36} {done / took:6.1f} documents/s")
+        services.registry.close()
 
 
 def renewal(pki: DevPki, folder: Path, lta: bytes, url: str, documents: int) -> None:
@@ -174,6 +218,7 @@ def main() -> None:
         pki = ensure_dev_pki(folder / "keys", "Bench issuer")
         server, url = serve_tsa(DevTimeStamper.load(pki, ensure_dev_tsa(pki)))
         try:
+            throughput(folder, args.rounds * 3)
             lta = issuance(pki, pdf, url, args.rounds)
             renewal(pki, folder, lta, url, 10_000 if args.full else args.documents)
         finally:

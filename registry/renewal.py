@@ -24,11 +24,12 @@ from sqlalchemy.orm import sessionmaker
 from forms.errors import QujatError
 from registry.models import DocumentRow
 from registry.records import DocumentRecord
-from registry.revisions import RevisionRecord, current_pdf, latest_revision, record_revision
+from registry.revisions import RevisionRecord, latest_revision, record_revision
 from registry.store import Registry, _to_record, transaction
+from registry.upgrades import advance
 from signing.ltv import RenewalPolicy, last_timestamp, renew, structural_level
 
-__all__ = ["RenewalCounts", "record_pdf", "renew_registry"]
+__all__ = ["RenewalCounts", "advance_pdf", "record_pdf", "renew_registry"]
 
 _PAGE = 200
 
@@ -110,7 +111,7 @@ async def _one(
         counts.current += 1  # known from the registry: the file need not be read
         return
     try:
-        pdf = current_pdf(registry, record)
+        pdf = registry.pdf(record)  # the current file (what every revision advances)
         if latest is None:  # issued before revisions were kept
             record_pdf(registry, record.id, pdf, "issued", moment)
         ctx = context()
@@ -122,7 +123,11 @@ async def _one(
         counts.failed += 1
         return
     if result.renewed:
-        record_pdf(registry, record.id, result.pdf, "renewed", moment)
+        # the renewed file becomes the current one unless a countersignature moved it
+        # meanwhile (then the next run renews the new file)
+        if advance_pdf(registry, record, result.pdf, "renewed", moment) is None:
+            counts.failed += 1
+            return
         counts.renewed += 1
     elif result.decision.reason == "lapsed":
         counts.lapsed += 1
@@ -141,6 +146,19 @@ def record_pdf(
     expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
     return record_revision(
         registry, doc_id, pdf, level=structural_level(pdf), reason=reason,
+        archive_timestamp_at=info.at if info is not None and info.archive else None,
+        tsa_expires_at=expires, now=now,
+    )  # fmt: skip
+
+
+def advance_pdf(
+    registry: Registry, record: DocumentRecord, pdf: bytes, reason: str, now: datetime
+) -> RevisionRecord | None:
+    """:func:`registry.upgrades.advance` with the level and timestamps read from ``pdf``."""
+    info = last_timestamp(pdf)
+    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
+    return advance(
+        registry, record, pdf, level=structural_level(pdf), reason=reason,
         archive_timestamp_at=info.at if info is not None and info.archive else None,
         tsa_expires_at=expires, now=now,
     )  # fmt: skip

@@ -45,7 +45,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko_certvalidator.context import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from signing.errors import SigningError, refused
+from signing.errors import SigningError, TimestampUnavailable, refused
 from signing.external_gost import is_gost_certificate, prepare_gost, signature_from_client
 
 __all__ = ["PreparedSignature", "complete", "complete_async", "prepare", "prepare_async"]
@@ -327,7 +327,12 @@ async def _finalise(
     unsigned: list[cms.CMSAttribute] = []
     if timestamper is not None:
         digest = hashlib.sha256(info["signature"].native).digest()
-        token = await timestamper.async_timestamp(digest, DIGEST)
+        try:
+            token = await timestamper.async_timestamp(digest, DIGEST)
+        except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
+            raise TimestampUnavailable(
+                f"The time-stamping authority did not answer: {exc}"
+            ) from exc
         unsigned.append(cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]}))
     new_info = {
         "version": info["version"],

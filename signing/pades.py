@@ -274,11 +274,33 @@ async def _sign(
 
 
 def _reserve(signer: Signer, timestamper: TimeStamper | None) -> int | None:
-    """Hex characters to reserve for the CMS object; ``None`` to let pyHanko measure it."""
+    """Hex characters to reserve for the CMS object; ``None`` to let pyHanko measure it.
+
+    With a timestamper, room for its token is reserved too rather than measured: pyHanko
+    measures by asking the TSA for a sample token and making a dry-run signature, which
+    doubles the TSA round trips of every signature."""
     cert = signer.signing_cert
-    if cert is None or timestamper is not None:
-        return None  # a timestamp token's size is only known by asking for one
+    if cert is None:
+        return None
     certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
     der = sum(len(c) for c in certs)
     der += 2 * (int(cert.public_key.bit_size) // 8) + _CMS_OVERHEAD
+    if timestamper is not None:
+        der += _token_room(timestamper)
     return 2 * der
+
+
+# A token from a TSA we know nothing of: its certificate chain (up to three certificates of
+# ~2 KB, RSA-4096 or GOST), TSTInfo, signed attributes and signature, with a margin.
+_TOKEN_ROOM = 12_288
+
+
+def _token_room(timestamper: TimeStamper) -> int:
+    """Bytes a token of ``timestamper`` takes at most: exact for a responder whose
+    certificates are in hand (the development TSA), else :data:`_TOKEN_ROOM`."""
+    tsa_cert = getattr(timestamper, "tsa_cert", None)
+    if tsa_cert is None:
+        return _TOKEN_ROOM
+    chain = getattr(timestamper, "certs_to_embed", None) or []
+    certs = {c.dump() for c in chain} | {tsa_cert.dump()}
+    return sum(len(c) for c in certs) + 2 * (int(tsa_cert.public_key.bit_size) // 8) + 1536

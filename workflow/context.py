@@ -56,6 +56,10 @@ class Policy:
     rulebook_outside_period: OutsidePeriod = "refuse"
     """A case dated outside its rulebook's period: ``refuse`` it, or ``issue`` it anyway
     and record that on the document (passed to forms validation at issuance)."""
+    ltv_mode: str = "background"
+    """With a timestamper: ``inline`` brings every signed file to B-LTA before it is stored
+    (a TSA that does not answer fails the request); ``background``: stored at B-T, brought
+    to B-LTA right after by the upgrader (:mod:`workflow.ltv`)."""
 
     def verify_url(self, doc_id: str) -> str:
         """The public page of a document (what its QR code opens)."""
@@ -131,6 +135,10 @@ class Context:
     def trust_for_signers(self) -> SignerTrust:
         """The signer trust configuration (see :attr:`signer_trust`)."""
         return self.signer_trust or SignerTrust(self.trust_roots)
+
+    ltv_context: Callable[[], ValidationContext] | None = None
+    """Makes the validation context B-LT data is gathered with (trust roots, revocation
+    required, ``moment`` now): one per use, as each is closed after. ``None``: no B-LT."""
 
     def revocation_context(self) -> ValidationContext | None:
         """What fetches a countersignature's revocation information (B-LT), when the policy

@@ -41,6 +41,7 @@ from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
 from workflow.lookup import lookup_columns
+from workflow.ltv import record_signed, secure_inline, sign_timestamped
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
@@ -224,7 +225,7 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
     planned = plan_signers(ctx, actor, spec, case, req.signers)
     for _attempt in range(_INDEX_ATTEMPTS):
         index = ctx.registry.pick_status_index()
-        new, signed = _build(ctx, actor, req, spec, case, index, planned, validated)
+        new, signed, level = _build(ctx, actor, req, spec, case, index, planned, validated)
         also = [] if planned is None else planned_rows(
             new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
         )  # fmt: skip
@@ -232,6 +233,7 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
         also = [*also, *(req.events(new) if req.events else ())]
         try:
             record = ctx.registry.register(new, signed, also)
+            record_signed(ctx, record.id, signed, "issued", level)
             DOCUMENTS_ISSUED.labels(spec.id).inc()
             return record, True
         except StatusIndexTaken:
@@ -269,8 +271,9 @@ def _build(
     status_index: int,
     planned: list[PlannedSigner] | None,
     validated: Validated[Any],
-) -> tuple[NewDocument, bytes]:
-    """Render and certify the document under a new id; nothing is stored yet."""
+) -> tuple[NewDocument, bytes, str]:
+    """Render and certify the document under a new id; nothing is stored yet. Returns it,
+    the signed file and its PAdES level."""
     doc_id = new_id()
     issued_on = stated_issue_date(case) or ctx.clock().date()
     summary = spec.summary(case)
@@ -296,13 +299,19 @@ def _build(
     with RENDER_SECONDS.labels(spec.id).time():
         pdf = ctx.renderer.render(spec, req.lang, case, meta)
     with SIGN_SECONDS.labels(spec.id).time():
-        signed = certify(
-            pdf,
-            issuer,
-            reason=spec.title_kk,
-            field_name="Issuer",
-            empty_fields=[EmptyField(p.field_name) for p in planned or ()],
+        signed, level = sign_timestamped(
+            ctx,
+            lambda timestamper: certify(
+                pdf,
+                issuer,
+                reason=spec.title_kk,
+                field_name="Issuer",
+                empty_fields=[EmptyField(p.field_name) for p in planned or ()],
+                timestamper=timestamper,
+                now=ctx.clock(),
+            ),
         )
+    signed, level = secure_inline(ctx, signed, level)  # B-LTA now (inline), else the upgrader's
     new = NewDocument(
         id=doc_id,
         form=spec.id,
@@ -330,4 +339,4 @@ def _build(
         issued_outside_period=validated.issued_outside_period,
         **lookup_columns(ctx, summary),
     )
-    return new, signed
+    return new, signed, level

@@ -15,6 +15,7 @@ from forms.errors import QujatError, UnknownForm
 from registry import DocumentRecord
 from verify.status import DocumentStatus, registry_status
 from workflow.context import Context
+from workflow.ltv import LevelFacts, level_of
 from workflow.rulebooks import rulebook_of, rulebook_public
 
 __all__ = [
@@ -64,6 +65,11 @@ class PublicView:
     """The rulebook the document was made under: id, titles, legal source, period."""
     issued_outside_period: bool = False
     """Issued though its decisive date lies outside the rulebook's period (policy ``issue``)."""
+    level: str | None = None
+    """The PAdES level of the current file (B-B, B-T, B-LT, B-LTA)."""
+    ltv: LevelFacts | None = None
+    """Its revision, when its archive timestamp was last renewed, each signature's proven
+    time (:func:`workflow.ltv.level_of`)."""
 
 
 def public_details(summary: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +136,7 @@ def view_of(ctx: Context, record: DocumentRecord) -> PublicView:
         sha256=record.sha256,
         rulebook=_rulebook(record),
         issued_outside_period=record.issued_outside_period,
+        **_ltv_fields(ctx, record),
     )
 
 
@@ -138,3 +145,8 @@ def _rulebook(record: DocumentRecord) -> dict[str, Any] | None:
         return rulebook_public(rulebook_of(record))
     except QujatError:  # a rulebook this server no longer knows: show the id alone
         return {"id": record.rulebook_id, "title": None, "source": None, "period": None}
+
+
+def _ltv_fields(ctx: Context, record: DocumentRecord) -> dict[str, Any]:
+    facts = level_of(ctx, record, proofs=True)
+    return {"level": facts.level, "ltv": facts}

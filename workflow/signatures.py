@@ -9,6 +9,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from pyhanko.sign.timestamps import TimeStamper
+
 from forms import ErrorDetail
 from forms.rules.signer_plan import check_turn
 from forms.types import Lifecycle
@@ -22,6 +24,7 @@ from signing.signer_trust import check_signer
 from workflow.context import Actor, Context, LinkGrant
 from workflow.documents import document_for
 from workflow.events import signature_events
+from workflow.ltv import record_signed, secure_inline, sign_timestamped
 
 __all__ = [
     "Access",
@@ -105,11 +108,24 @@ def sign_held(
     for attempt in range(_RETRIES):
         record = document_for(ctx, actor, doc_id)
         turn = _turn(ctx, record, signer_id)
-        signed = sign_field(
-            ctx.registry.pdf(record), key.signer, turn.field_name, reason=_reason(turn),
-            timestamper=ctx.timestamper, now=ctx.clock(),
-            validation_context=ctx.revocation_context(),
-        )  # fmt: skip
+
+        def sign(
+            ts: TimeStamper | None,
+            base: bytes = ctx.registry.pdf(record),
+            field: str = turn.field_name,
+            reason: str = _reason(turn),
+        ) -> bytes:
+            return sign_field(
+                base,
+                key.signer,
+                field,
+                reason=reason,
+                timestamper=ts,
+                now=ctx.clock(),
+                validation_context=ctx.revocation_context(),
+            )
+
+        signed, level = secure_inline(ctx, *sign_timestamped(ctx, sign))  # fmt: skip
         try:
             done, complete_now = ctx.signing.record_signature(
                 doc_id, turn.id, record.sha256, signed,
@@ -119,6 +135,7 @@ def sign_held(
         except StaleDocument:
             time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))  # another signer won: redo
             continue
+        record_signed(ctx, doc_id, signed, "countersigned", level)
         return done, complete_now
     raise Conflict("the document is being signed by many at once; try again")
 
@@ -195,18 +212,19 @@ def complete_external(
         reserved_end=session.reserved_end,
         signed_attrs=session.signed_attrs,
     )
-    done = complete(
+    completed, level = secure_inline(ctx, *sign_timestamped(ctx, lambda ts: complete(
         prepared, cert, cms_der=cms_der, signature=signature,
-        timestamper=ctx.timestamper, validation_context=ctx.revocation_context(),
-    )  # fmt: skip
+        timestamper=ts, validation_context=ctx.revocation_context(),
+    ).pdf))  # fmt: skip
     link_token = access.token if isinstance(access, LinkGrant) else None
     actor = actor_of(access, record)
     result, complete_now = ctx.signing.record_signature(
-        doc_id, required.id, session.base_sha256, done.pdf,
-        signature_sha256=_sha(done.pdf), signer_name=signer.name,
+        doc_id, required.id, session.base_sha256, completed,
+        signature_sha256=_sha(completed), signer_name=signer.name,
         actor=actor.key_id, session_id=session.id, link_token=link_token,
         also=signature_events(ctx),
     )  # fmt: skip
+    record_signed(ctx, doc_id, completed, "countersigned", level)
     return result, actor, complete_now
 
 

@@ -13,6 +13,7 @@ from api.cli.batch import add_batch_commands
 from api.cli.common import settings_of as _settings
 from api.cli.issuers import add_issuer_commands
 from api.cli.keys import add_keys_commands
+from api.cli.ltv import add_ltv_commands
 from api.cli.serve import cmd_serve
 from api.cli.signers import add_signer_commands
 from api.cli.verify import add_verify_command
@@ -146,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     add_issuer_commands(sub)
 
     add_batch_commands(sub)
+    add_ltv_commands(sub)
 
     g = sub.add_parser("registry", help="check the registry against its files")
     gs = g.add_subparsers(dest="registry_command", required=True)

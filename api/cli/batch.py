@@ -106,6 +106,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
             name="qujat-webhook-dispatcher",
             daemon=True,
         ).start()
+    if settings.ltv_upgrader == "worker" and services.timestamper is not None:
+        from api.ltv import build_upgrader  # B-LTA upgrades and the periodic renewal here
+
+        build_upgrader(services).start()
     app = procrastinate_app(settings.db_url)
     stalled = settings.batch_stalled_seconds
     name = f"qujat-{socket.gethostname()}-{os.getpid()}"

@@ -48,6 +48,38 @@ class SignaturePublic(BaseModel):
     signed_at: datetime | None = None
 
 
+class ProofPublic(BaseModel):
+    """One signature as its file states it: claimed time, proven time, PAdES level."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    field: str
+    signed_at: datetime | None = None
+    """The signer's claim."""
+    proven_at: datetime | None = None
+    """The time its earliest covering RFC 3161 timestamp proves."""
+    level: str
+
+
+class LtvPublic(BaseModel):
+    """The long-term validation state of a document's current file."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    level: str | None = None
+    """B-B, B-T, B-LT or B-LTA; ``null`` for a document issued before levels were kept."""
+    upgrade_pending: bool = False
+    """Below B-LTA for now: the server adds the validation data and archive timestamp
+    shortly (or retries while the time-stamping authority does not answer)."""
+    revision: int | None = None
+    revisions: int = 0
+    archive_timestamp_at: datetime | None = None
+    """The time of the current file's last document (archive) timestamp."""
+    renewed_at: datetime | None = None
+    """When its archive timestamp was last renewed (``null``: not yet)."""
+    signatures: list[ProofPublic] = Field(default_factory=list)
+
+
 class Links(BaseModel):
     self: str
     pdf: str
@@ -81,6 +113,9 @@ class DocumentPublic(BaseModel):
     """The rulebook the document was made under: id, title (kk, ru), source, period."""
     issued_outside_period: bool = False
     """True when it was issued though dated outside that rulebook's period of force."""
+    level: str | None = None
+    """The PAdES level of the current file (B-B, B-T, B-LT, B-LTA)."""
+    ltv: LtvPublic | None = None
 
 
 class RevokeRequest(BaseModel):
@@ -143,3 +178,6 @@ class VerificationPublic(BaseModel):
     """The rulebook the document was made under: id, title (kk, ru), source, period."""
     issued_outside_period: bool = False
     """True when it was issued though dated outside that rulebook's period of force."""
+    level: str | None = None
+    """The PAdES level of the current file (B-B, B-T, B-LT, B-LTA)."""
+    ltv: LtvPublic | None = None

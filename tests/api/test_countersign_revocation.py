@@ -87,6 +87,8 @@ def blt_app(test_pki: NcaPki, tmp_path: Path) -> Iterator[tuple[TestClient, Serv
         embed_revocation=True,
         trust_roots=[test_pki.root_pem],
         verify_workers=1,
+        # the embedding at signing time alone (tests/api/test_ltv.py has the upgrader's)
+        ltv_upgrader="worker",
     )
     services = build_services(settings)
     try:

@@ -33,6 +33,9 @@ def services(data_dir: Path) -> Iterator[Services]:
         lookup_burst=100_000,
         upload_burst=100_000,
         sign_burst=100_000,
+        # files stay at B-T: no upgrader thread racing the tests' download-then-upload
+        # (tests/api/test_ltv.py runs the upgrader and the inline mode on their own apps)
+        ltv_upgrader="worker",
     )
     services = build_services(settings)
     yield services

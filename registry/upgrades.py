@@ -1,0 +1,105 @@
+"""What the background LTV upgrader reads and writes: documents whose current file is below
+B-LTA (issued or countersigned with a signature timestamp only), and the move of a document
+to its upgraded file.
+
+A document's current file is ``documents.sha256``; countersignatures move it forward by
+compare-and-set, and so does :func:`advance`: an upgrade computed on a file a countersigner
+replaced meanwhile is dropped (and redone on the new file), never recorded over it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import sessionmaker
+
+from registry.models import DocumentRow
+from registry.models_signing import SigningSessionRow
+from registry.records import DocumentRecord
+from registry.revisions import DocumentRevisionRow, RevisionRecord
+from registry.store import Registry, _to_record, transaction
+
+__all__ = ["advance", "count_documents", "pending_upgrades"]
+
+
+def pending_upgrades(
+    registry: Registry, *, now: datetime, target: str = "B-LTA", limit: int = 50
+) -> list[DocumentRecord]:
+    """Documents (not revoked) whose current file is recorded at a level below ``target``,
+    oldest change first. A document with an external signature prepared on its current file
+    and still open waits: upgrading it would make that signature stale."""
+    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    open_session = exists().where(
+        SigningSessionRow.document_id == DocumentRow.id,
+        SigningSessionRow.base_sha256 == DocumentRow.sha256,
+        SigningSessionRow.completed_at.is_(None),
+        SigningSessionRow.expires_at > now,
+    )
+    query = (
+        select(DocumentRow)
+        .join(
+            DocumentRevisionRow,
+            and_(
+                DocumentRevisionRow.document_id == DocumentRow.id,
+                DocumentRevisionRow.sha256 == DocumentRow.sha256,
+            ),
+        )
+        .where(DocumentRevisionRow.level != target, DocumentRow.status != "revoked")
+        .where(~open_session)
+        .order_by(DocumentRow.updated_at, DocumentRow.id)
+        .limit(limit)
+    )
+    with transaction(sessions) as s:
+        return [_to_record(row) for row in s.scalars(query)]
+
+
+def advance(
+    registry: Registry,
+    record: DocumentRecord,
+    pdf: bytes,
+    *,
+    level: str,
+    reason: str,
+    archive_timestamp_at: datetime | None,
+    tsa_expires_at: datetime | None,
+    now: datetime,
+) -> RevisionRecord | None:
+    """Make ``pdf`` the document's current file if it still is at ``record.sha256``, and
+    record it as its next revision; ``None`` (nothing changed) if the file moved meanwhile."""
+    digest = registry.files.put(pdf)
+    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    with transaction(sessions) as s:  # the move and its revision together, or neither
+        moved = s.execute(
+            update(DocumentRow)
+            .where(DocumentRow.id == record.id, DocumentRow.sha256 == record.sha256)
+            .values(sha256=digest, updated_at=now)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        last = s.scalar(
+            select(func.max(DocumentRevisionRow.revision)).where(
+                DocumentRevisionRow.document_id == record.id
+            )
+        )
+        row = DocumentRevisionRow(
+            document_id=record.id, revision=(last or 0) + 1, sha256=digest, level=level,
+            reason=reason, archive_timestamp_at=archive_timestamp_at,
+            tsa_expires_at=tsa_expires_at, created_at=now,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        return RevisionRecord(
+            row.document_id, row.revision, row.sha256, row.level, row.reason,
+            row.archive_timestamp_at, row.created_at, row.tsa_expires_at,
+        )  # fmt: skip
+
+
+def count_documents(registry: Registry, *, after: str | None = None) -> int:
+    """How many documents there are (with ids after ``after``): a renewal run's total."""
+    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    query = select(func.count()).select_from(DocumentRow)
+    if after is not None:
+        query = query.where(DocumentRow.id > after)
+    with transaction(sessions) as s:
+        return int(s.scalar(query) or 0)
