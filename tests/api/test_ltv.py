@@ -232,6 +232,7 @@ def test_countersignatures_inline_keep_b_lta_with_every_signature_in_the_dss(
         CHAIR,
         PRESENT_MEMBERS,
         SECRETARY,
+        hold_key,
         make_member,
         protocol_data,
     )
@@ -241,10 +242,10 @@ def test_countersignatures_inline_keep_b_lta_with_every_signature_in_the_dss(
     ids: dict[str, str] = {}
     for name in [*PRESENT_MEMBERS, CHAIR, SECRETARY]:
         m = make_member(pki, tmp_path, name, server_held=True)
-        body = {"certificate": m.certificate_pem, "key_location": f"pkcs12:{m.p12}"}
-        r = client.post("/v1/signers", json=body, headers=headers)
+        r = client.post("/v1/signers", json={"certificate": m.certificate_pem}, headers=headers)
         assert r.status_code == 201, r.text
         ids[name] = r.json()["id"]
+        hold_key(services.settings, ids[name], f"pkcs12:{m.p12}")  # the operator's step
     signers = {"chair": ids[CHAIR], "members": [ids[m] for m in PRESENT_MEMBERS],
                "secretary": ids[SECRETARY]}  # fmt: skip
     doc = {"form": "protocol-teachers", "lang": "kk", "data": protocol_data(), "signers": signers}
