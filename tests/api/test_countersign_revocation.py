@@ -158,10 +158,17 @@ def test_without_the_setting_or_a_tsa_nothing_is_fetched(
 ) -> None:
     _, services = blt_app
     assert services.context.revocation_context() is not None
-    for update in ({"embed_revocation": False}, {"tsa_url": None}):
-        changed = dataclasses.replace(
-            services, settings=services.settings.model_copy(update=update)
-        )
+    # no TSA at all: neither a remote one nor the development TSA of the embedded default
+    # (the timestamper is built with the services, so it goes with the setting)
+    without_setting = dataclasses.replace(
+        services, settings=services.settings.model_copy(update={"embed_revocation": False})
+    )
+    without_tsa = dataclasses.replace(
+        services,
+        settings=services.settings.model_copy(update={"tsa_url": None, "dev_tsa": False}),
+        timestamper=None,
+    )
+    for changed in (without_setting, without_tsa):
         assert changed.context.revocation_context() is None
 
 
