@@ -7,9 +7,13 @@ import argparse
 import sys
 import time
 from datetime import timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from api.cli.common import settings_of
+
+if TYPE_CHECKING:
+    from api.services import Services
+    from api.settings import Settings
 
 __all__ = ["add_ltv_commands", "cmd_ltv_renew", "cmd_ltv_upgrade"]
 
@@ -32,12 +36,20 @@ def _bar(out: TextIO, seen: int, total: int, renewed: int, failed: int, started:
 def cmd_ltv_renew(args: argparse.Namespace) -> int:
     """Renew the archive timestamp of every document that needs it; print the counts."""
     from api.services import build_services
+
+    settings = settings_of(args)
+    services = build_services(settings)
+    try:
+        return _renew(args, settings, services)
+    finally:
+        services.registry.close()  # the CLI may run in-process (tests): close the pool
+
+
+def _renew(args: argparse.Namespace, settings: Settings, services: Services) -> int:
     from registry.renewal import RenewalCounts
     from registry.upgrades import count_documents
     from workflow.ltv import renew_documents
 
-    settings = settings_of(args)
-    services = build_services(settings)
     cursor_path = settings.data_dir / CURSOR_FILE
     after = None
     if cursor_path.is_file() and not args.restart:
@@ -78,13 +90,16 @@ def cmd_ltv_upgrade(args: argparse.Namespace) -> int:
 
     services = build_services(settings_of(args))
     total = UpgradeCounts()
-    while True:
-        counts = upgrade_pending(services.context, limit=args.batch)
-        total.upgraded += counts.upgraded
-        total.failed += counts.failed
-        total.stale += counts.stale
-        if counts.upgraded + counts.stale == 0:  # only failures (or nothing) left
-            break
+    try:
+        while True:
+            counts = upgrade_pending(services.context, limit=args.batch)
+            total.upgraded += counts.upgraded
+            total.failed += counts.failed
+            total.stale += counts.stale
+            if counts.upgraded + counts.stale == 0:  # only failures (or nothing) left
+                break
+    finally:
+        services.registry.close()
     print(f"upgraded {total.upgraded} failed {total.failed} stale {total.stale}")
     return 1 if total.failed else 0
 

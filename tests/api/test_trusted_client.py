@@ -63,7 +63,7 @@ def test_trusting_everyone_is_refused() -> None:
 
 
 def test_forged_forwarded_headers_open_no_new_buckets(services: Services) -> None:
-    settings = services.settings.model_copy(update={"lookup_burst": 3})
+    settings = services.settings.model_copy(update={"lookup_burst": 3, "lookup_rate_per_minute": 1})
     app = create_app(services=dataclasses.replace(services, settings=settings))
     with TestClient(app) as client:
         codes = [
@@ -77,7 +77,11 @@ def test_forged_forwarded_headers_open_no_new_buckets(services: Services) -> Non
 
 def test_behind_a_named_proxy_each_client_has_its_bucket(services: Services) -> None:
     settings = services.settings.model_copy(
-        update={"lookup_burst": 2, "forwarded_allow_ips": ["testclient", "127.0.0.1"]}
+        update={
+            "lookup_burst": 2,
+            "lookup_rate_per_minute": 1,
+            "forwarded_allow_ips": ["testclient", "127.0.0.1"],
+        }
     )
     with pytest.raises(ValueError):  # a name is not an address
         create_app(services=dataclasses.replace(services, settings=settings))

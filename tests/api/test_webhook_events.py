@@ -14,10 +14,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from api.batches import runner_kind
 from api.services import Services
 from forms import get_form
 from registry.models_webhooks import WebhookEventRow
 from tests.api.test_applications import ALL_DOCUMENTS, PROVIDER
+from tests.e2e.workers import start_workers, stop_workers
 from tests.support.commission import protocol_data, signed_protocol
 from tests.support.fixtures import MakeOrg, Org
 from tests.webhook_receiver import Receiver, receiver
@@ -104,8 +106,21 @@ def test_countersigning_and_derivation_events(
     assert count == 1
 
 
-def test_batch_completed(client: TestClient, make_org: MakeOrg) -> None:
+def test_batch_completed(client: TestClient, make_org: MakeOrg, services: Services) -> None:
     org = make_org("issue", "admin")
+    # on PostgreSQL batches go through procrastinate: real `qujat worker` processes run them
+    procs = (
+        start_workers(services.settings, 1)
+        if runner_kind(services.settings) == "procrastinate"
+        else []
+    )
+    try:
+        _batch_completed(client, org)
+    finally:
+        stop_workers(procs)
+
+
+def _batch_completed(client: TestClient, org: Org) -> None:
     items: list[dict[str, Any]] = [
         {"form": "course-certificate", "lang": "kk",
          "data": copy.deepcopy(dict(get_form("course-certificate").example))}
