@@ -83,7 +83,7 @@ def stages(services: Services, n: int) -> list[Row]:
     example = dict(spec.example)
     case = spec.validate(example)
     metas = [
-        DocumentMeta(new_id(), f"https://qujat.kz/v/{i}", "Bench", case.issue_date)  # type: ignore[attr-defined]
+        DocumentMeta(new_id(), f"https://qujat.kz/v/{i}", "Bench", case.issue_date)
         for i in range(n + 1)
     ]
     pdf = services.renderer.render(spec, "kk", case, metas[0])

@@ -58,7 +58,8 @@ def register(client: TestClient, org: Org, member: Member) -> str:
     assert signer["key_held_by"] == "member"
     member.signer_id = signer["id"]
     if member.server_held:  # the operator's step: the API takes no key location
-        hold_key(client.app.state.services.settings, signer["id"], f"pkcs12:{member.p12}")
+        services = client.app.state.services  # type: ignore[attr-defined]
+        hold_key(services.settings, signer["id"], f"pkcs12:{member.p12}")
     return member.signer_id
 
 

@@ -170,7 +170,8 @@ def test_sigkill_during_countersigning_leaves_no_half_signed_protocol(tmp_path: 
                 r = client.post("/v1/signers", json={"certificate": m.certificate_pem})
                 assert r.status_code == 201, r.text
                 m.signer_id = r.json()["id"]
-                hold_key(Settings(**settings_kw), m.signer_id, f"pkcs12:{m.p12}")
+                settings = Settings(**settings_kw)  # type: ignore[arg-type]
+                hold_key(settings, m.signer_id, f"pkcs12:{m.p12}")
             signers = {
                 "chair": people[CHAIR].signer_id,
                 "members": [people[m].signer_id for m in PRESENT_MEMBERS],

@@ -15,9 +15,9 @@ from registry.renewal import RenewalCounts, renew_registry
 from registry.revisions import current_pdf, find_revision, record_revision, revisions
 from signing import certify
 from signing.ltv import RenewalPolicy, secure
-from tests.signing.conftest import compile_pdfa
 from tests.signing.timepki import TimePki, at, time_pki
 from tests.support.databases import fresh_database_url
+from tests.support.pdfa import compile_pdfa
 from verify import validate_pdf
 
 T0, T_RENEW, LATER = at("2026-03-01"), at("2026-11-15"), at("2029-06-01")

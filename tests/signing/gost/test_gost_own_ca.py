@@ -11,9 +11,9 @@ from signing.gost.cms import GostSigner, verify_cms
 from signing.gost.gost3410 import GostPrivateKey
 from signing.gost.pdf import sign_pdf, validate_pdf
 from signing.gost.validator import gost_validation_context
-from tests.signing.conftest import compile_pdfa
 from tests.signing.gost.conftest import INSIDE
 from tests.signing.gost.minica import issue
+from tests.support.pdfa import compile_pdfa
 
 
 @pytest.mark.parametrize(

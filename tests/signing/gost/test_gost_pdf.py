@@ -21,8 +21,8 @@ from signing.gost.pkcs12 import GostKeyStore
 from signing.gost.validator import gost_validation_context
 from signing.keys import load_pkcs12
 from signing.revocation import check_revocation
-from tests.signing.conftest import compile_pdfa
 from tests.signing.gost.conftest import AFTER, INSIDE, PACK, RSA_PASSWORD, pack_bytes, pack_cert
+from tests.support.pdfa import compile_pdfa
 
 
 @pytest.fixture(scope="module")

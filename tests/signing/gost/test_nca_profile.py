@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from asn1crypto import x509
 
+from signing.errors import NcaProfileError
 from signing.gost.pkcs12 import GostKeyStore
 from signing.nca_profile import (
     PRODUCTION,
     NcaPkiProfile,
-    NcaProfileError,
     certificate_facts,
     id_checksum_ok,
     require_organisation_signer,

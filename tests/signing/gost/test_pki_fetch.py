@@ -11,11 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from asn1crypto import ocsp, x509
 
+from signing.errors import FetchFailed, FetchRefused
 from signing.gost.pkcs12 import GostKeyStore
 from signing.pki_fetch import (
-    FetchFailed,
     FetchPolicy,
-    FetchRefused,
     fetch,
     fetch_crl,
     fetch_ocsp,
