@@ -168,6 +168,8 @@ def quiet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Quiet]:
         database_url=fresh_database_url(folder),
         public_base_url="http://testserver",
         derived_documents="on-request",
+        # files stay as the flows made them: no upgrader thread racing the test's reads
+        ltv_upgrader="worker",
     )
     services = build_services(settings)
     limits = IsolationLimits(workers=1, timeout=120, memory_bytes=1536 << 20)
