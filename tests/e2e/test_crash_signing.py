@@ -144,7 +144,10 @@ def check_registry(
 def test_sigkill_during_countersigning_leaves_no_half_signed_protocol(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
-    settings_kw: dict[str, object] = {"data_dir": data_dir}
+    # the countersignatures' own guarantees: files stay as the signing flow made them (the
+    # B-LTA upgrader, which adds revisions of its own, runs in `qujat worker`, not here)
+    env["QUJAT_LTV_UPGRADER"] = "worker"
+    settings_kw: dict[str, object] = {"data_dir": data_dir, "ltv_upgrader": "worker"}
     if SERVER_URL:
         env["QUJAT_DATABASE_URL"] = str(fresh_database_url(tmp_path))
         settings_kw["database_url"] = env["QUJAT_DATABASE_URL"]
