@@ -314,7 +314,19 @@ class SigningRegistry:
     # External sessions
 
     def save_session(self, session: SigningSession) -> None:
+        """Store ``session`` if its document is still at ``base_sha256``; :class:`StaleDocument`
+        if the file moved meanwhile (a signature or an LTV upgrade landed since the read)."""
         with self._session() as s:
+            # a no-op update that locks the row: an upgrade racing this prepare either moved
+            # the file first (then no row matches here) or waits and sees this session
+            claimed = s.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id == session.document_id,
+                       DocumentRow.sha256 == session.base_sha256)
+                .values(sha256=DocumentRow.sha256)
+            )  # fmt: skip
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleDocument("the document changed while its signature was prepared")
             s.add(
                 SigningSessionRow(
                     id=session.id,
@@ -552,9 +564,13 @@ class SigningRegistry:
                 else:  # kept: the signature's audit names it; only its file goes
                     row.prepared_sha256 = ""
         for digest in digests:
-            if not self._file_referenced(digest) and not self._session_file(digest):
-                self.files.delete(digest)
+            self.discard_file(digest)
         return len(rows)
+
+    def discard_file(self, digest: str) -> None:
+        """Delete a prepared PDF unless a document, a revision or a session uses it."""
+        if not self._file_referenced(digest) and not self._session_file(digest):
+            self.files.delete(digest)
 
     def _session_file(self, digest: str) -> bool:
         with self._session() as s:

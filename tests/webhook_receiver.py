@@ -39,6 +39,9 @@ class Receiver:
     """Every verified request, duplicates included, in arrival order."""
     refused: int = 0
     """Requests whose signature no secret verified."""
+    truncated: int = 0
+    """Requests whose body ended before its Content-Length: the sender died mid-send (a SIGKILL
+    test does that on purpose). Nothing was delivered; the sender must send it again."""
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
@@ -85,7 +88,12 @@ def _handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            declared = int(self.headers.get("content-length", "0"))
+            body = self.rfile.read(declared)
+            if len(body) < declared:  # the connection closed mid-body: no answer can reach it
+                with state.lock:
+                    state.truncated += 1
+                return
             with state.lock:
                 state.requests += 1
                 mode = state.mode

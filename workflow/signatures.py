@@ -146,6 +146,15 @@ def prepare_signature(ctx: Context, access: Access, doc_id: str, signer_id: str)
     if isinstance(access, LinkGrant) and signer_id != access.signer_id:
         raise NotFound("this link is for another signer")
     ctx.signing.sweep_sessions()
+    for attempt in range(3):
+        try:
+            return _prepare_once(ctx, access, doc_id, signer_id)
+        except StaleDocument:  # a signature or an LTV upgrade landed meanwhile: redo on it
+            time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))
+    raise Conflict("the document is changing too often to prepare a signature; try again")
+
+
+def _prepare_once(ctx: Context, access: Access, doc_id: str, signer_id: str) -> Prepared:
     record = _document(ctx, access, doc_id)
     signer = ctx.signing.signer(signer_id, record.organisation)
     turn = _turn(ctx, record, signer_id)
@@ -171,7 +180,11 @@ def prepare_signature(ctx: Context, access: Access, doc_id: str, signer_id: str)
         expires_at=now + ctx.policy.signing_session,
         completed_at=None,
     )
-    ctx.signing.save_session(session)
+    try:
+        ctx.signing.save_session(session)
+    except StaleDocument:
+        ctx.signing.discard_file(session.prepared_sha256)
+        raise
     return Prepared(session, prepared.signed_attrs, turn.field_name)
 
 

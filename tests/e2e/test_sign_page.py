@@ -144,8 +144,11 @@ def test_chair_signs_in_the_browser_through_ncalayer(site: dict[str, Any]) -> No
         assert "script-src 'self'" in csp and site["ncalayer"].url in csp
         assert CHAIR in page.inner_text("#signer")
         page.click("#sign-button")
-        page.wait_for_selector("#status[data-state=signed]", timeout=30_000)
+        page.wait_for_selector("#status[data-state=signed], #status[data-state=error]",
+                               timeout=60_000)  # fmt: skip
+        state, text = page.get_attribute("#status", "data-state"), page.inner_text("#status")
         browser.close()
+    assert state == "signed", text
     assert not errors, errors
     [request] = site["ncalayer"].requests
     assert request["args"]["signingParams"] == {
