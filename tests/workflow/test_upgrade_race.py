@@ -46,6 +46,7 @@ from workflow import (
     register_signer,
 )
 from workflow.ltv import upgrade_pending
+from workflow.signatures import Prepared
 from workflow.signers import provision_key
 
 
@@ -102,7 +103,7 @@ def test_a_signature_prepared_during_an_upgrade_wins_and_the_upgrade_waits(
     doc_id = _protocol(ctx, actor, people)
     member = people[PRESENT_MEMBERS[0]]
     before = ctx.registry.get(doc_id).sha256
-    prepared = []
+    prepared: list[Prepared] = []
 
     def prepare_meanwhile(seen: str) -> bool:
         # called after the upgrader read its list, before it works on the document
