@@ -36,8 +36,9 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
     if SERVER_URL:  # the same server the rest of the suite runs on, a fresh database
-        environ["QUJAT_DATABASE_URL"] = fresh_database_url(data_dir)
-        DATABASE_URLS[data_dir] = environ["QUJAT_DATABASE_URL"]
+        if data_dir not in DATABASE_URLS:  # a data directory started again keeps its registry
+            DATABASE_URLS[data_dir] = fresh_database_url(data_dir)
+        environ["QUJAT_DATABASE_URL"] = DATABASE_URLS[data_dir]
     environ.update(env or {})
     log = data_dir.parent / f"{data_dir.name}.log"
     with log.open("w") as out:

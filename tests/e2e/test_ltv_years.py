@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from forms import get_form
-from tests.e2e.serverproc import running_server
+from tests.e2e.serverproc import DATABASE_URLS, running_server
 
 pytestmark = pytest.mark.skipif(shutil.which("faketime") is None, reason="Debian's faketime")
 
@@ -61,6 +61,8 @@ def test_renewed_document_valid_unrenewed_lapsed_years_later(tmp_path: Path) -> 
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
     env.update(_faked("+912d"))  # 2.5 years on: the TSA certificate has half a year left
+    if data in DATABASE_URLS:  # the servers' registry is on PostgreSQL
+        env["QUJAT_DATABASE_URL"] = DATABASE_URLS[data]
     out = subprocess.run(
         [sys.executable, "-m", "api.cli", "ltv", "renew", "--limit", "1", "--margin-days",
          "365", "--quiet", "--data-dir", str(data)],
