@@ -28,8 +28,12 @@ from verify.ltv import (
     LtvStatus,
     read_evidence,
 )
+from verify._hexstrings import install as _install_hex_reader
+from verify.revisions import ChainDiffPolicy
 from verify.signatures import SignatureReport, _Judge
 from verify.structure import check_structure
+
+_install_hex_reader()
 
 __all__ = ["PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf"]
 
@@ -98,7 +102,9 @@ async def validate_pdf_async(
     now = moment or datetime.now(UTC)
     try:
         embedded = sorted(reader.embedded_signatures, key=lambda sig: sig.signed_revision)
-        judge = _Judge(list(trust_roots), read_evidence(reader), now)
+        judge = _Judge(
+            list(trust_roots), read_evidence(reader), now, ChainDiffPolicy(reader, data)
+        )
         reports = await judge.all(embedded)
         empty = tuple(
             name for name, _value, _ref in enumerate_sig_fields(reader, filled_status=False)
