@@ -52,4 +52,4 @@ def read_hex_string(stream: IO[bytes]) -> Any:
 
 def install() -> None:
     """Make pyHanko's parser use :func:`read_hex_string` (idempotent)."""
-    generic.read_hex_string_from_stream = read_hex_string  # type: ignore[assignment]
+    generic.read_hex_string_from_stream = read_hex_string

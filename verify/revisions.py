@@ -170,9 +170,9 @@ class ChainDiffPolicy(DiffPolicy):
         assert isinstance(policy, StandardDiffPolicy) and policy.form_rule is not None
         old = self.reader.get_historical_resolver(revision - 1)
         new = self.reader.get_historical_resolver(revision)
-        if new.refs_freed_in_revision():
+        if new.refs_freed_in_revision():  # type: ignore[no-untyped-call]
             return None
-        new_xrefs = new.explicit_refs_in_revision()
+        new_xrefs: set[generic.Reference] = new.explicit_refs_in_revision()  # type: ignore[no-untyped-call]
         if not self._usage_ok(old, new, revision, new_xrefs):
             return None
         explained: dict[ModificationLevel, set[generic.Reference]] = defaultdict(set)

@@ -10,8 +10,8 @@ pyhanko-certvalidator's own :class:`DefaultSignatureValidator`.
 from __future__ import annotations
 
 from collections import OrderedDict
-from contextlib import suppress
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
