@@ -31,7 +31,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from signing.errors import SigningError, TimestampUnavailable, ValidationDataUnavailable
-from signing.gost.ltv import (
+from signing.ltv_gost import (
     GostEvidence,
     GostEvidenceUnavailable,
     gost_evidence,

@@ -28,13 +28,13 @@ from pyhanko.sign.validation.errors import ValidationInfoReadingError
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
-from signing.gost.ltv import (
+from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
+from signing.ltv_gost import (
     GostEvidenceUnavailable,
     gost_chain_evidence,
     is_gost_answer,
     is_gost_signed,
 )
-from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
 
 __all__ = [
     "Evidence",
