@@ -187,9 +187,12 @@ def _ltv(
         return remote, fetching
     if dev is None or not settings.dev_tsa:
         return None, None
-    pki, tsa = dev, ensure_dev_tsa(dev)
+    pki, tsa = dev, ensure_dev_tsa(dev, now=clock())
+    # a profile's members (nca-test: GOST keys) get their chain and answers in the DSS too
+    profile = load_profile(settings.pki_profile) if settings.pki_profile else None
+    extra = (profile.trust_roots, profile.crls, profile.ocsps) if profile else ((), (), ())
     return DevTimeStamper.load(pki, tsa, clock), lambda: dev_validation_context(
-        pki, tsa, now=clock()
+        pki, tsa, now=clock(), extra_roots=extra[0], extra_crls=extra[1], extra_ocsps=extra[2]
     )
 
 

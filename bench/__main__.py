@@ -12,7 +12,7 @@ Everything is measured in one run, so the ratios hold on a noisy machine:
    signed the same way, one core, and the ratios.
 
 ``--profile`` prints where the time of one issuance goes (cProfile, cumulative).
-``--only`` picks sections: ``stages,forms,http,batch,alternatives``.
+``--only`` picks sections: ``stages,forms,validate,http,batch,alternatives``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from verify import validate_pdf
 from workflow import Actor, IssueRequest, issue_document
 
 FORM = "qualification-certificate"
-SECTIONS = ("stages", "forms", "http", "batch", "alternatives")
+SECTIONS = ("stages", "forms", "validate", "http", "batch", "alternatives")
 
 Row = tuple[str, str, str, str]
 
@@ -260,6 +260,11 @@ def main() -> None:
         if "forms" in only:
             table.append(("One core: validate → render → sign → store, per form (kk)",
                           per_form(services, args.per_form)))  # fmt: skip
+        if "validate" in only:
+            from bench.validate import table_rows
+
+            table.append(("One core: validating a protocol with ten signatures",
+                          table_rows(max(10, args.per_form))))  # fmt: skip
         if "alternatives" in only:
             table.append(("One core: the same certificate, other pipelines, signed alike",
                           alternatives(services, args.n, args.alt_n)))  # fmt: skip

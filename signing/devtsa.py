@@ -21,7 +21,7 @@ Files added to the development ``keys_dir``::
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +29,7 @@ from pathlib import Path
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -42,6 +43,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from signing.devpki import DevPki, _load_ca, _locked, _write_file
 from signing.errors import KeyStoreError
+from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
 
 __all__ = ["DevTimeStamper", "DevTsa", "dev_crl", "dev_validation_context", "ensure_dev_tsa"]
 
@@ -190,21 +192,50 @@ def dev_crl(pki: DevPki, *, now: datetime | None = None) -> asn1_crl.Certificate
 
 
 def dev_validation_context(
-    pki: DevPki, tsa: DevTsa, *, now: datetime | None = None
+    pki: DevPki,
+    tsa: DevTsa,
+    *,
+    now: datetime | None = None,
+    extra_roots: Sequence[asn1_x509.Certificate] = (),
+    extra_crls: Sequence[bytes] = (),
+    extra_ocsps: Sequence[bytes] = (),
 ) -> ValidationContext:
     """What :mod:`signing.ltv` needs to gather B-LT data offline for development documents:
-    the dev CA as the trust root, its CRL, the TSA certificate, revocation required."""
+    the dev CA as the trust root, its CRL, the TSA certificate, revocation required; and a
+    PKI profile's anchors and offline answers (``nca-test``: GOST members' chains), whose
+    GOST signatures the context's validator checks."""
     now = now or datetime.now(UTC)
     ca = asn1_x509.Certificate.load(_der_cert(pki.ca_cert_path.read_bytes()))
     tsa_cert = asn1_x509.Certificate.load(_der_cert(tsa.cert_path.read_bytes()))
     return ValidationContext(
-        trust_roots=[ca],
+        trust_roots=[ca, *(r for r in extra_roots if _readable(r))],
         other_certs=[tsa_cert],
-        crls=[dev_crl(pki, now=now)],
+        crls=[dev_crl(pki, now=now), *(asn1_crl.CertificateList.load(c) for c in extra_crls)],
+        ocsps=[r for r in map(asn1_ocsp.OCSPResponse.load, extra_ocsps) if _readable_ocsp(r)],
         moment=now,
         allow_fetching=False,
         revocation_mode="hard-fail",
+        signature_validator=GOST_SIGNATURE_VALIDATOR,
+        algorithm_usage_policy=GOST_ALGORITHM_POLICY,
     )
+
+
+def _readable(cert: asn1_x509.Certificate) -> bool:
+    """Whether certvalidator can read the certificate's extensions (the NCA's GOST
+    34.310-2004 CA has one asn1crypto cannot parse; its keys are refused anyway)."""
+    try:
+        cert.basic_constraints_value  # noqa: B018  (parses every extension)
+    except ValueError:
+        return False
+    return True
+
+
+def _readable_ocsp(response: asn1_ocsp.OCSPResponse) -> bool:
+    try:
+        basic = response.basic_ocsp_response
+        return basic is None or all(_readable(c) for c in basic["certs"] or ())
+    except ValueError:
+        return False
 
 
 def _current(tsa: DevTsa, now: datetime) -> bool:

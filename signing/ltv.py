@@ -31,6 +31,14 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from signing.errors import SigningError, TimestampUnavailable, ValidationDataUnavailable
+from signing.ltv_gost import (
+    GostEvidence,
+    GostEvidenceUnavailable,
+    gost_evidence,
+    is_gost_signed,
+    timestamp_paths,
+    without_gost_answers,
+)
 
 __all__ = [
     "RenewalDecision",
@@ -62,13 +70,23 @@ async def add_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
     """
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
-        paths = []
+        paths, gost = [], GostEvidence()
         for sig in _not_yet_archived(reader):
-            paths.extend(await collect_validation_info(sig, context))
+            if is_gost_signed(sig.signed_data):  # certvalidator cannot gather the NCA's
+                found = gost_evidence(sig.signed_data, context)
+                gost.certs += found.certs
+                gost.crls += found.crls
+                gost.ocsps += found.ocsps
+                paths.extend(await timestamp_paths(sig, context))
+            else:
+                paths.extend(await collect_validation_info(sig, context))
         out = BytesIO(pdf)
+        crls, ocsps = without_gost_answers(context, gost)
         DocumentSecurityStore.add_dss(
-            out, None, paths=paths, validation_context=context, strict=False
+            out, None, paths=paths, certs=gost.certs, crls=crls, ocsps=ocsps, strict=False
         )
+    except GostEvidenceUnavailable as exc:
+        raise ValidationDataUnavailable(f"Validation data cannot be gathered: {exc}") from exc
     except (PathError, ValidationError) as exc:
         raise ValidationDataUnavailable(f"Validation data cannot be gathered: {exc}") from exc
     except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:

@@ -109,8 +109,9 @@ async def certify_async(
     if isinstance(issuer.signer, GostSigner):
         specs = [fields.SigFieldSpec(f.name, on_page=f.page, box=f.box) for f in empty_fields]
         return await _gost(
-            pdf, issuer.signer, field_name, now, certify=True, reason=reason, empty_fields=specs
-        )
+            pdf, issuer.signer, field_name, now, certify=True, reason=reason, empty_fields=specs,
+            timestamper=timestamper,
+        )  # fmt: skip
     meta = PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm=_DIGEST,
@@ -179,12 +180,14 @@ async def sign_field_async(
 ) -> bytes:
     """:func:`sign_field` for callers already inside an event loop.
 
-    A GOST key signs through :mod:`signing.gost.pdf` (Streebog); its signature carries no
-    timestamp or DSS yet (B-B)."""
+    A GOST key signs through :mod:`signing.gost.pdf` (Streebog), timestamped alike; its
+    DSS comes from :mod:`signing.ltv` as for every key."""
     if isinstance(signer, GostSigner):
         if not _has_empty_field(_open(pdf), field_name):
             raise SigningError(f"The document has no empty signature field {field_name!r}")
-        return await _gost(pdf, signer, field_name, now, certify=False, reason=reason)
+        return await _gost(
+            pdf, signer, field_name, now, certify=False, reason=reason, timestamper=timestamper
+        )
     meta = PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm=_DIGEST,
@@ -212,6 +215,7 @@ async def _gost(
     certify: bool,
     reason: str | None,
     empty_fields: Sequence[fields.SigFieldSpec] = (),
+    timestamper: TimeStamper | None = None,
 ) -> bytes:
     """PyHanko's PdfSigner hashes only with pyca/cryptography (no Streebog): GOST keys go
     through the low-level embedder of :mod:`signing.gost.pdf`."""
@@ -219,8 +223,10 @@ async def _gost(
         return await gost_pdf.async_sign_pdf(
             pdf, signer, field_name=field_name, signing_time=now or datetime.now(UTC),
             certify=certify, docmdp=fields.MDPPerm.FILL_FORMS, reason=reason,
-            empty_fields=empty_fields,
+            empty_fields=empty_fields, timestamper=timestamper,
         )  # fmt: skip
+    except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
+        raise TimestampUnavailable(f"The time-stamping authority did not answer: {exc}") from exc
     except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
         raise SigningError(f"GOST signature of field {field_name!r} failed: {exc}") from exc
 

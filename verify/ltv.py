@@ -29,6 +29,12 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
+from signing.ltv_gost import (
+    GostEvidenceUnavailable,
+    gost_chain_evidence,
+    is_gost_answer,
+    is_gost_signed,
+)
 
 __all__ = [
     "Evidence",
@@ -108,8 +114,11 @@ def context_at(
     return ValidationContext(
         trust_roots=roots,
         other_certs=evidence.certs,
-        crls=evidence.crls,
-        ocsps=evidence.ocsps,
+        # GOST-signed answers are judged by signing.revocation (see verify.signatures):
+        # certvalidator cannot use a CRL of the NCA's non-self-signed anchor, and one it
+        # cannot use makes it distrust a signer it would otherwise trust
+        crls=[c for c in evidence.crls if not is_gost_answer(c)],
+        ocsps=[o for o in evidence.ocsps if not is_gost_answer(o)],
         moment=moment,
         allow_fetching=False,
         revocation_mode=revocation_mode,
@@ -156,6 +165,14 @@ async def supported_by_evidence(
     required, from the file's evidence alone: the test of B-LT."""
     if not evidence.has_revocation_data:
         return False
+    if is_gost_signed(signed_data):
+        try:
+            gost_chain_evidence(
+                signed_data, roots, evidence.certs, evidence.crls, evidence.ocsps, moment
+            )
+        except (GostEvidenceUnavailable, ValueError, KeyError, TypeError, AttributeError):
+            return False
+        return True
     info = extract_certificate_info(signed_data)
     context = context_at(roots, evidence, moment, revocation_mode="hard-fail")
     validator = CertificateValidator(

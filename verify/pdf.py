@@ -23,13 +23,17 @@ from pyhanko.pdf_utils.rw_common import PdfHandler
 from pyhanko.sign.fields import enumerate_sig_fields
 
 from forms.errors import VerificationError
+from verify._hexstrings import install as _install_hex_reader
 from verify.ltv import (
     Level,
     LtvStatus,
     read_evidence,
 )
+from verify.revisions import ChainDiffPolicy
 from verify.signatures import SignatureReport, _Judge
 from verify.structure import check_structure
+
+_install_hex_reader()
 
 __all__ = ["PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf"]
 
@@ -98,7 +102,7 @@ async def validate_pdf_async(
     now = moment or datetime.now(UTC)
     try:
         embedded = sorted(reader.embedded_signatures, key=lambda sig: sig.signed_revision)
-        judge = _Judge(list(trust_roots), read_evidence(reader), now)
+        judge = _Judge(list(trust_roots), read_evidence(reader), now, ChainDiffPolicy(reader, data))
         reports = await judge.all(embedded)
         empty = tuple(
             name for name, _value, _ref in enumerate_sig_fields(reader, filled_status=False)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from asn1crypto import cms, x509
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import DiffPolicy, ModificationLevel
 from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
@@ -92,8 +92,15 @@ _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError, Stop
 class _Judge:
     """Validates a file's signatures in order, each at its proven time (see verify.ltv)."""
 
-    def __init__(self, roots: list[x509.Certificate], evidence: Evidence, now: datetime) -> None:
+    def __init__(
+        self,
+        roots: list[x509.Certificate],
+        evidence: Evidence,
+        now: datetime,
+        diff_policy: DiffPolicy | None = None,
+    ) -> None:
         self.roots, self.evidence, self.now = roots, evidence, now
+        self.diff_policy = diff_policy
         self.lapsed = False
         self._archive: list[tuple[int, datetime]] = []  # trusted document timestamps
 
@@ -142,7 +149,7 @@ class _Judge:
     async def _timestamp(self, sig: EmbeddedPdfSignature, moment: datetime) -> SignatureReport:
         try:
             status: ModificationInfo = await async_validate_pdf_timestamp(
-                sig, validation_context=self._context(moment)
+                sig, validation_context=self._context(moment), diff_policy=self.diff_policy
             )
         except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
             return _broken(sig, True, exc)
@@ -222,6 +229,7 @@ class _Judge:
             sig,
             signer_validation_context=self._context(moment),
             ts_validation_context=self._context(cover or self._ts_moment(sig)),
+            diff_policy=self.diff_policy,
         )
 
 

@@ -9,7 +9,9 @@ pyhanko-certvalidator's own :class:`DefaultSignatureValidator`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -74,8 +76,30 @@ class GostSignatureValidator(SignatureValidator):
             raise InvalidSignature("GOST signature algorithm does not match the key size")
         prehashed = context.prehashed
         digest = signed_data if prehashed else streebog.digest(digest_name, signed_data)
-        if not key.verify_digest(signature, digest):
+        if not _verified(key, public_key_info.dump(), signature, digest):
             raise InvalidSignature("GOST R 34.10-2015 signature does not verify")
+
+
+_VERIFIED: OrderedDict[tuple[bytes, bytes, bytes], bool] = OrderedDict()
+_VERIFIED_MAX = 4096
+
+
+def _verified(key: GostPublicKey, spki: bytes, signature: bytes, digest: bytes) -> bool:
+    """``key.verify_digest``, remembered: a protocol's ten signatures check the same CA
+    signature on the same certificates again and again (path building, revocation answers),
+    each a few milliseconds of curve arithmetic. The answer is a pure function of the key,
+    the value and the digest, so remembering it changes nothing but the time."""
+    entry = (spki, signature, digest)
+    known = _VERIFIED.get(entry)
+    if known is None:
+        known = key.verify_digest(signature, digest)
+        _VERIFIED[entry] = known
+        if len(_VERIFIED) > _VERIFIED_MAX:
+            _VERIFIED.popitem(last=False)
+    else:
+        with suppress(KeyError):  # another thread may have evicted it meanwhile
+            _VERIFIED.move_to_end(entry)
+    return known
 
 
 GOST_SIGNATURE_VALIDATOR = GostSignatureValidator()

@@ -1,0 +1,199 @@
+"""verify.revisions: the once-per-file difference analysis gives pyHanko's own answer for
+every signature of real many-revision files, and leaves to pyHanko's full review whatever
+it cannot vouch for (an object reused where a rewrite would change signed content, a change
+to the page content, a dangling reference filled later)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+import pytest
+from asn1crypto import keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult
+from pyhanko.sign.signers import PdfTimeStamper
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+from signing import DevPki, EmptyField, IssuerKey, certify, issue_certificate, load_pem, sign_field
+from verify import validate_pdf
+from verify._hexstrings import read_hex_string
+from verify.revisions import ChainDiffPolicy
+
+FIELDS = ["Member1", "Member2", "Member3"]
+
+
+@pytest.fixture(scope="module")
+def tsa(pki: DevPki) -> DummyTimeStamper:
+    ca_cert = x509.load_pem_x509_certificate(pki.ca_cert_path.read_bytes())
+    ca_key = serialization.load_pem_private_key(pki.ca_key_path.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Revisions TSA")]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )  # fmt: skip
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(der),
+    )
+
+
+def _countersigned(pdf: bytes, pki: DevPki, tsa: DummyTimeStamper | None = None) -> bytes:
+    for i, field in enumerate(FIELDS):
+        member = load_pem(
+            *issue_certificate(pki.ca_cert_path, pki.ca_key_path, common_name=f"M{i}")
+        )
+        pdf = sign_field(pdf, member.signer, field)
+        if tsa is not None:  # as the upgrader does: validation data, then a document timestamp
+            out = BytesIO(pdf)
+            DocumentSecurityStore.add_dss(out, None, certs=[tsa.tsa_cert], strict=False)
+            writer = IncrementalPdfFileWriter(BytesIO(out.getvalue()))
+            pdf = PdfTimeStamper(tsa).timestamp_pdf(writer, "sha256").getvalue()
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def protocol(pdfa: bytes, issuer: IssuerKey, pki: DevPki, tsa: DummyTimeStamper) -> bytes:
+    """Certified with three empty fields, each countersigned, then a DSS and a document
+    timestamp after each: eleven revisions, seven signatures."""
+    certified = certify(pdfa, issuer, empty_fields=[EmptyField(f) for f in FIELDS])
+    return _countersigned(certified, pki, tsa)
+
+
+def _both(pdf: bytes) -> list[tuple[str, DiffResult | None, object]]:
+    """Per signature: the once-per-file answer (``None``: not vouched for) and pyHanko's."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    policy = ChainDiffPolicy(reader, pdf)
+    fresh = PdfFileReader(BytesIO(pdf), strict=False)
+    out: list[tuple[str, DiffResult | None, object]] = []
+    for sig, other in zip(reader.embedded_signatures, fresh.embedded_signatures, strict=True):
+        fast = policy._review(sig.signed_revision, certifying=sig.docmdp_level is not None)
+        full = DEFAULT_DIFF_POLICY.review_file(
+            fresh, other.signed_revision, field_mdp_spec=other.fieldmdp, doc_mdp=other.docmdp_level
+        )
+        out.append((str(sig.field_name), fast, full))
+    return out
+
+
+def test_agrees_with_pyhanko_on_every_signature_of_a_b_lta_protocol(protocol: bytes) -> None:
+    results = _both(protocol)
+    assert len(results) == 1 + 2 * len(FIELDS)
+    for name, fast, full in results:
+        assert fast is not None, name  # every revision recognised
+        assert isinstance(full, DiffResult), (name, full)
+        assert (fast.modification_level, fast.changed_form_fields) == (
+            full.modification_level, full.changed_form_fields,
+        ), name  # fmt: skip
+
+
+def test_agrees_without_timestamps(certified_three: bytes, pki: DevPki) -> None:
+    for name, fast, full in _both(_countersigned(certified_three, pki)):
+        assert fast is not None and isinstance(full, DiffResult), name
+        assert fast.modification_level == full.modification_level, name
+
+
+@pytest.fixture(scope="module")
+def certified_three(pdfa: bytes, issuer: IssuerKey) -> bytes:
+    return certify(pdfa, issuer, empty_fields=[EmptyField(f) for f in FIELDS])
+
+
+def test_validates_the_protocol(protocol: bytes, roots: tuple[asn1_x509.Certificate, ...]) -> None:
+    report = validate_pdf(protocol, roots)
+    assert report.ok and not report.modified_after_signing
+    assert [s.modification_level for s in report.signatures][-2:] == ["lta_updates", "none"]
+
+
+def _append(pdf: bytes, change: object) -> bytes:
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    change(writer)  # type: ignore[operator]
+    out = BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+def test_page_content_rewritten_is_left_to_pyhanko_and_fails(
+    protocol: bytes, roots: tuple[asn1_x509.Certificate, ...]
+) -> None:
+    def rewrite(writer: IncrementalPdfFileWriter) -> None:
+        page = writer.root["/Pages"]["/Kids"][0]
+        stream = generic.StreamObject(stream_data=b"BT /F1 40 Tf 100 400 Td (FORGED) Tj ET")
+        page["/Contents"] = writer.add_object(stream)
+        writer.update_container(page)
+
+    tampered = _append(protocol, rewrite)
+    reader = PdfFileReader(BytesIO(tampered), strict=False)
+    policy = ChainDiffPolicy(reader, tampered)
+    assert policy._step(reader.xrefs.total_revisions - 1) is None
+    report = validate_pdf(tampered, roots)
+    assert not report.ok and report.modified_after_signing
+
+
+def test_info_dictionary_reused_elsewhere_is_not_vouched_for(
+    pdfa: bytes, issuer: IssuerKey, pki: DevPki, roots: tuple[asn1_x509.Certificate, ...]
+) -> None:
+    """/Info may change freely after signing, so an /Info object that a page also uses (here
+    as its /Resources) makes a later rewrite of it a rewrite of signed content."""
+
+    def alias(writer: IncrementalPdfFileWriter) -> None:
+        info_ref = writer.trailer.raw_get("/Info")
+        page = writer.root["/Pages"]["/Kids"][0]
+        page["/QujatAlias"] = info_ref
+        writer.update_container(page)
+
+    prepared = _append(pdfa, alias)
+    signed = certify(prepared, issuer, empty_fields=[EmptyField("Member1")])
+
+    def retitle(writer: IncrementalPdfFileWriter) -> None:
+        info = writer.trailer["/Info"]
+        info["/Title"] = generic.TextStringObject("Forged")
+        writer.update_container(info)
+
+    tampered = _append(signed, retitle)
+    reader = PdfFileReader(BytesIO(tampered), strict=False)
+    policy = ChainDiffPolicy(reader, tampered)
+    assert policy._step(reader.xrefs.total_revisions - 1) is None
+    report = validate_pdf(tampered, roots)
+    full = DEFAULT_DIFF_POLICY.review_file(
+        PdfFileReader(BytesIO(tampered), strict=False), 1, doc_mdp=None
+    )
+    assert report.signatures[0].docmdp_ok == (
+        isinstance(full, DiffResult) and full.modification_level.value <= 2
+    )
+
+
+def test_fast_hex_reader_matches_pyhankos() -> None:
+    from pyhanko.pdf_utils.misc import PdfStreamError
+
+    from verify._hexstrings import _ORIGINAL
+
+    for raw in (b"<48656c6c6f>", b"<4 8 6\n5 6c>", b"<486>", b"<>", b"<00ff>rest",
+                b"<48 % a comment, pyHanko's path\n65>"):  # fmt: skip
+        ours, theirs = BytesIO(raw), BytesIO(raw)
+        assert read_hex_string(ours) == _ORIGINAL(theirs)
+        assert ours.tell() == theirs.tell()
+    for bad in (b"<48zz>", b"<4865"):
+        with pytest.raises(PdfStreamError):
+            _ORIGINAL(BytesIO(bad))
+        with pytest.raises(PdfStreamError):
+            read_hex_string(BytesIO(bad))
