@@ -42,7 +42,7 @@ def test_the_fast_token_validates_and_matches_the_slow_one(
     status = _validate(fast, imprint, _context(pki, tsa))
     assert status["intact"] and status["valid"] and status["trust_problem_indic"] is None
     assert status["timestamp"] == MOMENT
-    _nonce, request = tsa.request_cms(imprint, "sha256")
+    _nonce, request = tsa.request_cms(imprint, "sha256")  # type: ignore[no-untyped-call]
     slow = tsa.request_tsa_response(request)["time_stamp_token"]
 
     def facts(token: cms.ContentInfo) -> tuple[object, ...]:
