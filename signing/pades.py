@@ -32,6 +32,7 @@ from signing.errors import SigningError, TimestampUnavailable
 from signing.gost import pdf as gost_pdf
 from signing.gost.cms import GostSigner
 from signing.keys import IssuerKey
+from signing.lean import lean_certify
 
 __all__ = [
     "EmptyField",
@@ -111,6 +112,15 @@ async def certify_async(
         return await _gost(
             pdf, issuer.signer, field_name, now, certify=True, reason=reason, empty_fields=specs
         )
+    if all(f.box is None and f.page == -1 for f in empty_fields):
+        # the hot path: a fresh Typst file, written by our own incremental update
+        lean = await lean_certify(
+            pdf, issuer.signer, field_name=field_name, empty_fields=[f.name for f in empty_fields],
+            reason=reason, location=location, timestamper=timestamper,
+            now=now or datetime.now(UTC),
+        )  # fmt: skip
+        if lean is not None:
+            return lean
     meta = PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm=_DIGEST,

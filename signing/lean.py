@@ -1,0 +1,331 @@
+"""The issuer's certification of a fresh Typst PDF, written by a lean path of our own.
+
+pyHanko's writer parses the whole file, rewrites the XMP metadata and the document info,
+and assembles the CMS object through asn1crypto: most of a certification's time. Our
+documents leave Typst with one fixed layout (one classic xref table, no /Prev, a catalog
+without /AcroForm or /Perms, a flat page tree), so the incremental update can be written
+directly: the last page with the new widgets in ``/Annots``, the catalog with ``/AcroForm``,
+``/Perms`` (DocMDP P=2) and the ISO 32002 extension pyHanko declares, the empty fields, the
+signature field, the signature dictionary, an xref section and trailer; then the byte range
+is hashed and the CMS (CAdES-detached: content-type, message-digest, signing-certificate-v2;
+the signature timestamp as an unsigned attribute) is assembled from parts made once.
+
+The metadata is left as Typst wrote it (PDF/A only asks the document info and the XMP to
+agree, and neither changes). Anything of another shape (a file signed already, an xref
+stream, a visible field, a key that is not a :class:`signing._signer.CachingSigner`) gets
+``None`` and goes through pyHanko as before. Tests check every form's output with pyHanko's
+validator and poppler's ``pdfsig``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from asn1crypto import algos
+from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.hashes import SHA256
+from pyhanko.sign.timestamps import TimeStamper
+
+from signing import _der as der
+from signing._signer import CachingSigner
+from signing.errors import TimestampUnavailable
+
+__all__ = ["lean_certify"]
+
+_OBJ = rb"(?:^|[\r\n])%d 0 obj\s*(<<.*?>>)\s*endobj"
+_REF = re.compile(rb"/%s\s+(\d+)\s+0\s+R")
+_EXTENSIONS = (
+    b"/Extensions<</ESIC<</Type/DeveloperExtensions/BaseVersion/1.7/ExtensionLevel 1>>"
+    b"/ISO_[<</Type/DeveloperExtensions/BaseVersion/2.0/ExtensionLevel 32002"
+    b"/URL(https://www.iso.org/standard/45875.html)/ExtensionRevision(:2022)>>]>>"
+)
+_WIDGET = b"<</FT/Sig/T %s/Type/Annot/Subtype/Widget/F 132/Rect[0 0 0 0]/P %d 0 R%s>>"
+_BYTE_RANGE = b"/ByteRange[0 0000000000 0000000000 0000000000]"
+
+
+class _Shape(Exception):
+    """The file is not of the layout this writer handles."""
+
+
+def _ref(body: bytes, key: bytes) -> int:
+    found = re.search(rb"/" + key + rb"\s+(\d+)\s+0\s+R", body)
+    if found is None:
+        raise _Shape(key)
+    return int(found.group(1))
+
+
+def _pdf_string(text: str) -> bytes:
+    """A PDF text string: literal if printable ASCII, else UTF-16BE with its BOM, in hex."""
+    if text.isascii() and text.isprintable():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+class _Layout:
+    """What the update needs of the original file, read from its one xref table."""
+
+    def __init__(self, pdf: bytes) -> None:
+        start = pdf.rfind(b"startxref")
+        if start < 0:
+            raise _Shape("startxref")
+        self.startxref = int(pdf[start + 9 :].split()[0])
+        if not pdf.startswith(b"xref", self.startxref):
+            raise _Shape("xref stream")
+        trailer_at = pdf.find(b"trailer", self.startxref, start)
+        trailer = pdf[trailer_at:start]
+        if trailer_at < 0 or b"/Prev" in trailer or b"/Encrypt" in trailer:
+            raise _Shape("trailer")
+        self.offsets = self._xref(pdf[self.startxref + 4 : trailer_at])
+        size = re.search(rb"/Size\s+(\d+)", trailer)
+        ids = re.search(rb"/ID\s*\[\s*(<[0-9A-Fa-f]*>|\((?:[^()\\]|\\.)*\))", trailer)
+        if size is None or ids is None:
+            raise _Shape("trailer keys")
+        self.size = int(size.group(1))
+        self.first_id = ids.group(1)
+        self.root = _ref(trailer, b"Root")
+        self.info = _ref(trailer, b"Info")
+        self.catalog = self.body(pdf, self.root)
+        if any(k in self.catalog for k in (b"/AcroForm", b"/Perms", b"/Extensions")):
+            raise _Shape("catalog")
+        pages = self.body(pdf, _ref(self.catalog, b"Pages"))
+        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", pages)
+        count = re.search(rb"/Count\s+(\d+)", pages)
+        if kids is None or count is None:
+            raise _Shape("pages")
+        refs = [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", kids.group(1))]
+        if len(refs) != int(count.group(1)):
+            raise _Shape("nested page tree")
+        self.page = refs[-1]
+        self.page_body = self.body(pdf, self.page)
+        if not re.search(rb"/Type\s*/Page(?![a-zA-Z])", self.page_body):
+            raise _Shape("page")
+
+    @staticmethod
+    def _xref(table: bytes) -> dict[int, int]:
+        offsets: dict[int, int] = {}
+        lines = table.split()
+        i = 0
+        while i < len(lines):
+            first, count = int(lines[i]), int(lines[i + 1])
+            i += 2
+            for n in range(count):
+                offset, _gen, kind = lines[i : i + 3]
+                if kind == b"n":
+                    offsets[first + n] = int(offset)
+                i += 3
+        return offsets
+
+    def body(self, pdf: bytes, number: int) -> bytes:
+        at = self.offsets.get(number)
+        if at is None:
+            raise _Shape(f"object {number}")
+        found = re.compile(_OBJ % number, re.S).match(pdf, max(0, at - 1))
+        if found is None:
+            raise _Shape(f"object {number}")
+        return found.group(1)
+
+
+def _with_annots(page: bytes, refs: list[int]) -> bytes:
+    new = b"".join(b"%d 0 R " % r for r in refs).strip()
+    if b"/Annots" not in page:
+        return page[:-2] + b"/Annots[" + new + b"]>>"
+    inline = re.search(rb"/Annots\s*\[([^\]]*)\]", page)
+    if inline is None:  # an indirect /Annots array: not ours to rewrite here
+        raise _Shape("annots")
+    return (
+        page[: inline.start()]
+        + b"/Annots["
+        + inline.group(1)
+        + b" "
+        + new
+        + b"]"
+        + page[inline.end() :]
+    )
+
+
+def _room(signer: CachingSigner, timestamper: TimeStamper | None) -> int:
+    from signing.pades import _reserve  # the size pyHanko's path reserves, the same way
+
+    reserved = _reserve(signer, timestamper)
+    assert reserved is not None  # a CachingSigner always has its certificate
+    return reserved
+
+
+async def lean_certify(
+    pdf: bytes,
+    signer: object,
+    *,
+    field_name: str,
+    empty_fields: Sequence[str],
+    reason: str | None,
+    location: str | None,
+    timestamper: TimeStamper | None,
+    now: datetime,
+) -> bytes | None:
+    """Certify ``pdf`` (DocMDP P=2) with invisible fields ``field_name`` (signed) and
+    ``empty_fields`` (left for countersigners); ``None`` if the file or the key is not of
+    the shape this writer handles (then pyHanko's writer is used)."""
+    if not isinstance(signer, CachingSigner) or signer.prefer_pss:
+        return None
+    if not pdf.rstrip().endswith(b"%%EOF"):
+        return None
+    key = signer._private_key
+    if not isinstance(key, EllipticCurvePrivateKey | RSAPrivateKey):
+        return None
+    try:
+        layout = _Layout(pdf)
+        page_annots = _with_annots(layout.page_body, [])  # shape check before any work
+    except (_Shape, ValueError, IndexError):
+        return None
+    del page_annots
+    n = layout.size
+    acroform, fields = n, list(range(n + 1, n + 2 + len(empty_fields)))
+    sig_field, sig = fields[-1], n + 2 + len(empty_fields)
+    names = [*empty_fields, field_name]
+    moment = now.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ").encode("ascii")
+    room = _room(signer, timestamper)
+    extra = b""
+    if reason is not None:
+        extra += b"/Reason" + _pdf_string(reason)
+    if location is not None:
+        extra += b"/Location" + _pdf_string(location)
+    objects = {
+        layout.page: _with_annots(layout.page_body, fields),
+        layout.root: layout.catalog[:-2]
+        + b"/AcroForm %d 0 R/Perms<</DocMDP %d 0 R>>" % (acroform, sig)
+        + _EXTENSIONS
+        + b">>",
+        acroform: b"<</Fields[%s]/SigFlags 3>>" % b" ".join(b"%d 0 R" % f for f in fields),
+        **{
+            number: _WIDGET
+            % (_pdf_string(name), layout.page, b"/V %d 0 R" % sig if number == sig_field else b"")
+            for number, name in zip(fields, names, strict=True)
+        },
+        sig: b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/M(" + moment + b")"
+        + extra
+        + b"/Reference[<</Type/SigRef/TransformMethod/DocMDP"
+        b"/TransformParams<</Type/TransformParams/V/1.2/P 2>>>>]"
+        + _BYTE_RANGE
+        + b"/Contents<"
+        + b"0" * room
+        + b">>>",
+    }  # fmt: skip
+    out = bytearray(pdf)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f\r\n"
+    numbers = sorted(offsets)
+    run: list[int] = []
+    for number in [*numbers, -1]:
+        if run and number != run[-1] + 1:
+            out += b"%d %d\n" % (run[0], len(run))
+            out += b"".join(b"%010d 00000 n\r\n" % offsets[r] for r in run)
+            run = []
+        run.append(number)
+    # the second ID names this revision: a digest of it (deterministic for the same input)
+    second = hashlib.md5(out[len(pdf) :], usedforsecurity=False).hexdigest().encode("ascii")
+    out += (
+        b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID[%s<%s>]/Prev %d>>\n"
+        b"startxref\n%d\n%%%%EOF\n"
+        % (sig + 1, layout.root, layout.info, layout.first_id, second, layout.startxref, xref_at)
+    )
+    contents = out.index(b"/Contents<", offsets[sig]) + len(b"/Contents")
+    after = contents + room + 2
+    byte_range = b"/ByteRange[0 %d %d %d]" % (contents, after, len(out) - after)
+    at = out.index(_BYTE_RANGE, offsets[sig])
+    out[at : at + len(_BYTE_RANGE)] = byte_range.ljust(len(_BYTE_RANGE))
+    digest = hashlib.sha256()
+    digest.update(memoryview(out)[:contents])
+    digest.update(memoryview(out)[after:])
+    cms = await _cms(signer, key, digest.digest(), timestamper)
+    hexed = cms.hex().encode("ascii")
+    if len(hexed) > room:
+        return None  # larger than reserved (an unexpected TSA token): pyHanko measures it
+    out[contents + 1 : contents + 1 + len(hexed)] = hexed
+    return bytes(out)
+
+
+async def _cms(
+    signer: CachingSigner,
+    key: EllipticCurvePrivateKey | RSAPrivateKey,
+    document_digest: bytes,
+    timestamper: TimeStamper | None,
+) -> bytes:
+    """CAdES-detached SignedData over ``document_digest``, as pyHanko's PAdES path makes it."""
+    fixed = _fixed(signer)
+    signed_attrs = der.set_of(
+        fixed["content_type"],
+        der.seq(der.oid("1.2.840.113549.1.9.4"), der.set_of(der.octets(document_digest))),
+        fixed["signing_certificate_v2"],
+    )
+    if isinstance(key, EllipticCurvePrivateKey):
+        signature = key.sign(signed_attrs, ECDSA(SHA256()))
+    else:
+        signature = key.sign(signed_attrs, PKCS1v15(), SHA256())
+    unsigned = b""
+    if timestamper is not None:
+        try:
+            token = await timestamper.async_timestamp(hashlib.sha256(signature).digest(), "sha256")
+        except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
+            raise TimestampUnavailable(
+                f"The time-stamping authority did not answer: {exc}"
+            ) from exc
+        attr = der.seq(der.oid("1.2.840.113549.1.9.16.2.14"), der.set_of(token.dump()))
+        unsigned = der.implicit_set(1, attr)
+    signer_info = der.seq(
+        der.integer(1),
+        fixed["sid"],
+        fixed["sha256"],
+        b"\xa0" + signed_attrs[1:],  # [0] IMPLICIT: the SET's tag replaced
+        fixed["signature_algorithm"],
+        der.octets(signature),
+        unsigned,
+    )
+    signed_data = der.seq(
+        der.integer(1),
+        der.set_of(fixed["sha256"]),
+        der.seq(der.oid("1.2.840.113549.1.7.1")),
+        fixed["certificates"],
+        der.set_of(signer_info),
+    )
+    return der.seq(der.oid("1.2.840.113549.1.7.2"), der.explicit(0, signed_data))
+
+
+def _fixed(signer: CachingSigner) -> dict[str, bytes]:
+    """The parts of every signature that depend on the key alone, dumped once."""
+    cached: dict[str, bytes] | None = getattr(signer, "_lean_parts", None)
+    if cached is not None:
+        return cached
+    cert = signer.signing_cert
+    assert cert is not None
+    ecdsa = isinstance(signer._private_key, EllipticCurvePrivateKey)
+    certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
+    from asn1crypto import cms
+
+    parts = {
+        "content_type": cms.CMSAttribute({"type": "content_type", "values": ["data"]}).dump(),
+        "signing_certificate_v2": cms.CMSAttribute(
+            {"type": "signing_certificate_v2", "values": [signer.signing_certificate_v2]}
+        ).dump(),
+        "sid": cms.IssuerAndSerialNumber(
+            {"issuer": cert.issuer, "serial_number": cert.serial_number}
+        ).dump(),
+        "sha256": algos.DigestAlgorithm({"algorithm": "sha256"}).dump(),
+        "signature_algorithm": algos.SignedDigestAlgorithm(
+            {"algorithm": "sha256_ecdsa" if ecdsa else "rsassa_pkcs1v15"}
+        ).dump(),
+        "certificates": der.implicit_set(0, *certs),
+    }
+    signer._lean_parts = parts  # type: ignore[attr-defined]
+    return parts
