@@ -34,6 +34,8 @@ from pyhanko.sign.timestamps import TimeStamper
 from signing import _der as der
 from signing._signer import CachingSigner
 from signing.errors import TimestampUnavailable
+from signing.gost import streebog
+from signing.gost.cms import GostSigner
 
 __all__ = ["lean_certify"]
 
@@ -46,6 +48,8 @@ _EXTENSIONS = (
 )
 _WIDGET = b"<</FT/Sig/T %s/Type/Annot/Subtype/Widget/F 132/Rect[0 0 0 0]/P %d 0 R%s>>"
 _BYTE_RANGE = b"/ByteRange[0 0000000000 0000000000 0000000000]"
+_GOST_ROOM = 2 * 16384
+"""Hex characters for a GOST CMS: what :func:`signing.gost.pdf.async_sign_pdf` reserves."""
 
 
 class _Shape(Exception):
@@ -171,12 +175,15 @@ async def lean_certify(
     """Certify ``pdf`` (DocMDP P=2) with invisible fields ``field_name`` (signed) and
     ``empty_fields`` (left for countersigners); ``None`` if the file or the key is not of
     the shape this writer handles (then pyHanko's writer is used)."""
-    if not isinstance(signer, CachingSigner) or signer.prefer_pss:
-        return None
     if not pdf.rstrip().endswith(b"%%EOF"):
         return None
-    key = signer._private_key
-    if not isinstance(key, EllipticCurvePrivateKey | RSAPrivateKey):
+    if isinstance(signer, GostSigner):
+        room = _GOST_ROOM
+    elif isinstance(signer, CachingSigner) and not signer.prefer_pss:
+        if not isinstance(signer._private_key, EllipticCurvePrivateKey | RSAPrivateKey):
+            return None
+        room = _room(signer, timestamper)
+    else:
         return None
     try:
         layout = _Layout(pdf)
@@ -189,7 +196,6 @@ async def lean_certify(
     sig_field, sig = fields[-1], n + 2 + len(empty_fields)
     names = [*empty_fields, field_name]
     moment = now.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ").encode("ascii")
-    room = _room(signer, timestamper)
     extra = b""
     if reason is not None:
         extra += b"/Reason" + _pdf_string(reason)
@@ -245,10 +251,17 @@ async def lean_certify(
     byte_range = b"/ByteRange[0 %d %d %d]" % (contents, after, len(out) - after)
     at = out.index(_BYTE_RANGE, offsets[sig])
     out[at : at + len(_BYTE_RANGE)] = byte_range.ljust(len(_BYTE_RANGE))
-    digest = hashlib.sha256()
-    digest.update(memoryview(out)[:contents])
-    digest.update(memoryview(out)[after:])
-    cms = await _cms(signer, key, digest.digest(), timestamper)
+    view = memoryview(out)
+    try:
+        if isinstance(signer, GostSigner):
+            cms = await _gost_cms(signer, view[:contents], view[after:], now)
+        else:
+            assert isinstance(signer, CachingSigner)
+            digest = hashlib.sha256(view[:contents])
+            digest.update(view[after:])
+            cms = await _cms(signer, digest.digest(), timestamper)
+    finally:
+        view.release()
     hexed = cms.hex().encode("ascii")
     if len(hexed) > room:
         return None  # larger than reserved (an unexpected TSA token): pyHanko measures it
@@ -256,13 +269,22 @@ async def lean_certify(
     return bytes(out)
 
 
+async def _gost_cms(signer: GostSigner, head: memoryview, tail: memoryview, now: datetime) -> bytes:
+    """The Streebog digest of the byte range, signed as :mod:`signing.gost.pdf` signs it
+    (its CMS, pyHanko's ``async_sign``; no timestamp, as there)."""
+    digest = streebog.new(signer.private_key.public_key.curve.size)
+    digest.update(head)
+    digest.update(tail)
+    content_info = await signer.async_sign_digest(digest.digest(), signing_time=now)
+    return bytes(content_info.dump())
+
+
 async def _cms(
-    signer: CachingSigner,
-    key: EllipticCurvePrivateKey | RSAPrivateKey,
-    document_digest: bytes,
-    timestamper: TimeStamper | None,
+    signer: CachingSigner, document_digest: bytes, timestamper: TimeStamper | None
 ) -> bytes:
     """CAdES-detached SignedData over ``document_digest``, as pyHanko's PAdES path makes it."""
+    key = signer._private_key
+    assert isinstance(key, EllipticCurvePrivateKey | RSAPrivateKey)
     fixed = _fixed(signer)
     signed_attrs = der.set_of(
         fixed["content_type"],

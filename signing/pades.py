@@ -107,11 +107,6 @@ async def certify_async(
     names = [field_name, *(f.name for f in empty_fields)]
     if len(set(names)) != len(names):
         raise SigningError(f"Signature field names must be unique: {names}")
-    if isinstance(issuer.signer, GostSigner):
-        specs = [fields.SigFieldSpec(f.name, on_page=f.page, box=f.box) for f in empty_fields]
-        return await _gost(
-            pdf, issuer.signer, field_name, now, certify=True, reason=reason, empty_fields=specs
-        )
     if all(f.box is None and f.page == -1 for f in empty_fields):
         # the hot path: a fresh Typst file, written by our own incremental update
         lean = await lean_certify(
@@ -121,6 +116,11 @@ async def certify_async(
         )  # fmt: skip
         if lean is not None:
             return lean
+    if isinstance(issuer.signer, GostSigner):
+        specs = [fields.SigFieldSpec(f.name, on_page=f.page, box=f.box) for f in empty_fields]
+        return await _gost(
+            pdf, issuer.signer, field_name, now, certify=True, reason=reason, empty_fields=specs
+        )
     meta = PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm=_DIGEST,

@@ -117,3 +117,22 @@ def test_other_shapes_go_through_pyhankos_writer(services: Services) -> None:
         location=None, timestamper=None, now=NOW,
     )  # fmt: skip
     assert asyncio.run(again) is None
+
+
+def test_a_gost_certification_by_the_lean_writer_verifies(services: Services) -> None:
+    from signing.nca_keys import load_nca_pkcs12
+    from tests.signing.gost.conftest import GOST_PASSWORD, INSIDE, PACK, pack_cert
+
+    gost = load_nca_pkcs12(PACK / "keys/individual_gost2015.p12", GOST_PASSWORD)
+    pdf = _render(services, "protocol-teachers", "kk")
+    signed = certify(pdf, gost, empty_fields=[EmptyField("Chair")], now=INSIDE)
+    assert _lean(signed, pdf)
+    roots = [pack_cert("ca/nca_gost2022_test.cer")]
+    report = validate_pdf(signed, roots, moment=INSIDE)
+    assert report.ok and report.empty_fields == ("Chair",)
+    assert report.signatures[0].certification and report.signatures[0].bottom_line
+    at = signed.index(b"/Perms", len(pdf)) + 2
+    tampered = signed[:at] + bytes([signed[at] ^ 1]) + signed[at + 1 :]
+    assert not validate_pdf(tampered, roots, moment=INSIDE).ok
+    countersigned = sign_field(signed, gost.signer, "Chair", now=INSIDE)
+    assert validate_pdf(countersigned, roots, moment=INSIDE).ok
