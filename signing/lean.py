@@ -74,27 +74,46 @@ def _pdf_string(text: str) -> bytes:
 class _Layout:
     """What the update needs of the original file, read from its one xref table."""
 
-    def __init__(self, pdf: bytes) -> None:
+    def __init__(self, pdf: bytes, *, fresh: bool) -> None:
         start = pdf.rfind(b"startxref")
         if start < 0:
             raise _Shape("startxref")
         self.startxref = int(pdf[start + 9 :].split()[0])
-        if not pdf.startswith(b"xref", self.startxref):
-            raise _Shape("xref stream")
-        trailer_at = pdf.find(b"trailer", self.startxref, start)
-        trailer = pdf[trailer_at:start]
-        if trailer_at < 0 or b"/Prev" in trailer or b"/Encrypt" in trailer:
-            raise _Shape("trailer")
-        self.offsets = self._xref(pdf[self.startxref + 4 : trailer_at])
-        size = re.search(rb"/Size\s+(\d+)", trailer)
-        ids = re.search(rb"/ID\s*\[\s*(<[0-9A-Fa-f]*>|\((?:[^()\\]|\\.)*\))", trailer)
+        self.offsets: dict[int, int | None] = {}
+        at, latest, sections = self.startxref, b"", 0
+        while True:
+            if not pdf.startswith(b"xref", at) or sections > 64:
+                raise _Shape("xref stream")
+            trailer_at = pdf.find(b"trailer", at)
+            end = pdf.find(b"startxref", trailer_at)
+            if trailer_at < 0 or end < 0:
+                raise _Shape("trailer")
+            trailer = pdf[trailer_at:end]
+            latest = latest or trailer
+            for number, offset in self._xref(pdf[at + 4 : trailer_at]).items():
+                self.offsets.setdefault(number, offset)  # the newest section wins
+            sections += 1
+            prev = re.search(rb"/Prev\s+(\d+)", trailer)
+            if prev is None:
+                break
+            if fresh:
+                raise _Shape("not a fresh file")
+            at = int(prev.group(1))
+        if b"/Encrypt" in latest:
+            raise _Shape("encrypted")
+        size = re.search(rb"/Size\s+(\d+)", latest)
+        ids = re.search(rb"/ID\s*\[\s*(<[0-9A-Fa-f]*>|\((?:[^()\\]|\\.)*\))", latest)
         if size is None or ids is None:
             raise _Shape("trailer keys")
         self.size = int(size.group(1))
         self.first_id = ids.group(1)
-        self.root = _ref(trailer, b"Root")
-        self.info = _ref(trailer, b"Info")
+        self.root = _ref(latest, b"Root")
+        self.info = _ref(latest, b"Info")
         self.catalog = self.body(pdf, self.root)
+
+    def last_page(self, pdf: bytes) -> None:
+        """Find the last page of a fresh file (``page``, ``page_body``); checks the catalog
+        has no form or permissions yet."""
         if any(k in self.catalog for k in (b"/AcroForm", b"/Perms", b"/Extensions")):
             raise _Shape("catalog")
         pages = self.body(pdf, _ref(self.catalog, b"Pages"))
@@ -111,8 +130,8 @@ class _Layout:
             raise _Shape("page")
 
     @staticmethod
-    def _xref(table: bytes) -> dict[int, int]:
-        offsets: dict[int, int] = {}
+    def _xref(table: bytes) -> dict[int, int | None]:
+        offsets: dict[int, int | None] = {}
         lines = table.split()
         i = 0
         while i < len(lines):
@@ -120,8 +139,7 @@ class _Layout:
             i += 2
             for n in range(count):
                 offset, _gen, kind = lines[i : i + 3]
-                if kind == b"n":
-                    offsets[first + n] = int(offset)
+                offsets[first + n] = int(offset) if kind == b"n" else None
                 i += 3
         return offsets
 
@@ -186,7 +204,8 @@ async def lean_certify(
     else:
         return None
     try:
-        layout = _Layout(pdf)
+        layout = _Layout(pdf, fresh=True)
+        layout.last_page(pdf)
         page_annots = _with_annots(layout.page_body, [])  # shape check before any work
     except (_Shape, ValueError, IndexError):
         return None
@@ -222,6 +241,21 @@ async def lean_certify(
         + b"0" * room
         + b">>>",
     }  # fmt: skip
+    return await write_update(pdf, layout, objects, sig, room, signer, timestamper, now)
+
+
+async def write_update(
+    pdf: bytes,
+    layout: _Layout,
+    objects: dict[int, bytes],
+    sig: int,
+    room: int,
+    signer: CachingSigner | GostSigner,
+    timestamper: TimeStamper | None,
+    now: datetime,
+) -> bytes | None:
+    """Append ``objects`` as one revision (xref section, trailer), fill the byte range of
+    the signature dictionary ``sig`` and sign it; ``None`` if the CMS outgrew ``room``."""
     out = bytearray(pdf)
     if not out.endswith(b"\n"):
         out += b"\n"
@@ -241,10 +275,11 @@ async def lean_certify(
         run.append(number)
     # the second ID names this revision: a digest of it (deterministic for the same input)
     second = hashlib.md5(out[len(pdf) :], usedforsecurity=False).hexdigest().encode("ascii")
+    size = max(layout.size, max(objects) + 1)
     out += (
         b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID[%s<%s>]/Prev %d>>\n"
         b"startxref\n%d\n%%%%EOF\n"
-        % (sig + 1, layout.root, layout.info, layout.first_id, second, layout.startxref, xref_at)
+        % (size, layout.root, layout.info, layout.first_id, second, layout.startxref, xref_at)
     )
     contents = out.index(b"/Contents<", offsets[sig]) + len(b"/Contents")
     after = contents + room + 2
@@ -256,7 +291,6 @@ async def lean_certify(
         if isinstance(signer, GostSigner):
             cms = await _gost_cms(signer, view[:contents], view[after:], now)
         else:
-            assert isinstance(signer, CachingSigner)
             digest = hashlib.sha256(view[:contents])
             digest.update(view[after:])
             cms = await _cms(signer, digest.digest(), timestamper)

@@ -33,6 +33,7 @@ from signing.gost import pdf as gost_pdf
 from signing.gost.cms import GostSigner
 from signing.keys import IssuerKey
 from signing.lean import lean_certify
+from signing.lean_approval import lean_approve
 
 __all__ = [
     "EmptyField",
@@ -191,6 +192,13 @@ async def sign_field_async(
 
     A GOST key signs through :mod:`signing.gost.pdf` (Streebog); its signature carries no
     timestamp or DSS yet (B-B)."""
+    if validation_context is None:  # the hot path: our own incremental update
+        lean = await lean_approve(
+            pdf, signer, field_name, reason=reason, timestamper=timestamper,
+            now=now or datetime.now(UTC),
+        )  # fmt: skip
+        if lean is not None:
+            return lean
     if isinstance(signer, GostSigner):
         if not _has_empty_field(_open(pdf), field_name):
             raise SigningError(f"The document has no empty signature field {field_name!r}")

@@ -15,6 +15,7 @@ from forms import all_forms, get_form
 from generator import DocumentMeta
 from registry import new_id
 from signing import EmptyField, certify, ensure_dev_pki, issue_certificate, load_pem, sign_field
+from signing.errors import SigningError
 from signing.lean import lean_certify
 from tests.pdftools import pdfsig, qpdf_check
 from verify import validate_pdf
@@ -70,12 +71,19 @@ def test_countersignatures_after_the_lean_certification_keep_it_valid(
     base = certify(pdf, services.issuer, empty_fields=[EmptyField("Chair"), EmptyField("Sec")])
     assert _lean(base, pdf)
     member = load_pem(*_member_pem(services))
-    once = sign_field(base, member.signer, "Chair", now=NOW)
+    once = sign_field(base, member.signer, "Chair", now=NOW, timestamper=services.timestamper)
     twice = sign_field(once, member.signer, "Sec", now=NOW)
+    assert _lean(once, base) and _lean(twice, once)  # the approvals written lean too
+    with pytest.raises(SigningError):  # a signed field is not signed again
+        sign_field(twice, member.signer, "Chair", now=NOW)
+    at = twice.index(b"/M(D:", len(once)) + 7  # the second approval's signing time
+    tampered = twice[:at] + bytes([twice[at] ^ 1]) + twice[at + 1 :]
+    assert not validate_pdf(tampered, services.trust_roots).ok
     report = validate_pdf(twice, services.trust_roots)
     assert report.ok and [s.field_name for s in report.signatures] == ["Issuer", "Chair", "Sec"]
     assert all(s.bottom_line for s in report.signatures)
     assert pdfsig(twice, nss_db).count("Signature is Valid.") == 3
+    assert report.signatures[1].level == "B-T"
 
 
 def _member_pem(services: Services) -> tuple[bytes, bytes]:
