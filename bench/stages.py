@@ -180,7 +180,7 @@ def parts(services: Services, n: int) -> list[Row]:
     template = spec.template("kk")
     inputs = [renderer.inputs(spec, "kk", case, m) for m in metas]
     pdf = renderer.compile(template, inputs[0], case.issue_date)
-    signer = issuer.signer
+    signer: Any = issuer.signer  # sign_raw: pyHanko's SimpleSigner API
     rows = [
         _time(n, lambda i: qr_svg(metas[i].qr_payload or "")).row(
             "  render: QR (zxing-cpp → SVG path)", "≈ 1 ms"
