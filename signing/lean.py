@@ -24,20 +24,16 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from asn1crypto import algos
-from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from cryptography.hazmat.primitives.hashes import SHA256
+from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import TimeStamper
 
-from signing import _der as der
 from signing._signer import CachingSigner
-from signing.errors import TimestampUnavailable
-from signing.gost import streebog
 from signing.gost.cms import GostSigner
+from signing.lean_cms import gost_cms, pades_cms
 
-__all__ = ["lean_certify"]
+__all__ = ["lean_certify", "reserve", "write_update"]
 
 _OBJ = rb"(?:^|[\r\n])%d 0 obj\s*(<<.*?>>)\s*endobj"
 _REF = re.compile(rb"/%s\s+(\d+)\s+0\s+R")
@@ -171,10 +167,46 @@ def _with_annots(page: bytes, refs: list[int]) -> bytes:
     )
 
 
-def _room(signer: CachingSigner, timestamper: TimeStamper | None) -> int:
-    from signing.pades import _reserve  # the size pyHanko's path reserves, the same way
+# Room in /Contents beyond the certificates and the raw signature: attributes, algorithm
+# identifiers, DER headers. Generous on purpose; unused room is zero bytes, not time.
+_CMS_OVERHEAD = 2048
 
-    reserved = _reserve(signer, timestamper)
+
+def reserve(signer: Signer, timestamper: TimeStamper | None) -> int | None:
+    """Hex characters to reserve for the CMS object; ``None`` to let pyHanko measure it.
+
+    With a timestamper, room for its token is reserved too rather than measured: pyHanko
+    measures by asking the TSA for a sample token and making a dry-run signature, which
+    doubles the TSA round trips of every signature."""
+    cert = signer.signing_cert
+    if cert is None:
+        return None
+    certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
+    der = sum(len(c) for c in certs)
+    der += 2 * (int(cert.public_key.bit_size) // 8) + _CMS_OVERHEAD
+    if timestamper is not None:
+        der += _token_room(timestamper)
+    return 2 * der
+
+
+# A token from a TSA we know nothing of: its certificate chain (up to three certificates of
+# ~2 KB, RSA-4096 or GOST), TSTInfo, signed attributes and signature, with a margin.
+_TOKEN_ROOM = 12_288
+
+
+def _token_room(timestamper: TimeStamper) -> int:
+    """Bytes a token of ``timestamper`` takes at most: exact for a responder whose
+    certificates are in hand (the development TSA), else :data:`_TOKEN_ROOM`."""
+    tsa_cert = getattr(timestamper, "tsa_cert", None)
+    if tsa_cert is None:
+        return _TOKEN_ROOM
+    chain = getattr(timestamper, "certs_to_embed", None) or []
+    certs = {c.dump() for c in chain} | {tsa_cert.dump()}
+    return sum(len(c) for c in certs) + 2 * (int(tsa_cert.public_key.bit_size) // 8) + 1536
+
+
+def _room(signer: CachingSigner, timestamper: TimeStamper | None) -> int:
+    reserved = reserve(signer, timestamper)
     assert reserved is not None  # a CachingSigner always has its certificate
     return reserved
 
@@ -289,11 +321,11 @@ async def write_update(
     view = memoryview(out)
     try:
         if isinstance(signer, GostSigner):
-            cms = await _gost_cms(signer, view[:contents], view[after:], now)
+            cms = await gost_cms(signer, view[:contents], view[after:], now)
         else:
             digest = hashlib.sha256(view[:contents])
             digest.update(view[after:])
-            cms = await _cms(signer, digest.digest(), timestamper)
+            cms = await pades_cms(signer, digest.digest(), timestamper)
     finally:
         view.release()
     hexed = cms.hex().encode("ascii")
@@ -301,87 +333,3 @@ async def write_update(
         return None  # larger than reserved (an unexpected TSA token): pyHanko measures it
     out[contents + 1 : contents + 1 + len(hexed)] = hexed
     return bytes(out)
-
-
-async def _gost_cms(signer: GostSigner, head: memoryview, tail: memoryview, now: datetime) -> bytes:
-    """The Streebog digest of the byte range, signed as :mod:`signing.gost.pdf` signs it
-    (its CMS, pyHanko's ``async_sign``; no timestamp, as there)."""
-    digest = streebog.new(signer.private_key.public_key.curve.size)
-    digest.update(head)
-    digest.update(tail)
-    content_info = await signer.async_sign_digest(digest.digest(), signing_time=now)
-    return bytes(content_info.dump())
-
-
-async def _cms(
-    signer: CachingSigner, document_digest: bytes, timestamper: TimeStamper | None
-) -> bytes:
-    """CAdES-detached SignedData over ``document_digest``, as pyHanko's PAdES path makes it."""
-    key = signer._private_key
-    assert isinstance(key, EllipticCurvePrivateKey | RSAPrivateKey)
-    fixed = _fixed(signer)
-    signed_attrs = der.set_of(
-        fixed["content_type"],
-        der.seq(der.oid("1.2.840.113549.1.9.4"), der.set_of(der.octets(document_digest))),
-        fixed["signing_certificate_v2"],
-    )
-    if isinstance(key, EllipticCurvePrivateKey):
-        signature = key.sign(signed_attrs, ECDSA(SHA256()))
-    else:
-        signature = key.sign(signed_attrs, PKCS1v15(), SHA256())
-    unsigned = b""
-    if timestamper is not None:
-        try:
-            token = await timestamper.async_timestamp(hashlib.sha256(signature).digest(), "sha256")
-        except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
-            raise TimestampUnavailable(
-                f"The time-stamping authority did not answer: {exc}"
-            ) from exc
-        attr = der.seq(der.oid("1.2.840.113549.1.9.16.2.14"), der.set_of(token.dump()))
-        unsigned = der.implicit_set(1, attr)
-    signer_info = der.seq(
-        der.integer(1),
-        fixed["sid"],
-        fixed["sha256"],
-        b"\xa0" + signed_attrs[1:],  # [0] IMPLICIT: the SET's tag replaced
-        fixed["signature_algorithm"],
-        der.octets(signature),
-        unsigned,
-    )
-    signed_data = der.seq(
-        der.integer(1),
-        der.set_of(fixed["sha256"]),
-        der.seq(der.oid("1.2.840.113549.1.7.1")),
-        fixed["certificates"],
-        der.set_of(signer_info),
-    )
-    return der.seq(der.oid("1.2.840.113549.1.7.2"), der.explicit(0, signed_data))
-
-
-def _fixed(signer: CachingSigner) -> dict[str, bytes]:
-    """The parts of every signature that depend on the key alone, dumped once."""
-    cached: dict[str, bytes] | None = getattr(signer, "_lean_parts", None)
-    if cached is not None:
-        return cached
-    cert = signer.signing_cert
-    assert cert is not None
-    ecdsa = isinstance(signer._private_key, EllipticCurvePrivateKey)
-    certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
-    from asn1crypto import cms
-
-    parts = {
-        "content_type": cms.CMSAttribute({"type": "content_type", "values": ["data"]}).dump(),
-        "signing_certificate_v2": cms.CMSAttribute(
-            {"type": "signing_certificate_v2", "values": [signer.signing_certificate_v2]}
-        ).dump(),
-        "sid": cms.IssuerAndSerialNumber(
-            {"issuer": cert.issuer, "serial_number": cert.serial_number}
-        ).dump(),
-        "sha256": algos.DigestAlgorithm({"algorithm": "sha256"}).dump(),
-        "signature_algorithm": algos.SignedDigestAlgorithm(
-            {"algorithm": "sha256_ecdsa" if ecdsa else "rsassa_pkcs1v15"}
-        ).dump(),
-        "certificates": der.implicit_set(0, *certs),
-    }
-    signer._lean_parts = parts  # type: ignore[attr-defined]
-    return parts
