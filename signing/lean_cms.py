@@ -5,7 +5,7 @@ GOST one is :class:`signing.gost.cms.GostSigner`'s own."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 
 from asn1crypto import algos, cms
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
@@ -18,19 +18,64 @@ from signing import _der as der
 from signing._signer import CachingSigner
 from signing.errors import TimestampUnavailable
 from signing.gost import streebog
-from signing.gost.cms import GostSigner
+from signing.gost.cms import GostSigner, signed_attributes_for_external
 
 __all__ = ["gost_cms", "pades_cms"]
 
 
 async def gost_cms(signer: GostSigner, head: memoryview, tail: memoryview, now: datetime) -> bytes:
-    """The Streebog digest of the byte range, signed as :mod:`signing.gost.pdf` signs it
-    (its CMS, pyHanko's ``async_sign``; no timestamp, as there)."""
+    """The Streebog digest of the byte range, signed into a CAdES-BES SignedData with the
+    attributes NCALayer signs (content-type, signing-time, message-digest,
+    signing-certificate-v2) and the NCA's OIDs; no timestamp, as on pyHanko's GOST path."""
     digest = streebog.new(signer.private_key.public_key.curve.size)
     digest.update(head)
     digest.update(tail)
-    content_info = await signer.async_sign_digest(digest.digest(), signing_time=now)
-    return bytes(content_info.dump())
+    fixed = _gost_fixed(signer)
+    signed_attrs = der.set_of(
+        fixed["content_type"],
+        der.seq(der.oid("1.2.840.113549.1.9.5"), der.set_of(der.utc_time(now))),
+        der.seq(der.oid("1.2.840.113549.1.9.4"), der.set_of(der.octets(digest.digest()))),
+        fixed["signing_certificate_v2"],
+    )
+    signature = signer.private_key.sign(signed_attrs)
+    signer_info = der.seq(
+        der.integer(1), fixed["sid"], fixed["digest"], b"\xa0" + signed_attrs[1:],
+        fixed["signature_algorithm"], der.octets(signature),
+    )  # fmt: skip
+    signed_data = der.seq(
+        der.integer(1), der.set_of(fixed["digest"]), der.seq(der.oid("1.2.840.113549.1.7.1")),
+        fixed["certificates"], der.set_of(signer_info),
+    )  # fmt: skip
+    return der.seq(der.oid("1.2.840.113549.1.7.2"), der.explicit(0, signed_data))
+
+
+def _gost_fixed(signer: GostSigner) -> dict[str, bytes]:
+    """The parts of a GOST signature that depend on the key alone, dumped once."""
+    cached: dict[str, bytes] | None = getattr(signer, "_lean_parts", None)
+    if cached is not None:
+        return cached
+    cert = signer.signing_cert
+    assert cert is not None
+    pub = signer.private_key.public_key
+    sample = cms.CMSAttributes.load(
+        signed_attributes_for_external(
+            cert, bytes(pub.curve.size), datetime(2000, 1, 1, tzinfo=UTC)
+        )
+    )
+    [cert_v2] = [a for a in sample if a["type"].native == "signing_certificate_v2"]
+    certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
+    parts = {
+        "content_type": cms.CMSAttribute({"type": "content_type", "values": ["data"]}).dump(),
+        "signing_certificate_v2": cert_v2.dump(),
+        "sid": cms.IssuerAndSerialNumber(
+            {"issuer": cert.issuer, "serial_number": cert.serial_number}
+        ).dump(),
+        "digest": algos.DigestAlgorithm({"algorithm": pub.digest_oid}).dump(),
+        "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": pub.signature_oid}).dump(),
+        "certificates": der.implicit_set(0, *certs),
+    }
+    signer._lean_parts = parts  # type: ignore[attr-defined]
+    return parts
 
 
 async def pades_cms(
