@@ -84,10 +84,20 @@ class Renderer:
 
     def render(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> bytes:
         """Render validated ``case`` (the form's model instance) to PDF/A-3b bytes."""
-        template = spec.template(lang)
+        return self.compile(
+            spec.template(lang), self.inputs(spec, lang, case, meta), meta.issued_on
+        )
+
+    def inputs(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> dict[str, str]:
+        """What the template of ``spec`` reads from ``sys.inputs`` for this document: the
+        case, its context and the QR drawing (the part of a render before Typst)."""
         qr = qr_svg(meta.qr_payload or meta.verify_url).decode("ascii")
-        inputs = _inputs(spec, lang, case, meta, qr)
-        stamp = datetime.combine(meta.issued_on, time(0, 0), tzinfo=UTC)
+        return _inputs(spec, lang, case, meta, qr)
+
+    def compile(self, template: str, inputs: dict[str, str], issued_on: date) -> bytes:
+        """Typst alone: ``template`` with ``inputs`` to PDF/A-3b (checked by Typst as it
+        writes), dated ``issued_on`` at midnight UTC so the same input gives the same bytes."""
+        stamp = datetime.combine(issued_on, time(0, 0), tzinfo=UTC)
         compiler, lock = self._compiler(template)
         try:
             with lock:

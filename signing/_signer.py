@@ -46,9 +46,8 @@ class _PadesSignedAttributes(SignedAttributeProviderSpec):
 
     def __init__(self, signing_cert: x509.Certificate) -> None:
         built = as_signing_certificate_v2(signing_cert)
-        self._provider = _FixedAttribute(
-            "signing_certificate_v2", tsp.SigningCertificateV2.load(built.dump())
-        )
+        self.value = tsp.SigningCertificateV2.load(built.dump())
+        self._provider = _FixedAttribute("signing_certificate_v2", self.value)
 
     def signed_attr_providers(
         self, data_digest: bytes, digest_algorithm: str
@@ -73,7 +72,10 @@ class CachingSigner(SimpleSigner):
             registry.register(cert)
         super().__init__(signing_cert=signing_cert, signing_key=signing_key, cert_registry=registry)
         self._private_key = serialization.load_der_private_key(signing_key.dump(), password=None)
-        self.signed_attr_prov_spec = _PadesSignedAttributes(signing_cert)
+        spec = _PadesSignedAttributes(signing_cert)
+        self.signed_attr_prov_spec = spec
+        self.signing_certificate_v2 = spec.value
+        """The ``signing-certificate-v2`` attribute's value (the lean writer reuses it)."""
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)

@@ -21,6 +21,8 @@ Files added to the development ``keys_dir``::
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +43,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from signing import _der as der
 from signing.devpki import DevPki, _load_ca, _locked, _write_file
 from signing.errors import KeyStoreError
 from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
@@ -83,6 +86,7 @@ class DevTimeStamper(DummyTimeStamper):
         if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             raise KeyStoreError("The development TSA key must be RSA or ECDSA")
         self._key = key
+        self._parts: dict[str, bytes] | None = None
 
     def _sign_tst_info(
         self, tst_info_data: bytes, md_algorithm: str, dt: datetime
@@ -124,6 +128,80 @@ class DevTimeStamper(DummyTimeStamper):
                 {"algorithm": f"{md_algorithm}_ecdsa"}
             )
         return built
+
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> cms.ContentInfo:
+        """The token for ``message_digest``, assembled from parts made once (the hot path:
+        one per signature). The same token the request/response path makes, less the nonce
+        (there is no request to echo it to); other digests go that path."""
+        if md_algorithm != "sha256" or self.override_md is not None:
+            return await super().async_timestamp(message_digest, md_algorithm)
+        return cms.ContentInfo.load(self._token(message_digest))
+
+    def _token(self, message_digest: bytes) -> bytes:
+        fixed = self._fixed()
+        moment = self._clock()
+        tst_info = der.seq(
+            fixed["tst_head"],
+            der.seq(fixed["sha256"], der.octets(message_digest)),
+            der.integer(secrets.randbits(63)),
+            core.GeneralizedTime(moment).dump(),
+            fixed["tsa_name"],
+        )
+        attrs = [
+            fixed["content_type"],
+            der.seq(der.oid("1.2.840.113549.1.9.5"), der.set_of(der.utc_time(moment))),
+            fixed["signing_certificate"],
+            der.seq(
+                der.oid("1.2.840.113549.1.9.4"),
+                der.set_of(der.octets(hashlib.sha256(tst_info).digest())),
+            ),
+        ]
+        signed_attrs = der.set_of(*attrs)
+        if isinstance(self._key, ec.EllipticCurvePrivateKey):
+            signature = self._key.sign(signed_attrs, ec.ECDSA(hashes.SHA256()))
+        else:
+            signature = self._key.sign(signed_attrs, PKCS1v15(), hashes.SHA256())
+        signer_info = der.seq(
+            der.integer(1),
+            fixed["sid"],
+            fixed["sha256"],
+            b"\xa0" + signed_attrs[1:],  # [0] IMPLICIT: the SET's tag replaced
+            fixed["signature_algorithm"],
+            der.octets(signature),
+        )
+        signed_data = der.seq(
+            der.integer(3),
+            der.set_of(fixed["sha256"]),
+            der.seq(der.oid("1.2.840.113549.1.9.16.1.4"), der.explicit(0, der.octets(tst_info))),
+            fixed["certificates"],
+            der.set_of(signer_info),
+        )
+        return der.seq(der.oid("1.2.840.113549.1.7.2"), der.explicit(0, signed_data))
+
+    def _fixed(self) -> dict[str, bytes]:
+        """The parts of every token that depend on the TSA alone, dumped once by asn1crypto."""
+        if self._parts is None:
+            cert = self.tsa_cert
+            name = asn1_x509.GeneralName(name="directory_name", value=cert.subject)
+            ecdsa = isinstance(self._key, ec.EllipticCurvePrivateKey)
+            certs = {c.dump() for c in self.certs_to_embed} | {cert.dump()}
+            self._parts = {
+                "tst_head": der.integer(1) + der.oid("1.3.6.1.4.1.4146.2.2"),
+                "sha256": algos.DigestAlgorithm({"algorithm": "sha256"}).dump(),
+                "tsa_name": der.explicit(0, name.dump()),
+                "content_type": simple_cms_attribute("content_type", "tst_info").dump(),  # type: ignore[no-untyped-call]
+                "signing_certificate": simple_cms_attribute(  # type: ignore[no-untyped-call]
+                    "signing_certificate", as_signing_certificate(cert)
+                ).dump(),
+                "sid": cms.IssuerAndSerialNumber(
+                    {"issuer": cert.issuer, "serial_number": cert.serial_number}
+                ).dump(),
+                "signature_algorithm": algos.SignedDigestAlgorithm(
+                    {"algorithm": "sha256_ecdsa" if ecdsa else "rsassa_pkcs1v15"}
+                ).dump(),
+                "certificates": der.implicit_set(0, *certs),
+            }
+        return self._parts
 
     def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         # the parent reads its fixed_dt per request: set it from the clock each time

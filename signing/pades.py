@@ -32,6 +32,8 @@ from signing.errors import SigningError, TimestampUnavailable
 from signing.gost import pdf as gost_pdf
 from signing.gost.cms import GostSigner
 from signing.keys import IssuerKey
+from signing.lean import lean_certify, reserve
+from signing.lean_approval import lean_approve
 
 __all__ = [
     "EmptyField",
@@ -42,9 +44,6 @@ __all__ = [
 ]
 
 _DIGEST = "sha256"
-# Room in /Contents beyond the certificates and the raw signature: attributes, algorithm
-# identifiers, DER headers. Generous on purpose; unused room is zero bytes, not time.
-_CMS_OVERHEAD = 2048
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,15 @@ async def certify_async(
     names = [field_name, *(f.name for f in empty_fields)]
     if len(set(names)) != len(names):
         raise SigningError(f"Signature field names must be unique: {names}")
+    if all(f.box is None and f.page == -1 for f in empty_fields):
+        # the hot path: a fresh Typst file, written by our own incremental update
+        lean = await lean_certify(
+            pdf, issuer.signer, field_name=field_name, empty_fields=[f.name for f in empty_fields],
+            reason=reason, location=location, timestamper=timestamper,
+            now=now or datetime.now(UTC),
+        )  # fmt: skip
+        if lean is not None:
+            return lean
     if isinstance(issuer.signer, GostSigner):
         specs = [fields.SigFieldSpec(f.name, on_page=f.page, box=f.box) for f in empty_fields]
         return await _gost(
@@ -182,6 +190,13 @@ async def sign_field_async(
 
     A GOST key signs through :mod:`signing.gost.pdf` (Streebog), timestamped alike; its
     DSS comes from :mod:`signing.ltv` as for every key."""
+    if validation_context is None:  # the hot path: our own incremental update
+        lean = await lean_approve(
+            pdf, signer, field_name, reason=reason, timestamper=timestamper,
+            now=now or datetime.now(UTC),
+        )  # fmt: skip
+        if lean is not None:
+            return lean
     if isinstance(signer, GostSigner):
         if not _has_empty_field(_open(pdf), field_name):
             raise SigningError(f"The document has no empty signature field {field_name!r}")
@@ -261,7 +276,7 @@ async def _sign(
     session.system_time = now or datetime.now(UTC)
     try:
         validation_info = await session.perform_presign_validation(writer)
-        reserved = _reserve(pdf_signer.signer, session.timestamper)
+        reserved = reserve(pdf_signer.signer, session.timestamper)
         if reserved is None:
             reserved = await session.estimate_signature_container_size(validation_info, tight=False)
         tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
@@ -277,36 +292,3 @@ async def _sign(
         raise TimestampUnavailable(f"The time-stamping authority did not answer: {exc}") from exc
     output.seek(0)
     return bytes(output.read())
-
-
-def _reserve(signer: Signer, timestamper: TimeStamper | None) -> int | None:
-    """Hex characters to reserve for the CMS object; ``None`` to let pyHanko measure it.
-
-    With a timestamper, room for its token is reserved too rather than measured: pyHanko
-    measures by asking the TSA for a sample token and making a dry-run signature, which
-    doubles the TSA round trips of every signature."""
-    cert = signer.signing_cert
-    if cert is None:
-        return None
-    certs = {c.dump() for c in signer.cert_registry} | {cert.dump()}
-    der = sum(len(c) for c in certs)
-    der += 2 * (int(cert.public_key.bit_size) // 8) + _CMS_OVERHEAD
-    if timestamper is not None:
-        der += _token_room(timestamper)
-    return 2 * der
-
-
-# A token from a TSA we know nothing of: its certificate chain (up to three certificates of
-# ~2 KB, RSA-4096 or GOST), TSTInfo, signed attributes and signature, with a margin.
-_TOKEN_ROOM = 12_288
-
-
-def _token_room(timestamper: TimeStamper) -> int:
-    """Bytes a token of ``timestamper`` takes at most: exact for a responder whose
-    certificates are in hand (the development TSA), else :data:`_TOKEN_ROOM`."""
-    tsa_cert = getattr(timestamper, "tsa_cert", None)
-    if tsa_cert is None:
-        return _TOKEN_ROOM
-    chain = getattr(timestamper, "certs_to_embed", None) or []
-    certs = {c.dump() for c in chain} | {tsa_cert.dump()}
-    return sum(len(c) for c in certs) + 2 * (int(tsa_cert.public_key.bit_size) // 8) + 1536
