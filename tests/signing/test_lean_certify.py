@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from signing import EmptyField, certify, ensure_dev_pki, issue_certificate, load
 from signing.errors import SigningError
 from signing.lean import lean_certify
 from tests.pdftools import pdfsig, qpdf_check
-from verify import validate_pdf
+from verify import load_trust_roots, validate_pdf
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 FORMS = [s.id for s in all_forms() if s.example is not None]
@@ -144,3 +145,27 @@ def test_a_gost_certification_by_the_lean_writer_verifies(services: Services) ->
     assert not validate_pdf(tampered, roots, moment=INSIDE).ok
     countersigned = sign_field(signed, gost.signer, "Chair", now=INSIDE)
     assert validate_pdf(countersigned, roots, moment=INSIDE).ok
+
+
+def test_a_gost_certification_with_a_tsa_carries_its_timestamp(
+    services: Services, tmp_path: Path
+) -> None:
+    """The lean GOST writer adds the signature timestamp pyHanko's GOST path adds (B-T)."""
+    from signing.devtsa import DevTimeStamper, ensure_dev_tsa
+    from signing.nca_keys import load_nca_pkcs12
+    from tests.signing.gost.conftest import GOST_PASSWORD, INSIDE, PACK, pack_cert
+
+    pki = ensure_dev_pki(tmp_path / "keys")
+    tsa = DevTimeStamper.load(pki, ensure_dev_tsa(pki, now=INSIDE), clock=lambda: INSIDE)
+    gost = load_nca_pkcs12(PACK / "keys/individual_gost2015.p12", GOST_PASSWORD)
+    pdf = _render(services, "protocol-teachers", "kk")
+    signed = certify(pdf, gost, empty_fields=[EmptyField("Chair")], now=INSIDE, timestamper=tsa)
+    assert _lean(signed, pdf)
+    roots = [pack_cert("ca/nca_gost2022_test.cer"), *load_trust_roots([pki.ca_cert_path])]
+    (sig,) = validate_pdf(signed, roots, moment=INSIDE).signatures
+    assert sig.bottom_line and sig.level == "B-T" and sig.proven_at is not None
+    countersigned = sign_field(signed, gost.signer, "Chair", now=INSIDE, timestamper=tsa)
+    assert [s.level for s in validate_pdf(countersigned, roots, moment=INSIDE).signatures] == [
+        "B-T",
+        "B-T",
+    ]
