@@ -35,13 +35,14 @@ from forms.types import Lifecycle
 from generator import DocumentMeta
 from registry import Conflict, DocumentRecord, NewDocument, NotFound, StatusIndexTaken, new_id
 from registry.countersign import planned_rows
+from registry.renewal import issued_revision_row
 from signing import EmptyField, certify
 from signing.tokens import TokenClaims, issue_token
 from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
 from workflow.lookup import lookup_columns
-from workflow.ltv import record_signed, secure_inline, sign_timestamped
+from workflow.ltv import secure_inline, sign_timestamped
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
@@ -229,11 +230,12 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
         also = [] if planned is None else planned_rows(
             new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
         )  # fmt: skip
-        also = [*also, issued_event(ctx, new)]  # webhook outbox, same transaction
+        # revision 1 and the webhook outbox commit with the document and its audit entry
+        also = [*also, issued_revision_row(new.id, signed, ctx.clock(), level)]
+        also = [*also, issued_event(ctx, new)]
         also = [*also, *(req.events(new) if req.events else ())]
         try:
             record = ctx.registry.register(new, signed, also)
-            record_signed(ctx, record.id, signed, "issued", level)
             DOCUMENTS_ISSUED.labels(spec.id).inc()
             return record, True
         except StatusIndexTaken:
