@@ -25,8 +25,8 @@ __all__ = [
     "RevisionRecord",
     "current_pdf",
     "find_revision",
-    "latest_revision",
     "first_revision_row",
+    "latest_revision",
     "record_revision",
     "revisions",
 ]

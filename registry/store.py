@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from forms.types import Clock, Lifecycle, id_from_number
-from registry.audit import AuditEntry, append
+from registry.audit import AuditEntry, append, append_many
 from registry.errors import Conflict, NotFound, RegistryError, StatusIndexTaken
-from registry.files import FileStore, LocalFileStore
+from registry.files import FileStore, LocalFileStore, put_all
 from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
 from signing.token_format import MIN_STATUS_LIST_BITS
@@ -95,6 +95,23 @@ def _to_record(row: DocumentRow) -> DocumentRecord:
     return DocumentRecord(**{f.name: getattr(row, f.name) for f in fields(DocumentRecord)})
 
 
+def _primary_keys(obj: object) -> tuple[object, dict[str, Any]]:
+    """``obj`` with its primary key attributes as they are before any flush."""
+    mapper = inspect(obj).mapper
+    names = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+    return obj, {name: getattr(obj, name) for name in names}
+
+
+def _issued_entry(doc: NewDocument, digest: str) -> AuditEntry:
+    return AuditEntry(
+        "document.issued",
+        doc.id,
+        doc.api_key_id or "system",
+        doc.organisation,
+        {"form": doc.form, "lang": doc.lang, "status": doc.status, "sha256": digest},
+    )
+
+
 def _key_record(row: ApiKeyRow) -> ApiKeyRecord:
     return ApiKeyRecord(
         id=row.id,
@@ -156,13 +173,7 @@ class Registry:
             created_at=now,
             updated_at=now,
         )
-        audit = AuditEntry(
-            "document.issued",
-            doc.id,
-            doc.api_key_id or "system",
-            doc.organisation,
-            {"form": doc.form, "lang": doc.lang, "status": doc.status, "sha256": digest},
-        )
+        audit = _issued_entry(doc, digest)
         try:
             with self._session() as s:
                 s.add(row)
@@ -180,6 +191,59 @@ class Registry:
                 raise Conflict("a document with this idempotency key already exists") from None
             raise
         return _to_record(row)
+
+    def register_many(
+        self, entries: Sequence[tuple[NewDocument, bytes, Sequence[object]]]
+    ) -> list[DocumentRecord | RegistryError]:
+        """Register several documents in one transaction (group commit): one write lock,
+        one commit — on PostgreSQL one WAL flush — for them all.
+
+        Each entry is ``(doc, pdf, also)`` as for :meth:`register`; the result at each
+        position is its record, or the :class:`Conflict` / :class:`StatusIndexTaken` it
+        met. The guarantee is :meth:`register`'s, per document: every file is written and
+        fsynced before the commit that names it, and a document is there with its rows and
+        audit entry, or not at all. When any entry breaks a constraint the group is rolled
+        back whole and each entry registered alone, so one conflict costs its neighbours
+        nothing but the retry.
+        """
+        if not entries:
+            return []
+        digests = put_all(self.files, [pdf for _doc, pdf, _also in entries])
+        keys = [_primary_keys(obj) for _doc, _pdf, also in entries for obj in also]
+        now = self._clock()
+        rows = []
+        try:
+            with self._session() as s:
+                for (doc, _pdf, _also), digest in zip(entries, digests, strict=True):
+                    rows.append(DocumentRow(
+                        **{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
+                        sha256=digest, original_sha256=digest, created_at=now, updated_at=now,
+                    ))  # fmt: skip
+                s.add_all(rows)
+                s.flush()  # every document row first: the others refer to them
+                s.add_all([obj for _doc, _pdf, also in entries for obj in also])
+                s.flush()
+                audit = [_issued_entry(e[0], d) for e, d in zip(entries, digests, strict=True)]
+                append_many(s, audit, now)  # last: the chain's head is locked until commit
+        except IntegrityError:
+            for obj, values in keys:  # a flush gave them ids the rollback took back
+                for name, value in values.items():
+                    setattr(obj, name, value)
+            return [self._register_alone(doc, pdf, also) for doc, pdf, also in entries]
+        except BaseException:
+            for digest in set(digests):
+                if not self._file_referenced(digest):
+                    self.files.delete(digest)
+            raise
+        return [_to_record(row) for row in rows]
+
+    def _register_alone(
+        self, doc: NewDocument, pdf: bytes, also: Sequence[object]
+    ) -> DocumentRecord | RegistryError:
+        try:
+            return self.register(doc, pdf, also)
+        except (Conflict, StatusIndexTaken) as exc:
+            return exc
 
     def _index_taken(self, index: int) -> bool:
         with self._session() as s:
