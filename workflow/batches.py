@@ -91,7 +91,9 @@ def _stopped(store: BatchStore, batch_id: str, key_id: str) -> bool:
     return False
 
 
-def _register(ctx: Context, actor: Actor, group: list[tuple[int, IssueRequest, Prepared]]) -> list[Outcome]:
+def _register(
+    ctx: Context, actor: Actor, group: list[tuple[int, IssueRequest, Prepared]]
+) -> list[Outcome]:
     """Register a group in one transaction; an entry that met a constraint (a status
     index taken meanwhile, a twin under its key) is issued again alone, as the API would."""
     results = ctx.registry.register_many([(p.new, p.pdf, p.also) for _i, _r, p in group])
