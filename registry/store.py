@@ -92,7 +92,9 @@ def make_engine(url: str) -> Engine:
 
 
 def _to_record(row: DocumentRow) -> DocumentRecord:
-    return DocumentRecord(**{f.name: getattr(row, f.name) for f in fields(DocumentRecord)})
+    values = {f.name: getattr(row, f.name) for f in fields(DocumentRecord)}
+    values["status"] = Lifecycle(values["status"])
+    return DocumentRecord(**values)
 
 
 def _primary_keys(obj: object) -> tuple[object, dict[str, Any]]:

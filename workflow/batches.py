@@ -21,7 +21,7 @@ from registry import DocumentRecord
 from registry.batches import BatchStore
 from registry.records import ApiKeyRecord
 from workflow.context import Actor, Context
-from workflow.documents import IssueRequest, Prepared, issue_document, prepare_issue
+from workflow.documents import IssueRequest, PreparedIssue, issue_document, prepare_issue
 from workflow.errors import BatchQuotaExceeded
 from workflow.events import batch_events
 from workflow.metrics import DOCUMENTS_ISSUED, ERRORS
@@ -92,7 +92,7 @@ def _stopped(store: BatchStore, batch_id: str, key_id: str) -> bool:
 
 
 def _register(
-    ctx: Context, actor: Actor, group: list[tuple[int, IssueRequest, Prepared]]
+    ctx: Context, actor: Actor, group: list[tuple[int, IssueRequest, PreparedIssue]]
 ) -> list[Outcome]:
     """Register a group in one transaction; an entry that met a constraint (a status
     index taken meanwhile, a twin under its key) is issued again alone, as the API would."""
@@ -116,7 +116,7 @@ def _register(
 
 def _prepare(
     ctx: Context, actor: Actor, request: IssueRequest, index: int, outcomes: list[Outcome]
-) -> Prepared | None:
+) -> PreparedIssue | None:
     """Render and certify one item; an item the API would refuse (4xx) is settled with that
     error, an unavailable registry or signer (5xx) raises, so the chunk runs again."""
     try:
@@ -149,7 +149,7 @@ def run_chunk(ctx: Context, store: BatchStore, batch_id: str, start: int, end: i
     settled = 0
     for first in range(0, len(pending), GROUP):
         outcomes: list[Outcome] = []
-        group: list[tuple[int, IssueRequest, Prepared]] = []
+        group: list[tuple[int, IssueRequest, PreparedIssue]] = []
         for index, item in pending[first : first + GROUP]:
             request = IssueRequest(
                 item.form, item.lang, item.data, item.protocol_id, item_key(batch_id, index)

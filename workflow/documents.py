@@ -48,7 +48,7 @@ from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
 __all__ = [
     "IssueRequest",
-    "Prepared",
+    "PreparedIssue",
     "document_for",
     "document_meta",
     "issue_document",
@@ -211,7 +211,7 @@ def plan_signers(
 
 
 @dataclass(frozen=True)
-class Prepared:
+class PreparedIssue:
     """A document rendered and certified, with the rows its registration adds: everything
     :meth:`registry.Registry.register` (or ``register_many``) takes, nothing stored yet."""
 
@@ -221,7 +221,7 @@ class Prepared:
     form: str
 
 
-def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> Prepared:
+def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> PreparedIssue:
     """Validate, check against the protocol, plan the signers, render and certify ``req``
     under a new id and a free status index; raises what the API would answer."""
     get_form(req.form).template(req.lang)
@@ -240,7 +240,7 @@ def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> Prepared:
     also = [*also, issued_revision_row(new.id, signed, ctx.clock(), level)]
     also = [*also, issued_event(ctx, new)]
     also = [*also, *(req.events(new) if req.events else ())]
-    return Prepared(new, signed, also, spec.id)
+    return PreparedIssue(new, signed, also, spec.id)
 
 
 def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[DocumentRecord, bool]:
