@@ -69,7 +69,8 @@ def _documents_of(services: Services, batch_id: str, total: int) -> int:
     """Documents the registry holds under the batch's items' keys, counted there."""
     keys = [item_key(batch_id, i) for i in range(total)]
     with services.registry.engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).where(DocumentRow.idempotency_key.in_(keys))))
+        found = conn.scalar(select(func.count()).where(DocumentRow.idempotency_key.in_(keys)))
+    return int(found or 0)
 
 
 def test_a_small_batch_is_not_starved_by_another_organisations_flood(
