@@ -110,7 +110,24 @@ def store_stages(services: Services, n: int) -> list[Row]:
         per_doc.append((time.perf_counter() - t) * 1000 / len(part))
     rows.append(_row(f"  register_many(): {group} per transaction, per document", per_doc,
                      "a batch chunk's group commit"))  # fmt: skip
+    rows.append(_concurrent(services, [new_doc(i) for i in range(4 * n)]))
     return rows
+
+
+def _concurrent(services: Services, docs: list[tuple[NewDocument, bytes]]) -> Row:
+    """16 threads registering at once (an HTTP worker's thread pool): wall time per
+    document, and how many documents a transaction carried (group commit)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    registry = services.registry
+    before = registry._group.transactions
+    started = time.perf_counter()
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda d: registry.register(*_with_rows(services, *d)), docs))
+    wall = (time.perf_counter() - started) * 1000 / len(docs)
+    per = len(docs) / max(1, registry._group.transactions - before)
+    note = f"{per:.1f} documents per transaction"
+    return "  register(), 16 threads at once, per document", f"{wall:.2f} ms", "", note
 
 
 def _meta(services: Services, case: Any) -> DocumentMeta:
