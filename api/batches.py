@@ -103,7 +103,7 @@ class LocalRunner:
     def __init__(self, settings: Settings, store: BatchStore) -> None:
         self.settings, self.store = settings, store
         self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a done-callback may run inside _dispatch
         self._idle = threading.Condition(self._lock)
         self._queue: list[tuple[int, int, str, str, int, int]] = []
         """A heap of (place in its organisation, order, organisation, batch, start, end)."""
