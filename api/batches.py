@@ -14,11 +14,13 @@ Either way a chunk runs :func:`workflow.batches.run_chunk`, the same flow.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from api.services import Services, build_services
@@ -90,48 +92,82 @@ def _chunk_in_worker(batch_id: str, start: int, end: int) -> int:
 
 
 class LocalRunner:
-    """A process pool in this process: the embedded default (SQLite, one machine)."""
+    """A process pool in this process: the embedded default (SQLite, one machine).
+
+    The chunks wait in a queue of this runner's own, not the pool's: at most one chunk per
+    pool process is handed over at a time, and the next is the one whose place among its
+    organisation's queued chunks is lowest — round-robin across organisations, so a
+    10-item batch does not wait behind another organisation's 10,000.
+    """
 
     def __init__(self, settings: Settings, store: BatchStore) -> None:
         self.settings, self.store = settings, store
         self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a done-callback may run inside _dispatch
+        self._idle = threading.Condition(self._lock)
+        self._queue: list[tuple[int, int, str, str, int, int]] = []
+        """A heap of (place in its organisation, order, organisation, batch, start, end)."""
+        self._queued: dict[str, int] = {}
+        self._order = 0
+        self._running = 0
 
     def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    self.settings.batch_workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_worker,
-                    initargs=(self.settings,),
-                )
-            return self._pool
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.settings.batch_workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(self.settings,),
+            )
+        return self._pool
 
     def submit(self, organisation: str, api_key_id: str, items: list[BatchItem]) -> BatchRecord:
         record = self.store.create(new_id(), organisation, api_key_id, items)
-        self._schedule(record.id, record.total)
+        self._schedule(organisation, record.id, record.total)
         return record
 
-    def _schedule(self, batch_id: str, total: int) -> None:
-        for start, end in chunks(total, self.settings.batch_chunk_size):
+    def _schedule(self, organisation: str, batch_id: str, total: int) -> None:
+        with self._lock:
+            ahead = self._queued.get(organisation, 0)
+            for place, (start, end) in enumerate(chunks(total, self.settings.batch_chunk_size)):
+                self._order += 1
+                entry = (ahead + place, self._order, organisation, batch_id, start, end)
+                heapq.heappush(self._queue, entry)
+                self._queued[organisation] = self._queued.get(organisation, 0) + 1
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand the pool the next chunks, up to one per process (the lock is held)."""
+        while self._queue and self._running < self.settings.batch_workers:
+            _place, _order, organisation, batch_id, start, end = heapq.heappop(self._queue)
+            self._queued[organisation] -= 1
             try:
                 future = self._executor().submit(_chunk_in_worker, batch_id, start, end)
             except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
-                with self._lock:
-                    self._pool = None
+                self._pool = None
                 future = self._executor().submit(_chunk_in_worker, batch_id, start, end)
-            future.add_done_callback(_log_failure)
+            self._running += 1
+            future.add_done_callback(self._done)
+
+    def _done(self, future: Future[int]) -> None:
+        _log_failure(future)
+        with self._lock:
+            self._running -= 1
+            if self._pool is not None:
+                self._dispatch()
+            self._idle.notify_all()
 
     def resume(self) -> int:
         unfinished = self.store.unfinished()
         for batch_id, total in unfinished:
-            self._schedule(batch_id, total)
+            self._schedule(self.store.get(batch_id).organisation, batch_id, total)
         return len(unfinished)
 
     def wait(self) -> None:
         """Finish every queued chunk (the command line's ``qujat batch``)."""
         with self._lock:
+            while self._queue or self._running:
+                self._idle.wait(1.0)
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True)
@@ -139,6 +175,8 @@ class LocalRunner:
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
+            self._queue.clear()
+            self._queued.clear()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -171,10 +209,16 @@ class ProcrastinateRunner:
 
     def submit(self, organisation: str, api_key_id: str, items: list[BatchItem]) -> BatchRecord:
         batch_id = new_id()
-        deferrer = self.app.tasks[TASK].configure()
+        size = self.settings.batch_chunk_size
+        # round-robin across organisations: a chunk's priority (higher runs first) is minus
+        # its place among its organisation's queued chunks
+        ahead = self.store.load(organisation, datetime.now(UTC))[0] // size
+        task = self.app.tasks[TASK]
         jobs = [
-            deferrer.make_new_job(batch_id=batch_id, start=start, end=end)
-            for start, end in chunks(len(items), self.settings.batch_chunk_size)
+            task.configure(priority=-(ahead + place)).make_new_job(
+                batch_id=batch_id, start=start, end=end
+            )
+            for place, (start, end) in enumerate(chunks(len(items), size))
         ]
         with self.store.engine.begin() as conn:  # the batch and its jobs, or neither
             self.store.insert(conn, batch_id, organisation, api_key_id, items)

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     """Processes of the local batch pool."""
     batch_chunk_size: int = Field(default=25, ge=1, le=1000)
     """Items per unit of batch work (one job; the most a crash makes a worker redo)."""
+    batch_max_pending: int = Field(default=20_000, ge=1)
+    """Items an organisation may have accepted and not yet issued, over all its batches: a
+    batch that would go beyond is refused (429 ``batch_quota_exceeded``)."""
+    batch_max_per_hour: int = Field(default=50_000, ge=1)
+    """Items an organisation may submit in batches per rolling hour (429 beyond)."""
     batch_stalled_seconds: float = Field(default=30.0, gt=0)
     """A ``qujat worker`` silent this long is presumed dead; its job goes back in the queue."""
     max_batch_bytes: int = 64 * 1_048_576

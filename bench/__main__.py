@@ -256,6 +256,7 @@ def main() -> None:
         if "stages" in only:
             table.append(("One core: stages of the hot path (certificate, kk)",
                           stages(services, args.n)))  # fmt: skip
+            table.append(("One core: the registry write", __import__("bench.store").store.store_stages(services, args.n)))  # fmt: skip  # noqa: E501
         if "forms" in only:
             table.append(("One core: validate → render → sign → store, per form (kk)",
                           per_form(services, args.per_form)))  # fmt: skip

@@ -82,7 +82,8 @@ class QujatError(Exception):
         ├── WorkflowError               409 conflict             (workflow/errors.py)
         │   ├── NotAProtocol            409 conflict
         │   ├── ProtocolNotSigned       409 conflict
-        │   └── NoStatusIndex           409 conflict
+        │   ├── NoStatusIndex           409 conflict
+        │   └── BatchQuotaExceeded      429 batch_quota_exceeded
         └── ApiError                    (its own) status, code   (api/errors.py)
     """
 

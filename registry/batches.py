@@ -14,23 +14,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Connection,
     Engine,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from forms.types import Clock
 from registry.errors import NotFound
-from registry.models import ApiKeyRow, Base, UTCDateTime
+from registry.models import ApiKeyRow, DocumentRow
+from registry.models_batches import BatchItemRow, BatchRow
 from registry.records import ApiKeyRecord
 from registry.store import is_id
 
@@ -46,41 +42,6 @@ __all__ = [
 
 
 _INSERT_CHUNK = 1000
-
-
-class BatchRow(Base):
-    """One batch: who submitted it, how many items, whether every item is settled."""
-
-    __tablename__ = "batches"
-    __table_args__ = (Index("ix_batches_status", "status"),)
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    organisation: Mapped[str] = mapped_column(String(500))
-    api_key_id: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
-    total: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
-class BatchItemRow(Base):
-    """One case of a batch and, once settled, its document id or its error."""
-
-    __tablename__ = "batch_items"
-    __table_args__ = (Index("ix_batch_items_status", "batch_id", "status"),)
-
-    batch_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    form: Mapped[str] = mapped_column(String(64))
-    lang: Mapped[str] = mapped_column(String(8))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    protocol_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    status: Mapped[str] = mapped_column(String(16))
-    document_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -99,7 +60,8 @@ class BatchItem:
 
 @dataclass(frozen=True)
 class BatchItemResult:
-    """An item's state: ``pending``, ``issued`` (with its document) or ``failed`` (why)."""
+    """An item's state: ``pending``, ``issued`` (with its document), ``failed`` (why) or
+    ``cancelled`` (why: the batch was cancelled, or its API key revoked)."""
 
     index: int
     form: str
@@ -118,13 +80,15 @@ class BatchRecord:
     organisation: str
     api_key_id: str
     status: str
-    """``running`` until every item is issued or failed, then ``done``."""
+    """``running`` until every item is issued or failed, then ``done``; ``cancelled``
+    (``DELETE /v1/batches/{id}``, or its API key revoked) once its pending items are."""
     total: int
     pending: int
     issued: int
     failed: int
     created_at: datetime
     finished_at: datetime | None
+    cancelled: int = 0
 
 
 class BatchStore:
@@ -202,6 +166,7 @@ class BatchStore:
             pending=int(counts.get("pending", 0)),
             issued=int(counts.get("issued", 0)),
             failed=int(counts.get("failed", 0)),
+            cancelled=int(counts.get("cancelled", 0)),
             created_at=row.created_at,
             finished_at=row.finished_at,
         )
@@ -254,17 +219,84 @@ class BatchStore:
         error: dict[str, Any] | None = None,
     ) -> None:
         """Record an item's outcome: its document, or its error."""
+        self.settle_many(batch_id, [(index, document_id, error)])
+
+    def settle_many(
+        self, batch_id: str, outcomes: Sequence[tuple[int, str | None, dict[str, Any] | None]]
+    ) -> None:
+        """Record several items' outcomes ``(index, document_id, error)`` in one transaction.
+
+        An error settles only a still-pending item; a document settles a pending or a
+        cancelled one — a document registered while the batch was being cancelled exists,
+        so its item says so (issued ones stay)."""
+        if not outcomes:
+            return
+        now = self._clock()
         with self.engine.begin() as conn:
-            conn.execute(
+            for index, document_id, error in outcomes:
+                allowed = ("pending", "cancelled") if document_id else ("pending",)
+                conn.execute(
+                    update(BatchItemRow)
+                    .where(
+                        BatchItemRow.batch_id == batch_id,
+                        BatchItemRow.idx == index,
+                        BatchItemRow.status.in_(allowed),
+                    )
+                    .values(
+                        status="issued" if document_id else "failed",
+                        document_id=document_id,
+                        error=error,
+                        settled_at=now,
+                    )
+                )
+
+    def cancel(self, batch_id: str, error: dict[str, Any]) -> int:
+        """Cancel a running batch: every pending item becomes ``cancelled`` with ``error``
+        and the batch ``cancelled``, in one transaction; items issued stay issued. Returns
+        how many items were cancelled (0 for a batch already done or cancelled)."""
+        now = self._clock()
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                update(BatchRow)
+                .where(BatchRow.id == batch_id, BatchRow.status == "running")
+                .values(status="cancelled", finished_at=now)
+            )
+            if moved.rowcount != 1:
+                return 0
+            cancelled = conn.execute(
                 update(BatchItemRow)
-                .where(BatchItemRow.batch_id == batch_id, BatchItemRow.idx == index)
-                .values(
-                    status="issued" if document_id else "failed",
-                    document_id=document_id,
-                    error=error,
-                    settled_at=self._clock(),
+                .where(BatchItemRow.batch_id == batch_id, BatchItemRow.status == "pending")
+                .values(status="cancelled", error=error, settled_at=now)
+            )
+            return int(cancelled.rowcount)
+
+    def status(self, batch_id: str) -> str | None:
+        """The batch's status alone (``running``, ``done``, ``cancelled``), no counts: what
+        a worker checks before registering each group of items."""
+        with self.engine.connect() as conn:
+            value = conn.scalar(select(BatchRow.status).where(BatchRow.id == batch_id))
+        return None if value is None else str(value)
+
+    def load(self, organisation: str, since: datetime) -> tuple[int, int]:
+        """``(items pending, items submitted since since)`` of an organisation's batches:
+        what its quotas are measured against."""
+        with self.engine.connect() as conn:
+            pending = conn.scalar(
+                select(func.count())
+                .select_from(BatchItemRow)
+                .join(BatchRow, BatchRow.id == BatchItemRow.batch_id)
+                .where(
+                    BatchRow.organisation == organisation,
+                    BatchRow.status == "running",
+                    BatchItemRow.status == "pending",
                 )
             )
+            recent = conn.scalar(
+                select(func.coalesce(func.sum(BatchRow.total), 0)).where(
+                    BatchRow.organisation == organisation, BatchRow.created_at >= since
+                )
+            )
+        return int(pending or 0), int(recent or 0)
 
     def finish_if_settled(
         self, batch_id: str, also: Callable[[BatchFinished], Sequence[object]] | None = None
@@ -283,19 +315,33 @@ class BatchStore:
             now = self._clock()
             moved = conn.execute(
                 update(BatchRow)
-                .where(BatchRow.id == batch_id, BatchRow.status != "done")
+                .where(BatchRow.id == batch_id, BatchRow.status == "running")
                 .values(status="done", finished_at=now)
             )
             if also is not None and moved.rowcount == 1:
                 _add_rows(conn, also(_finished(conn, batch_id, now)))
         return True
 
+    def issued_under(self, organisation: str, keys: Sequence[str]) -> dict[str, str]:
+        """``{Idempotency-Key: document id}`` of the documents already registered under any
+        of ``keys``: one query for a chunk's replays instead of one per item."""
+        if not keys:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(DocumentRow.idempotency_key, DocumentRow.id).where(
+                    DocumentRow.organisation == organisation,
+                    DocumentRow.idempotency_key.in_(list(keys)),
+                )
+            ).all()
+        return {str(k): str(i) for k, i in rows}
+
     def unfinished(self) -> list[tuple[str, int]]:
         """``(id, total)`` of every batch not yet done, oldest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(BatchRow.id, BatchRow.total)
-                .where(BatchRow.status != "done")
+                .where(BatchRow.status == "running")
                 .order_by(BatchRow.created_at)
             ).all()
         return [(r.id, r.total) for r in rows]

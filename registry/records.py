@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from forms.types import Lifecycle
+
 __all__ = ["ApiKeyRecord", "DocumentRecord", "NewDocument", "SignatureRecorded"]
 
 
@@ -60,7 +62,8 @@ class DocumentRecord:
     id: str
     form: str
     lang: str
-    status: str
+    status: Lifecycle
+    """Where the document stands (a str enum: compares and serialises as its value)."""
     sha256: str
     """SHA-256 of the current signed PDF (with every signature so far)."""
     original_sha256: str

@@ -24,12 +24,18 @@ from sqlalchemy.orm import sessionmaker
 from forms.errors import QujatError
 from registry.models import DocumentRow
 from registry.records import DocumentRecord
-from registry.revisions import RevisionRecord, latest_revision, record_revision
+from registry.revisions import (
+    DocumentRevisionRow,
+    RevisionRecord,
+    first_revision_row,
+    latest_revision,
+    record_revision,
+)
 from registry.store import Registry, _to_record, transaction
 from registry.upgrades import advance
 from signing.ltv import RenewalPolicy, last_timestamp, renew, structural_level
 
-__all__ = ["RenewalCounts", "advance_pdf", "record_pdf", "renew_registry"]
+__all__ = ["RenewalCounts", "advance_pdf", "issued_revision_row", "record_pdf", "renew_registry"]
 
 _PAGE = 200
 
@@ -148,6 +154,23 @@ def record_pdf(
         registry, doc_id, pdf, level=structural_level(pdf), reason=reason,
         archive_timestamp_at=info.at if info is not None and info.archive else None,
         tsa_expires_at=expires, now=now,
+    )  # fmt: skip
+
+
+def issued_revision_row(
+    doc_id: str, pdf: bytes, now: datetime, level: str | None = None
+) -> DocumentRevisionRow:
+    """Revision 1 of a document being registered, for the registration's transaction.
+    ``level`` is the one just made (nothing parsed: the hot path); without it, or at B-LTA,
+    the level and timestamps are read from the file as :func:`record_pdf` does."""
+    if level is not None and level != "B-LTA":
+        return first_revision_row(doc_id, pdf, level=level, reason="issued", now=now)
+    info = last_timestamp(pdf)
+    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
+    return first_revision_row(
+        doc_id, pdf, level=structural_level(pdf), reason="issued", now=now,
+        archive_timestamp_at=info.at if info is not None and info.archive else None,
+        tsa_expires_at=expires,
     )  # fmt: skip
 
 

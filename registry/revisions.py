@@ -8,6 +8,7 @@ revision a hash is. The newest revision is the document's current file
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,6 +25,7 @@ __all__ = [
     "RevisionRecord",
     "current_pdf",
     "find_revision",
+    "first_revision_row",
     "latest_revision",
     "record_revision",
     "revisions",
@@ -79,6 +81,26 @@ def _record(row: DocumentRevisionRow) -> RevisionRecord:
 
 def _sessions(registry: Registry) -> sessionmaker:  # type: ignore[type-arg]
     return sessionmaker(registry.engine, expire_on_commit=False)
+
+
+def first_revision_row(
+    document_id: str,
+    pdf: bytes,
+    *,
+    level: str,
+    reason: str,
+    now: datetime,
+    archive_timestamp_at: datetime | None = None,
+    tsa_expires_at: datetime | None = None,
+) -> DocumentRevisionRow:
+    """Revision 1 of a document being registered, as a row for the registration's own
+    transaction (``Registry.register(also=...)``): the document, its first revision and
+    its audit entry commit together, one commit instead of two."""
+    return DocumentRevisionRow(
+        document_id=document_id, revision=1, sha256=hashlib.sha256(pdf).hexdigest(),
+        level=level, reason=reason, archive_timestamp_at=archive_timestamp_at,
+        tsa_expires_at=tsa_expires_at, created_at=now,
+    )  # fmt: skip
 
 
 def record_revision(

@@ -35,22 +35,25 @@ from forms.types import Lifecycle
 from generator import DocumentMeta
 from registry import Conflict, DocumentRecord, NewDocument, NotFound, StatusIndexTaken, new_id
 from registry.countersign import planned_rows
+from registry.renewal import issued_revision_row
 from signing import EmptyField, certify
 from signing.tokens import TokenClaims, issue_token
 from workflow.context import Actor, Context, Policy
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
 from workflow.lookup import lookup_columns
-from workflow.ltv import record_signed, secure_inline, sign_timestamped
+from workflow.ltv import secure_inline, sign_timestamped
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
 __all__ = [
     "IssueRequest",
+    "PreparedIssue",
     "document_for",
     "document_meta",
     "issue_document",
     "plan_signers",
+    "prepare_issue",
     "qr_payload",
     "stated_issue_date",
 ]
@@ -207,6 +210,39 @@ def plan_signers(
     return None
 
 
+@dataclass(frozen=True)
+class PreparedIssue:
+    """A document rendered and certified, with the rows its registration adds: everything
+    :meth:`registry.Registry.register` (or ``register_many``) takes, nothing stored yet."""
+
+    new: NewDocument
+    pdf: bytes
+    also: list[object]
+    form: str
+
+
+def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> PreparedIssue:
+    """Validate, check against the protocol, plan the signers, render and certify ``req``
+    under a new id and a free status index; raises what the API would answer."""
+    get_form(req.form).template(req.lang)
+    spec, validated = check_new(req.form, req.data, ctx.policy.rulebook_outside_period)
+    spec.template(req.lang)
+    case = validated.case
+    if req.protocol_id is not None:
+        _check_protocol(ctx, actor, req.protocol_id, spec, case)
+    planned = plan_signers(ctx, actor, spec, case, req.signers)
+    index = ctx.registry.pick_status_index()
+    new, signed, level = _build(ctx, actor, req, spec, case, index, planned, validated)
+    also = [] if planned is None else planned_rows(
+        new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
+    )  # fmt: skip
+    # revision 1 and the webhook outbox commit with the document and its audit entry
+    also = [*also, issued_revision_row(new.id, signed, ctx.clock(), level)]
+    also = [*also, issued_event(ctx, new)]
+    also = [*also, *(req.events(new) if req.events else ())]
+    return PreparedIssue(new, signed, also, spec.id)
+
+
 def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[DocumentRecord, bool]:
     """Issue the document ``req`` asks for; returns it and whether it was created now.
 
@@ -216,25 +252,11 @@ def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[Docum
     replay = _replay(ctx, actor, req)
     if replay is not None:
         return replay, False
-    get_form(req.form).template(req.lang)
-    spec, validated = check_new(req.form, req.data, ctx.policy.rulebook_outside_period)
-    spec.template(req.lang)
-    case = validated.case
-    if req.protocol_id is not None:
-        _check_protocol(ctx, actor, req.protocol_id, spec, case)
-    planned = plan_signers(ctx, actor, spec, case, req.signers)
     for _attempt in range(_INDEX_ATTEMPTS):
-        index = ctx.registry.pick_status_index()
-        new, signed, level = _build(ctx, actor, req, spec, case, index, planned, validated)
-        also = [] if planned is None else planned_rows(
-            new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
-        )  # fmt: skip
-        also = [*also, issued_event(ctx, new)]  # webhook outbox, same transaction
-        also = [*also, *(req.events(new) if req.events else ())]
+        prepared = prepare_issue(ctx, actor, req)
         try:
-            record = ctx.registry.register(new, signed, also)
-            record_signed(ctx, record.id, signed, "issued", level)
-            DOCUMENTS_ISSUED.labels(spec.id).inc()
+            record = ctx.registry.register(prepared.new, prepared.pdf, prepared.also)
+            DOCUMENTS_ISSUED.labels(prepared.form).inc()
             return record, True
         except StatusIndexTaken:
             continue  # a concurrent issuance took the same random index: pick again

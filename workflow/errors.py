@@ -3,14 +3,21 @@
 WorkflowError                   409 conflict
 ├── NotAProtocol                409 conflict
 ├── ProtocolNotSigned           409 conflict
-└── NoStatusIndex               409 conflict
+├── NoStatusIndex               409 conflict
+└── BatchQuotaExceeded          429 batch_quota_exceeded
 """
 
 from __future__ import annotations
 
 from forms.errors import QujatError
 
-__all__ = ["NoStatusIndex", "NotAProtocol", "ProtocolNotSigned", "WorkflowError"]
+__all__ = [
+    "BatchQuotaExceeded",
+    "NoStatusIndex",
+    "NotAProtocol",
+    "ProtocolNotSigned",
+    "WorkflowError",
+]
 
 
 class WorkflowError(QujatError):
@@ -30,3 +37,10 @@ class ProtocolNotSigned(WorkflowError):
 
 class NoStatusIndex(WorkflowError):
     """No free status list index was found after several attempts (concurrent issuance)."""
+
+
+class BatchQuotaExceeded(WorkflowError):
+    """The organisation has too many batch items pending, or submitted too many this hour."""
+
+    http_status = 429
+    code = "batch_quota_exceeded"

@@ -207,7 +207,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             settled = batch.issued + batch.failed
             if not args.quiet:
                 _bar(sys.stderr, settled, batch.total, batch.issued, batch.failed, started)
-            if batch.status == "done":
+            if batch.status != "running":  # done, or cancelled (its key revoked)
                 break
             time.sleep(0.25)
         wall = time.monotonic() - started

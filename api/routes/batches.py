@@ -15,6 +15,7 @@ from api.schemas import DocumentCreate
 from registry.batches import BatchItem, BatchRecord, BatchStore
 from registry.errors import NotFound
 from registry.records import ApiKeyRecord
+from workflow.batches import cancel_batch, check_quota
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
@@ -53,6 +54,8 @@ class BatchPublic(BaseModel):
     failed: int
     created_at: datetime
     finished_at: datetime | None
+    cancelled: int = 0
+    """Items cancelled (``DELETE``, or the batch's API key revoked) before they were issued."""
     links: dict[str, str]
     items: list[BatchItemPublic] | None = None
 
@@ -84,20 +87,43 @@ def _public(batch: BatchRecord, items: list[BatchItemPublic] | None = None) -> B
         failed=batch.failed,
         created_at=batch.created_at,
         finished_at=batch.finished_at,
+        cancelled=batch.cancelled,
         links={"self": f"/v1/batches/{batch.id}"},
         items=items,
     )
 
 
 @router.post("", status_code=202)
-def create_batch(body: BatchCreate, runner: RunnerDep, key: IssueKey) -> BatchPublic:
+def create_batch(
+    body: BatchCreate, runner: RunnerDep, key: IssueKey, services: ServicesDep
+) -> BatchPublic:
     """Accept the cases and queue their issuance; poll ``links.self`` for progress.
 
     Each item is validated when it is issued: an invalid one fails alone, with the error
     ``POST /v1/documents`` would have answered.
     """
     items = [BatchItem(i.form, i.lang, i.data, i.protocol_id) for i in body.items]
+    settings = services.settings
+    check_quota(runner.store, key.organisation, len(items), settings.batch_max_pending,
+                settings.batch_max_per_hour, services.clock())  # fmt: skip
     return _public(runner.submit(key.organisation, key.id, items))
+
+
+@router.delete("/{batch_id}")
+def cancel(batch_id: str, runner: RunnerDep, key: IssueKey) -> BatchPublic:
+    """Cancel the batch: its items not yet issued become ``cancelled``, the issued ones
+    stay; the batch shows ``cancelled``. A batch already finished is answered as it is."""
+    batch = _own(runner.store, batch_id, key)
+    cancel_batch(runner.store, batch.id)
+    return _public(runner.store.get(batch.id))
+
+
+def _own(store: BatchStore, batch_id: str, key: ApiKeyRecord) -> BatchRecord:
+    """The batch if it is the key's organisation's; otherwise it does not exist."""
+    batch = store.get(batch_id[:40])
+    if batch.organisation != key.organisation:
+        raise NotFound(f"no batch {batch_id[:40]!r}")
+    return batch
 
 
 @router.get("/{batch_id}")
@@ -109,9 +135,7 @@ def read_batch(
     limit: Annotated[int, Query(ge=0, le=MAX_ITEMS)] = MAX_ITEMS,
 ) -> BatchPublic:
     """Progress and per-item results (``offset``/``limit`` page through the items)."""
-    batch = runner.store.get(batch_id[:40])
-    if batch.organisation != key.organisation:
-        raise NotFound(f"no batch {batch_id[:40]!r}")
+    batch = _own(runner.store, batch_id, key)
     items = [
         BatchItemPublic(
             index=r.index,

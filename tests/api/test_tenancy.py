@@ -80,6 +80,7 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("GET", "/metrics"): PUBLIC,  # counts and latencies only; the proxy limits who scrapes
     ("POST", "/v1/batches"): Access("issue"),
     ("GET", "/v1/batches/{batch_id}"): Access(None, owner_only=True),
+    ("DELETE", "/v1/batches/{batch_id}"): Access("issue", owner_only=True),
     ("POST", "/v1/signers"): Access("admin"),
     ("GET", "/v1/signers/{signer_id}"): Access(None, owner_only=True),
     ("POST", "/v1/documents/{doc_id}/signatures"): Access("sign", owner_only=True),
