@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.logs import install_log_escaping
-from api.ltv import start_upgrader
+from api.ltv import start_session_sweeper, start_upgrader
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
 from api.ratelimit import Bucket, RateLimit, TrustedProxies
@@ -48,7 +48,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
     upgrader = start_upgrader(app.state.services)  # B-T files to B-LTA, archive renewal
+    sweeper = start_session_sweeper(app.state.services)  # expired prepared sessions' files
     yield
+    if sweeper is not None:
+        await run_in_threadpool(sweeper.close)
     if upgrader is not None:
         await run_in_threadpool(upgrader.close)
     if dispatcher is not None:

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     CRLs (fetched over the network when signing) in a DSS, making them PAdES B-LT."""
     signing_session_minutes: float = Field(default=10.0, gt=0, le=1440)
     """How long a prepared external signature (``…/signatures/prepare``) stays usable."""
+    session_sweep_seconds: float = Field(default=60.0, ge=0, le=86400)
+    """How often the API process (and ``qujat worker``) sweeps expired prepared sessions and
+    their files; 0: only on prepare."""
     signing_link_minutes: float = Field(default=2880.0, gt=0)
     """How long a one-time signing-page link stays usable."""
     protocol_signers: Literal["required", "optional"] = "required"
