@@ -7,7 +7,6 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,7 +28,7 @@ from signing.keystore import SignerKeyStore
 from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey
 
-__all__ = ["Actor", "Clock", "Context", "DocxCopies", "LinkGrant", "Policy", "SignedListCache"]
+__all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
 
 
 @dataclass(frozen=True)
@@ -80,15 +79,6 @@ class SignedListCache:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-@dataclass
-class DocxCopies:
-    """The DOCX copies a context has rendered, per (id, file hash), least recently used out
-    (``workflow.docx_cache``)."""
-
-    kept: OrderedDict[tuple[str, str], bytes] = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
 @dataclass(frozen=True)
 class Context:
     """Everything a flow uses, built once by ``api/`` (or a test)."""
@@ -117,8 +107,6 @@ class Context:
     """The behaviour settings."""
     status_lists: SignedListCache = field(default_factory=SignedListCache)
     """The signed status list of this context, reused while unchanged."""
-    docx_copies: DocxCopies = field(default_factory=lambda: DocxCopies())
-    """The DOCX copies rendered in this context (``workflow.docx_cache``)."""
     signer_trust: SignerTrust | None = None
     """What signer certificates are checked against (anchors, NCA rules, revocation data);
     ``None``: the trust roots, production NCA rules, no revocation data, no fetching."""
