@@ -29,6 +29,7 @@ from api.routes import (
     signers,
     signing_page,
     verify,
+    verify_revisions,
     webhooks,
 )
 from api.services import Services, build_services
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(signing_page.router)
     app.include_router(webhooks.router)
     app.include_router(rulebooks.router)
+    app.include_router(verify_revisions.router)  # any issued revision, for qujat verify
     if services.settings.metrics_enabled:
         app.include_router(metrics.router)
     app.add_middleware(
