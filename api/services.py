@@ -94,7 +94,7 @@ class Services:
             signing=SigningRegistry(self.registry.engine, self.registry.files, self.clock),
             renderer=self.renderer,
             issuer=self.issuer,
-            keys=KeyLocations(),
+            keys=KeyLocations(settings.signer_pkcs11_modules),
             token_key=self.token_key,
             timestamper=self.timestamper,
             trust_roots=self.trust_roots,

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     """Label of its certificate on the token; default: the key's label."""
     issuer_pkcs11_pin_file: Path | None = None
     """File holding the token's user PIN (or set QUJAT_ISSUER_PKCS11_PIN)."""
+    signer_pkcs11_modules: list[Path] = Field(default_factory=list)
+    """The PKCS#11 libraries server-held member keys may be on (``qujat signers add-key
+    --pkcs11``); a key location naming any other is refused, when provisioned and when used.
+    None: no member key on a token."""
+    signer_pkcs11_pin_file: Path | None = None
+    """File holding the user PIN of the member keys' token (or set QUJAT_SIGNER_PKCS11_PIN in
+    the server's and the CLI's environment); never logged, never stored in the registry."""
     trust_roots: list[Path] = Field(default_factory=list)
     """Extra CA certificates (PEM/DER) that verification trusts besides the issuer's chain."""
     past_issuer_certs: list[Path] = Field(default_factory=list)
