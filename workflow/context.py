@@ -25,6 +25,8 @@ from registry.countersign import RequiredSigner, SigningRegistry
 from registry.records import ApiKeyRecord
 from signing import IssuerKey
 from signing.keystore import SignerKeyStore
+from signing.pki_fetch import FetchPolicy
+from signing.revocation_fetching import AllowListFetcherBackend
 from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey
 
@@ -124,6 +126,9 @@ class Context:
         """The signer trust configuration (see :attr:`signer_trust`)."""
         return self.signer_trust or SignerTrust(self.trust_roots)
 
+    revocation_fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    """Where revocation data embedded at signing time may be fetched from (the configured
+    prefixes, ``QUJAT_PKI_FETCH_PREFIXES``), how long and how much."""
     ltv_context: Callable[[], ValidationContext] | None = None
     """Makes the validation context B-LT data is gathered with (trust roots, revocation
     required, ``moment`` now): one per use, as each is closed after. ``None``: no B-LT."""
@@ -134,7 +139,11 @@ class Context:
         closes it."""
         if not (self.policy.embed_revocation and self.timestamper is not None):
             return None
-        return ValidationContext(trust_roots=list(self.trust_roots), allow_fetching=True)
+        return ValidationContext(
+            trust_roots=list(self.trust_roots), allow_fetching=True,
+            # pyHanko would follow any URL a certificate names; ours asks only the allow-list
+            fetcher_backend=AllowListFetcherBackend(self.revocation_fetch),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
