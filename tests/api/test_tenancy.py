@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("POST", "/v1/documents/{doc_id}/revoke"): Access("revoke", owner_only=True),
     ("POST", "/v1/applications"): Access("issue"),
     ("GET", "/v1/verify/{doc_id}"): PUBLIC,
+    ("GET", "/v1/verify/{doc_id}/revisions/{sha256}"): PUBLIC,
     ("POST", "/v1/verify"): PUBLIC,
     ("GET", "/.well-known/qujat/keys"): PUBLIC,
     ("GET", "/v1/status-list"): PUBLIC,
