@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.logs import install_log_escaping
-from api.ltv import start_upgrader
+from api.ltv import start_session_sweeper, start_upgrader
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
 from api.ratelimit import Bucket, RateLimit, TrustedProxies
@@ -29,6 +29,7 @@ from api.routes import (
     signers,
     signing_page,
     verify,
+    verify_revisions,
     webhooks,
 )
 from api.services import Services, build_services
@@ -48,7 +49,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
     upgrader = start_upgrader(app.state.services)  # B-T files to B-LTA, archive renewal
+    sweeper = start_session_sweeper(app.state.services)  # expired prepared sessions' files
     yield
+    if sweeper is not None:
+        await run_in_threadpool(sweeper.close)
     if upgrader is not None:
         await run_in_threadpool(upgrader.close)
     if dispatcher is not None:
@@ -85,6 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(signing_page.router)
     app.include_router(webhooks.router)
     app.include_router(rulebooks.router)
+    app.include_router(verify_revisions.router)  # any issued revision, for qujat verify
     if services.settings.metrics_enabled:
         app.include_router(metrics.router)
     app.add_middleware(

@@ -1,5 +1,6 @@
-"""The LTV upgrader of the API process: started beside the server on the embedded default
-(``QUJAT_LTV_UPGRADER=in-process``), like the webhook dispatcher."""
+"""The background threads of the API process: the LTV upgrader, started beside the server on
+the embedded default (``QUJAT_LTV_UPGRADER=in-process``) like the webhook dispatcher, and the
+sweeper of expired signing sessions (``QUJAT_SESSION_SWEEP_SECONDS``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import timedelta
 from api.services import Services
 from api.settings import Settings
 from workflow.ltv import Upgrader
+from workflow.sessions import SessionSweeper
 
-__all__ = ["build_upgrader", "start_upgrader"]
+__all__ = ["build_upgrader", "start_session_sweeper", "start_upgrader"]
 
 
 def build_upgrader(services: Services, settings: Settings | None = None) -> Upgrader:
@@ -32,3 +34,14 @@ def start_upgrader(services: Services) -> Upgrader | None:
     upgrader = build_upgrader(services)
     upgrader.start()
     return upgrader
+
+
+def start_session_sweeper(services: Services) -> SessionSweeper | None:
+    """The sweeper of expired prepared signing sessions, started, unless it is switched off
+    (``QUJAT_SESSION_SWEEP_SECONDS=0``: swept only on prepare)."""
+    every = services.settings.session_sweep_seconds
+    if every <= 0:
+        return None
+    sweeper = SessionSweeper(services.context, every_seconds=every)
+    sweeper.start()
+    return sweeper

@@ -18,14 +18,13 @@ from api.schemas import (
 )
 from api.services import Services
 from forms import get_form
-from forms.rules.identity import mask_iin
 from registry import DocumentRecord
 from registry.countersign import SignerRecord
 from signing.certificates import load_certificate
 from signing.errors import refused
-from signing.signer_trust import describe
 from workflow import Context, Prepared, PublicView, check_upload
 from workflow.ltv import level_of, revision_of
+from workflow.public import certificate_public
 from workflow.rulebooks import rulebook_of, rulebook_public
 
 __all__ = [
@@ -123,18 +122,7 @@ def signer_public(s: SignerRecord) -> SignerPublic:
 
 
 def _certificate_of(pem_text: str) -> SignerCertificate:
-    c = describe(load_certificate(pem_text))
-    return SignerCertificate(
-        person=c.person,
-        iin_masked=mask_iin(c.iin) if c.iin else None,
-        organisation=c.organisation,
-        bin=c.bin,
-        holder=c.holder,
-        roles=list(c.roles),
-        issuer=c.issuer,
-        valid_from=c.valid_from,
-        valid_to=c.valid_to,
-    )
+    return SignerCertificate.model_validate(certificate_public(load_certificate(pem_text)))
 
 
 def upload_report(services: Services, data: bytes, client: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from signing.keystore import KeyLocations
 from signing.nca_keys import load_nca_pkcs12
 from signing.pki_fetch import FetchPolicy
 from signing.pki_profiles import load_profile
+from signing.revocation_fetching import AllowListFetcherBackend
 from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey, ensure_token_key, load_token_key
 from verify import load_trust_roots
@@ -94,7 +95,7 @@ class Services:
             signing=SigningRegistry(self.registry.engine, self.registry.files, self.clock),
             renderer=self.renderer,
             issuer=self.issuer,
-            keys=KeyLocations(),
+            keys=KeyLocations(settings.signer_pkcs11_modules),
             token_key=self.token_key,
             timestamper=self.timestamper,
             trust_roots=self.trust_roots,
@@ -104,6 +105,7 @@ class Services:
             signer_trust=self.signer_trust or signer_trust_of(settings, self.trust_roots),
             issuer_of=OrganisationIssuers(self.registry.engine),
             ltv_context=self.ltv_context,
+            revocation_fetch=fetch_policy_of(settings),
         )
 
 
@@ -127,6 +129,13 @@ def _issuer_key(settings: Settings) -> tuple[IssuerKey, list[Path]]:
     pki = ensure_dev_pki(settings.keys_dir, settings.issuer_name)
     key = load_pkcs12(pki.issuer_p12_path, read_passphrase(file=pki.issuer_passphrase_path))
     return key, [pki.ca_cert_path]
+
+
+def fetch_policy_of(settings: Settings) -> FetchPolicy:
+    """The allow-list every fetch of validation data goes through (``QUJAT_PKI_FETCH_*``)."""
+    return FetchPolicy(
+        tuple(settings.pki_fetch_prefixes), timeout=settings.pki_fetch_timeout_seconds
+    )
 
 
 def signer_trust_of(settings: Settings, roots: Sequence[x509.Certificate]) -> SignerTrust:
@@ -182,6 +191,7 @@ def _ltv(
             return ValidationContext(
                 trust_roots=list(roots), crls=crls, allow_fetching=True,
                 revocation_mode="hard-fail", moment=clock(),
+                fetcher_backend=AllowListFetcherBackend(fetch_policy_of(settings)),
             )  # fmt: skip
 
         return remote, fetching

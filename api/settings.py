@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     """Label of its certificate on the token; default: the key's label."""
     issuer_pkcs11_pin_file: Path | None = None
     """File holding the token's user PIN (or set QUJAT_ISSUER_PKCS11_PIN)."""
+    signer_pkcs11_modules: list[Path] = Field(default_factory=list)
+    """The PKCS#11 libraries server-held member keys may be on (``qujat signers add-key
+    --pkcs11``); a key location naming any other is refused, when provisioned and when used.
+    None: no member key on a token."""
+    signer_pkcs11_pin_file: Path | None = None
+    """File holding the user PIN of the member keys' token (or set QUJAT_SIGNER_PKCS11_PIN in
+    the server's and the CLI's environment); never logged, never stored in the registry."""
     trust_roots: list[Path] = Field(default_factory=list)
     """Extra CA certificates (PEM/DER) that verification trusts besides the issuer's chain."""
     past_issuer_certs: list[Path] = Field(default_factory=list)
@@ -88,6 +95,9 @@ class Settings(BaseSettings):
     CRLs (fetched over the network when signing) in a DSS, making them PAdES B-LT."""
     signing_session_minutes: float = Field(default=10.0, gt=0, le=1440)
     """How long a prepared external signature (``…/signatures/prepare``) stays usable."""
+    session_sweep_seconds: float = Field(default=60.0, ge=0, le=86400)
+    """How often the API process (and ``qujat worker``) sweeps expired prepared sessions and
+    their files; 0: only on prepare."""
     signing_link_minutes: float = Field(default=2880.0, gt=0)
     """How long a one-time signing-page link stays usable."""
     protocol_signers: Literal["required", "optional"] = "required"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import typst
+from pydantic import BaseModel
 
 from forms import FormSpec, templates_dir
 from generator.errors import RenderError
@@ -82,7 +83,7 @@ class Renderer:
             for lang in spec.languages:
                 self._compiler(spec.template(lang))
 
-    def render(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> bytes:
+    def render(self, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta) -> bytes:
         """Render validated ``case`` (the form's model instance) to PDF/A-3b bytes."""
         return self.compile(
             spec.template(lang), self.inputs(spec, lang, case, meta), meta.issued_on
@@ -110,7 +111,7 @@ class Renderer:
             raise RenderError(f"Typst returned no PDF for {template}")
         return pdf
 
-    def html(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> str:
+    def html(self, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta) -> str:
         """Render validated ``case`` to Typst's HTML, the source of the DOCX copy.
 
         Same template and warm compiler as :meth:`render`; the helpers of ``lib.typ`` emit
@@ -131,7 +132,7 @@ class Renderer:
         return html.decode("utf-8")
 
 
-def _case_json(case: Any, meta: DocumentMeta) -> str:
+def _case_json(case: BaseModel, meta: DocumentMeta) -> str:
     """The case as the template reads it and the PDF embeds it (``case.json``), with the
     document's rulebook beside the case's own fields when it is known."""
     if meta.rulebook is None:
@@ -141,7 +142,9 @@ def _case_json(case: Any, meta: DocumentMeta) -> str:
     return json.dumps(embedded, ensure_ascii=False, separators=(",", ":"))
 
 
-def _inputs(spec: FormSpec, lang: str, case: Any, meta: DocumentMeta, qr: str) -> dict[str, str]:
+def _inputs(
+    spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta, qr: str
+) -> dict[str, str]:
     """What a template reads from ``sys.inputs``: the case, its context, the QR as SVG."""
     ctx = {
         "doc": {"id": meta.id, "verify_url": meta.verify_url, "issuer": meta.issuer},

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from registry.copies import copy_digests
 from registry.files import LocalFileStore
 from registry.models import DocumentRow
 from registry.models_signing import RequiredSignerRow, SigningSessionRow
@@ -70,6 +71,7 @@ def check(registry: Registry) -> ConsistencyReport:
     stored, temporary = _stored(registry)
     referenced = {r.sha256 for r in rows} | {r.original_sha256 for r in rows}
     referenced |= {d for d in (*revisions, *prepared) if d}
+    referenced |= copy_digests(registry)  # the kept DOCX copies
     missing = tuple(r.id for r in rows if r.sha256 not in stored or r.original_sha256 not in stored)
     return ConsistencyReport(
         documents=len(rows),

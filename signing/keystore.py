@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -37,12 +38,14 @@ def passphrase_path(p12: Path) -> Path:
 
 
 class KeyLocations:
-    """The default :class:`SignerKeyStore`: PKCS#12 files now, PKCS#11 through
-    :mod:`signing.pkcs11` when present. Keys stay open for the process's life."""
+    """The default :class:`SignerKeyStore`: PKCS#12 files, and PKCS#11 tokens through
+    :mod:`signing.pkcs11` with a library among ``pkcs11_modules`` (the operator's allow-list;
+    none: no token is opened). Keys stay open for the process's life."""
 
-    def __init__(self) -> None:
+    def __init__(self, pkcs11_modules: Sequence[Path] = ()) -> None:
         self._open: dict[str, IssuerKey] = {}
         self._lock = threading.Lock()
+        self._pkcs11_modules = tuple(pkcs11_modules)
 
     def open(self, location: str) -> IssuerKey:
         with self._lock:
@@ -53,8 +56,7 @@ class KeyLocations:
         with self._lock:
             return self._open.setdefault(location, key)
 
-    @staticmethod
-    def _load(location: str) -> IssuerKey:
+    def _load(self, location: str) -> IssuerKey:
         scheme, _, rest = location.partition(":")
         if scheme == "pkcs12" and rest:
             path = Path(rest)
@@ -73,7 +75,7 @@ class KeyLocations:
             opener = getattr(module, "open_key", None)
             if opener is None:
                 raise KeyStoreError("signing.pkcs11 cannot open keys by URI (no open_key)")
-            key = opener(location)
+            key = opener(location, allowed_modules=self._pkcs11_modules)
             if not isinstance(key, IssuerKey):
                 raise KeyStoreError("signing.pkcs11.open_key returned no key")
             return key

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from asn1crypto import x509
 from cryptography.exceptions import InvalidSignature
@@ -31,7 +31,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from signing.errors import KeyStoreError
 from signing.keys import IssuerKey
 
-__all__ = ["load_pkcs11", "open_key"]
+__all__ = ["load_pkcs11", "member_key_location", "open_key"]
 
 _PROBE = b"qujat: does this key belong to its certificate?"
 
@@ -104,14 +104,68 @@ def load_pkcs11(
     )
 
 
-def open_key(uri: str) -> IssuerKey:
+def _allowed(module: Path, allowed_modules: Sequence[Path]) -> Path:
+    """``module`` if it is one of the operator's allowed libraries (compared resolved, so a
+    symlink or ``..`` cannot smuggle another in), else :class:`KeyStoreError`: nothing
+    else is ever loaded (``dlopen`` runs the library's code)."""
+    resolved = module.resolve()
+    for entry in allowed_modules:
+        if entry.resolve() == resolved:
+            # loaded by the operator's own spelling: python-pkcs11 keeps one library per
+            # path string, and the same library initialised twice refuses the second
+            return entry
+    raise KeyStoreError(
+        f"The PKCS#11 module {str(module)[:200]} is not one the operator allows "
+        "(QUJAT_SIGNER_PKCS11_MODULES)"
+    )
+
+
+def member_key_location(
+    uri: str, module: Path, pin_source: str, allowed_modules: Sequence[Path]
+) -> str:
+    """The key location to store for a member's key on a token: the operator's
+    ``pkcs11:token=<label>;object=<key label>`` with the module and the PIN source the
+    operator's configuration names. A URI stating a PIN (``pin-value``, ``pin-source``) or
+    another module than ``module`` is refused: both come from the configuration only, and
+    ``module`` must be one of ``allowed_modules``."""
+    module = _allowed(module, allowed_modules)
+    scheme, _, rest = uri.partition(":")
+    if scheme != "pkcs11":
+        raise KeyStoreError("A PKCS#11 key location starts with 'pkcs11:'")
+    path_part, _, query_part = rest.partition("?")
+    attributes = _uri_attributes(path_part.split(";"), "=", "path")
+    query = _uri_attributes(query_part.split("&"), "=", "query")
+    if {"pin-value", "pin-source"} & set(query):
+        raise KeyStoreError(
+            "The PIN is not given in the URI: it comes from QUJAT_SIGNER_PKCS11_PIN_FILE or "
+            "QUJAT_SIGNER_PKCS11_PIN"
+        )
+    if "module-path" in query and Path(query["module-path"]).resolve() != module.resolve():
+        raise KeyStoreError("The URI's module-path is not the module given")
+    unknown = (set(attributes) - {"token", "object", "type"}) | (set(query) - {"module-path"})
+    if unknown:
+        raise KeyStoreError(f"Unsupported PKCS#11 URI attributes: {', '.join(sorted(unknown))}")
+    if attributes.get("type", "private") != "private":
+        raise KeyStoreError("A PKCS#11 key location names a private key (type=private)")
+    missing = [a for a in ("token", "object") if not attributes.get(a)]
+    if missing:
+        raise KeyStoreError(f"The PKCS#11 URI lacks {', '.join(missing)}")
+    path = ";".join(f"{k}={quote(attributes[k], safe='')}" for k in ("token", "object"))
+    return (
+        f"pkcs11:{path};type=private?module-path={quote(str(module), safe='/')}"
+        f"&pin-source={quote(pin_source, safe='/:')}"
+    )
+
+
+def open_key(uri: str, *, allowed_modules: Sequence[Path]) -> IssuerKey:
     """The key an RFC 7512 URI names, for a server-held countersigner key.
 
     ``pkcs11:token=<label>;object=<key label>?module-path=<.so>&pin-source=<source>``, where
     the source is ``file:<path>`` (the file's first line) or ``env:<VARIABLE>``. The
-    certificate is the object of the same label on the token. An inline ``pin-value`` is
-    refused: the location is stored in the registry and shown to administrators, so the PIN
-    would leak with it. :class:`KeyStoreError` if the URI is malformed or the key unusable.
+    certificate is the object of the same label on the token. The module must be one of
+    ``allowed_modules`` (the operator's). An inline ``pin-value`` is refused: the location
+    is stored in the registry and shown to administrators, so the PIN would leak with it.
+    :class:`KeyStoreError` if the URI is malformed or the key unusable.
     """
     scheme, _, rest = uri.partition(":")
     if scheme != "pkcs11":
@@ -135,8 +189,9 @@ def open_key(uri: str) -> IssuerKey:
                if not (attributes.get(a) or query.get(a))]  # fmt: skip
     if missing:
         raise KeyStoreError(f"The PKCS#11 key location lacks {', '.join(missing)}")
+    module = _allowed(Path(query["module-path"]), allowed_modules)  # before any PIN is read
     return load_pkcs11(
-        Path(query["module-path"]),
+        module,
         attributes["token"],
         attributes["object"],
         _read_pin(query["pin-source"]),

@@ -74,6 +74,7 @@ def fetch(
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    resp: http.client.HTTPResponse | None = None
     try:
         headers = {"Content-Type": content_type} if body is not None else {}
         conn.request("POST" if body is not None else "GET", path, body=body, headers=headers)
@@ -102,6 +103,8 @@ def fetch(
     except (OSError, http.client.HTTPException) as exc:
         raise FetchFailed(f"The revocation service is unreachable: {type(exc).__name__}") from exc
     finally:
+        if resp is not None:  # an answer refused unread still holds the socket
+            resp.close()
         conn.close()
 
 

@@ -7,7 +7,6 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,10 +25,12 @@ from registry.countersign import RequiredSigner, SigningRegistry
 from registry.records import ApiKeyRecord
 from signing import IssuerKey
 from signing.keystore import SignerKeyStore
+from signing.pki_fetch import FetchPolicy
+from signing.revocation_fetching import AllowListFetcherBackend
 from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey
 
-__all__ = ["Actor", "Clock", "Context", "DocxCopies", "LinkGrant", "Policy", "SignedListCache"]
+__all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,6 @@ class SignedListCache:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-@dataclass
-class DocxCopies:
-    """The DOCX copies a context has rendered, per (id, file hash), least recently used out
-    (``workflow.docx_cache``)."""
-
-    kept: OrderedDict[tuple[str, str], bytes] = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
 @dataclass(frozen=True)
 class Context:
     """Everything a flow uses, built once by ``api/`` (or a test)."""
@@ -117,8 +109,6 @@ class Context:
     """The behaviour settings."""
     status_lists: SignedListCache = field(default_factory=SignedListCache)
     """The signed status list of this context, reused while unchanged."""
-    docx_copies: DocxCopies = field(default_factory=lambda: DocxCopies())
-    """The DOCX copies rendered in this context (``workflow.docx_cache``)."""
     signer_trust: SignerTrust | None = None
     """What signer certificates are checked against (anchors, NCA rules, revocation data);
     ``None``: the trust roots, production NCA rules, no revocation data, no fetching."""
@@ -136,6 +126,9 @@ class Context:
         """The signer trust configuration (see :attr:`signer_trust`)."""
         return self.signer_trust or SignerTrust(self.trust_roots)
 
+    revocation_fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    """Where revocation data embedded at signing time may be fetched from (the configured
+    prefixes, ``QUJAT_PKI_FETCH_PREFIXES``), how long and how much."""
     ltv_context: Callable[[], ValidationContext] | None = None
     """Makes the validation context B-LT data is gathered with (trust roots, revocation
     required, ``moment`` now): one per use, as each is closed after. ``None``: no B-LT."""
@@ -146,7 +139,11 @@ class Context:
         closes it."""
         if not (self.policy.embed_revocation and self.timestamper is not None):
             return None
-        return ValidationContext(trust_roots=list(self.trust_roots), allow_fetching=True)
+        return ValidationContext(
+            trust_roots=list(self.trust_roots), allow_fetching=True,
+            # pyHanko would follow any URL a certificate names; ours asks only the allow-list
+            fetcher_backend=AllowListFetcherBackend(self.revocation_fetch),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

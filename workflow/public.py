@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from asn1crypto import x509
+
 from forms import get_form
 from forms.errors import QujatError, UnknownForm
+from forms.rules.identity import mask_iin
 from registry import DocumentRecord
+from signing.certificates import load_certificate
+from signing.signer_trust import describe
 from verify.status import DocumentStatus, registry_status
 from workflow.context import Context
 from workflow.ltv import LevelFacts, level_of
@@ -132,12 +137,49 @@ def view_of(ctx: Context, record: DocumentRecord) -> PublicView:
         issued_on=_issued_on(record),
         valid_until=record.valid_until,
         revoked_at=record.revoked_at,
-        signatures=tuple(record.signatures),
+        signatures=_signatures(ctx, record),
         sha256=record.sha256,
         rulebook=_rulebook(record),
         issued_outside_period=record.issued_outside_period,
         **_ltv_fields(ctx, record),
     )
+
+
+def certificate_public(cert: x509.Certificate) -> dict[str, Any]:
+    """What a signer's certificate says, as the public may see it: person, IIN masked (no
+    digit of it), organisation and BIN of a legal entity's key, holder type and NCA roles,
+    the issuing CA, validity (as ``GET /v1/signers/{id}`` shows it)."""
+    c = describe(cert)
+    return {
+        "person": c.person, "iin_masked": mask_iin(c.iin) if c.iin else None,
+        "organisation": c.organisation, "bin": c.bin, "holder": c.holder,
+        "roles": list(c.roles), "issuer": c.issuer,
+        "valid_from": c.valid_from, "valid_to": c.valid_to,
+    }  # fmt: skip
+
+
+def _signatures(ctx: Context, record: DocumentRecord) -> tuple[dict[str, Any], ...]:
+    """Each signature so far with its certificate's facts: a countersigner's from the
+    certificate registered for the field, the issuer's from the key that certifies the
+    organisation's documents when it is the one named (else none is claimed)."""
+    fields: dict[str, str] = {}
+    if any(s.get("role") != "issuer" for s in record.signatures):
+        fields = {r.field_name: r.signer_id for r in ctx.signing.required_signers(record.id)}
+    shown = []
+    for signature in record.signatures:
+        cert: x509.Certificate | None = None
+        try:
+            if signature.get("role") == "issuer":
+                key = ctx.issuer_for(record.organisation)
+                if key.subject_name == signature.get("signer"):
+                    cert = key.certificate
+            elif (signer_id := fields.get(str(signature.get("field")))) is not None:
+                cert = load_certificate(ctx.signing.signer(signer_id).certificate_pem)
+        except QujatError:  # a signer or key since removed: the signature without its facts
+            cert = None
+        facts = certificate_public(cert) if cert is not None else None
+        shown.append({**signature, "certificate": facts})
+    return tuple(shown)
 
 
 def _rulebook(record: DocumentRecord) -> dict[str, Any] | None:

@@ -142,7 +142,8 @@ def sign_held(
 
 def prepare_signature(ctx: Context, access: Access, doc_id: str, signer_id: str) -> Prepared:
     """Prepare the signer's field for the external flow; the session expires (expired
-    sessions and their prepared files are swept here, on every prepare)."""
+    sessions and their prepared files are swept here, on every prepare, and on a timer by
+    :class:`workflow.sessions.SessionSweeper`)."""
     if isinstance(access, LinkGrant) and signer_id != access.signer_id:
         raise NotFound("this link is for another signer")
     ctx.signing.sweep_sessions()

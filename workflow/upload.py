@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from forms.errors import QujatError
 from registry import DocumentRecord, NotFound, Registry
 from registry.countersign import SigningRegistry
-from registry.revisions import find_revision
+from registry.revisions import RevisionRecord, find_revision
 from verify import PdfReport
 from verify.isolation import Examination
 from verify.verdicts import Decision, RegistryFacts, Verdict, judge
@@ -23,6 +23,7 @@ __all__ = [
     "UploadCheck",
     "check_upload",
     "embedded_ids",
+    "issued_revision",
     "matched_record",
     "registry_facts",
     "required_certificates",
@@ -129,3 +130,17 @@ def check_upload(ctx: Context, examine: Callable[[bytes], Examination], data: by
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def issued_revision(
+    ctx: Context, doc_id: str, sha256: str
+) -> RevisionRecord | DocumentRecord | None:
+    """The revision of document ``doc_id`` whose file has exactly this hash (the document
+    itself when the file predates the revision records); ``None`` if Qujat issued no such
+    file of that document. Tells only what the caller proves it holds (the hash)."""
+    digest = sha256.lower()
+    revision = find_revision(ctx.registry, digest)
+    if revision is not None:
+        return revision if revision.document_id == doc_id else None
+    record = ctx.registry.by_sha256(digest)
+    return record if record is not None and record.id == doc_id else None

@@ -110,6 +110,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         from api.ltv import build_upgrader  # B-LTA upgrades and the periodic renewal here
 
         build_upgrader(services).start()
+    from api.ltv import start_session_sweeper
+
+    start_session_sweeper(services)  # expired prepared sessions and their files, on a timer
     app = procrastinate_app(settings.db_url)
     stalled = settings.batch_stalled_seconds
     name = f"qujat-{socket.gethostname()}-{os.getpid()}"

@@ -1,5 +1,7 @@
 """``qujat dev-signer``: a development key and certificate for a commission member;
-``qujat signers add-key``: the operator gives the server a member's key (the API cannot)."""
+``qujat signers add-key``: the operator gives the server a member's key (the API cannot), a
+PKCS#12 file or a key on a PKCS#11 token (a library the operator allows, the PIN from the
+operator's configuration)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import argparse
 import hashlib
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -118,12 +121,72 @@ def provision_p12(
     return location
 
 
+_PIN_VARIABLE = "QUJAT_SIGNER_PKCS11_PIN"
+
+
+def provision_pkcs11(
+    settings: Any, organisation: str, signer_id: str, uri: str, module: str | None
+) -> str:
+    """Record the key a ``pkcs11:token=…;object=…`` URI names as ``signer_id``'s; returns
+    the location. The library is one of ``QUJAT_SIGNER_PKCS11_MODULES`` (``module``, the
+    URI's module-path, or the only one configured) and the PIN source the configuration's;
+    refused (nothing kept) unless the token's key belongs to the signer's certificate."""
+    from registry import Registry
+    from registry.countersign import SigningRegistry
+    from signing.errors import KeyStoreError
+    from signing.keystore import KeyLocations
+    from signing.pkcs11 import member_key_location
+    from workflow.signers import provision_key
+
+    allowed = list(settings.signer_pkcs11_modules)
+    if not allowed:
+        raise KeyStoreError("No PKCS#11 module is allowed: set QUJAT_SIGNER_PKCS11_MODULES")
+    stated = module or _query_value(uri, "module-path")
+    if stated is None and len(allowed) > 1:
+        raise KeyStoreError("Several PKCS#11 modules are allowed: name one with --module")
+    chosen = Path(stated) if stated is not None else allowed[0]
+    if settings.signer_pkcs11_pin_file is not None:
+        pin_source = f"file:{Path(settings.signer_pkcs11_pin_file).resolve()}"
+    elif os.environ.get(_PIN_VARIABLE):
+        pin_source = f"env:{_PIN_VARIABLE}"
+    else:
+        raise KeyStoreError(f"No PKCS#11 PIN: set QUJAT_SIGNER_PKCS11_PIN_FILE or {_PIN_VARIABLE}")
+    location = member_key_location(uri, chosen, pin_source, allowed)  # refuses another module
+    registry = Registry.open(settings.db_url, settings.files_dir)
+    try:
+        signing = SigningRegistry(registry.engine, registry.files)
+        keys = KeyLocations(allowed)
+        provision_key(signing, keys, organisation, signer_id, location, "cli")
+    finally:
+        registry.close()
+    return location
+
+
+def _query_value(uri: str, name: str) -> str | None:
+    from urllib.parse import unquote
+
+    for part in uri.partition("?")[2].split("&"):
+        key, eq, value = part.partition("=")
+        if eq and key == name:
+            return unquote(value)
+    return None
+
+
 def cmd_add_key(args: argparse.Namespace) -> int:
-    """``qujat signers add-key``."""
+    """``qujat signers add-key``: a PKCS#12 file (copied) or a key on a PKCS#11 token."""
     settings = settings_of(args)
-    passphrase = Path(args.passphrase_file).read_bytes().removesuffix(b"\n").removesuffix(b"\r")
-    provision_p12(settings, args.org, args.signer, Path(args.p12), passphrase)
-    print(f"the server now holds the key of signer {args.signer} ({args.org!r})")
+    if args.pkcs11:
+        provision_pkcs11(settings, args.org, args.signer, args.pkcs11, args.module)
+        held = "on its PKCS#11 token"
+    else:
+        if not (args.p12 and args.passphrase_file):
+            print("qujat: give --p12 and --passphrase-file, or --pkcs11 URI", file=sys.stderr)
+            return 2
+        raw = Path(args.passphrase_file).read_bytes()
+        passphrase = raw.removesuffix(b"\n").removesuffix(b"\r")
+        provision_p12(settings, args.org, args.signer, Path(args.p12), passphrase)
+        held = "in the server's key directory"
+    print(f"the server now holds the key of signer {args.signer} ({args.org!r}) {held}")
     return 0
 
 
@@ -141,10 +204,17 @@ def add_signer_commands(sub: Any) -> None:
 
     g = sub.add_parser("signers", help="the operator's side of signers: keys the server holds")
     gs = g.add_subparsers(dest="signers_command", required=True)
-    a = gs.add_parser("add-key", help="hold a registered signer's PKCS#12 key on the server")
+    a = gs.add_parser("add-key", help="hold a registered signer's key on the server")
     a.add_argument("--org", required=True, help="the organisation the signer belongs to")
     a.add_argument("--signer", required=True, help="the signer's id (POST /v1/signers)")
-    a.add_argument("--p12", required=True, help="the member's PKCS#12 file (copied, 0600)")
-    a.add_argument("--passphrase-file", required=True, help="file holding its passphrase")
+    source = a.add_mutually_exclusive_group(required=True)
+    source.add_argument("--p12", help="the member's PKCS#12 file (copied, 0600)")
+    source.add_argument(
+        "--pkcs11", metavar="URI",
+        help="the key on a token: pkcs11:token=<label>;object=<key label> (the certificate "
+        "is the object of the same label); module and PIN from the configuration",
+    )  # fmt: skip
+    a.add_argument("--passphrase-file", help="with --p12: file holding its passphrase")
+    a.add_argument("--module", help="with --pkcs11: one of QUJAT_SIGNER_PKCS11_MODULES")
     a.add_argument("--data-dir")
     a.set_defaults(func=cmd_add_key)

@@ -58,7 +58,8 @@ def _trust_roots(settings: Settings) -> list[x509.Certificate]:
 
 def remote_facts(base_url: str, data: bytes, timeout: float = 10.0) -> RegistryFacts:
     """What a Qujat server says of the file, from ``GET /v1/verify/{id}`` of the id the file
-    claims: matched only if that document's current file has exactly these bytes."""
+    claims: matched if these exact bytes are that document's current file or any revision
+    Qujat issued of it (``GET /v1/verify/{id}/revisions/{sha256}``)."""
     from workflow.upload import embedded_ids
 
     if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
@@ -71,7 +72,7 @@ def remote_facts(base_url: str, data: bytes, timeout: float = 10.0) -> RegistryF
         if view.get("status") in (None, "unknown"):
             continue
         known = True
-        if view.get("sha256") != sha256:
+        if view.get("sha256") != sha256 and not _issued_revision(base_url, doc_id, sha256, timeout):
             continue
         status = {"valid": "issued", "expired": "issued"}.get(str(view["status"]), view["status"])
         until = view.get("valid_until")
@@ -83,6 +84,13 @@ def remote_facts(base_url: str, data: bytes, timeout: float = 10.0) -> RegistryF
             revoked_at=datetime.fromisoformat(revoked) if revoked else None,
         )
     return RegistryFacts(matched=False, known_document=known)
+
+
+def _issued_revision(base_url: str, doc_id: str, sha256: str, timeout: float) -> bool:
+    """Whether the server issued a file with this hash of this document (an older copy)."""
+    url = f"{base_url.rstrip('/')}/v1/verify/{urllib.parse.quote(doc_id)}/revisions/{sha256}"
+    answer = _get_json(url, timeout)
+    return answer.get("document_id") == doc_id and answer.get("sha256") == sha256
 
 
 def _get_json(url: str, timeout: float) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.signatures import FollowUp, SignersIn
+from api.schemas.signatures import FollowUp, SignerCertificate, SignersIn
 
 __all__ = [
     "DocumentCreate",
@@ -46,6 +46,8 @@ class SignaturePublic(BaseModel):
     role: str
     signer: str
     signed_at: datetime | None = None
+    certificate: SignerCertificate | None = None
+    """What the signer's certificate says (the IIN masked); on the public view."""
 
 
 class ProofPublic(BaseModel):

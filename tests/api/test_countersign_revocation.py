@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from asn1crypto import ocsp
@@ -76,6 +77,11 @@ def _nca(folder: Path, pki: AnimatedPki) -> NcaPki:
                   pki.tsa_url, root)  # fmt: skip
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 @pytest.fixture
 def blt_app(test_pki: NcaPki, tmp_path: Path) -> Iterator[tuple[TestClient, Services]]:
     """The app built from settings: a TSA, revocation embedded, the test NCA trusted."""
@@ -85,6 +91,8 @@ def blt_app(test_pki: NcaPki, tmp_path: Path) -> Iterator[tuple[TestClient, Serv
         public_base_url="http://testserver",
         tsa_url=test_pki.tsa_url,
         embed_revocation=True,
+        # the test NCA's OCSP responder is on loopback: the operator allows it explicitly
+        pki_fetch_prefixes=[_origin(test_pki.tsa_url)],
         trust_roots=[test_pki.root_pem],
         verify_workers=1,
         # the embedding at signing time alone (tests/api/test_ltv.py has the upgrader's)

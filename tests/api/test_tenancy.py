@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], Access | str | None] = {
     ("POST", "/v1/documents/{doc_id}/revoke"): Access("revoke", owner_only=True),
     ("POST", "/v1/applications"): Access("issue"),
     ("GET", "/v1/verify/{doc_id}"): PUBLIC,
+    ("GET", "/v1/verify/{doc_id}/revisions/{sha256}"): PUBLIC,
     ("POST", "/v1/verify"): PUBLIC,
     ("GET", "/.well-known/qujat/keys"): PUBLIC,
     ("GET", "/v1/status-list"): PUBLIC,
@@ -140,7 +141,8 @@ class Target:
         return self.made[name]
 
     def path(self, template: str) -> str:
-        ids = {"doc_id": self.doc_id, "form_id": FORM, "rulebook_id": "kz-attestation-pilot-2024"}
+        ids = {"doc_id": self.doc_id, "form_id": FORM, "rulebook_id": "kz-attestation-pilot-2024",
+               "sha256": "0" * 64}  # fmt: skip
         for name in ("batch_id", "signer_id", "webhook_id", "delivery_id"):
             if "{" + name + "}" in template:
                 ids[name] = self.id(name)

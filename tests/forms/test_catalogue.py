@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from pypdf import PdfReader
 
 from forms import FormSpec, all_forms, templates_dir
@@ -109,7 +110,7 @@ def test_form_has_spec_schema_example_and_templates(form_id: str) -> None:
     assert spec.title_kk.strip() and spec.title_ru.strip()
 
 
-def printed_heading(renderer: Renderer, spec: FormSpec, lang: str, case: object) -> str:
+def printed_heading(renderer: Renderer, spec: FormSpec, lang: str, case: BaseModel) -> str:
     """The text of the form's ``form-title`` (from the HTML the DOCX is made of)."""
     found = re.search(r'<p class="title">(.*?)</p>', renderer.html(spec, lang, case, META), re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else ""

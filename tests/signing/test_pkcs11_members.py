@@ -7,11 +7,13 @@ goes onto that token; run alone, this module initialises the same token itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from api.services import Services
 from forms.errors import FormDataInvalid
 from signing import ensure_dev_pki, issue_certificate
 from signing.errors import KeyStoreError
+from signing.keystore import KeyLocations
 from tests.pdftools import pdfsig
 from tests.signing.test_pkcs11 import PIN, SO_PIN, TOKEN, _import_key, _module
 from tests.support.commission import (
@@ -187,13 +190,16 @@ def test_a_member_key_on_a_token_tamper(
         ("pkcs11:token=t;object=k?module-path=/x.so&pin-source=file:/nonexistent", "PIN file"),
         ("pkcs11:token=t;object=k?module-path=/x.so&pin-source=https://pin", "pin-source must"),
         ("pkcs11:token=t;object=k?module-path=/x.so&pin-source=file:/p%00in", "PIN file"),
+        # a library the operator did not allow is refused before its PIN source is read
+        ("pkcs11:token=t;object=k?module-path=/y.so&pin-source=file:/nonexistent", "allows"),
+        ("pkcs11:token=t;object=k?module-path=/x.so/../y.so&pin-source=env:X", "allows"),
     ],
 )
 def test_malformed_pkcs11_locations_are_refused(uri: str, message: str) -> None:
     from signing.pkcs11 import open_key
 
     with pytest.raises(KeyStoreError, match=message) as refused:
-        open_key(uri)
+        open_key(uri, allowed_modules=[Path("/x.so")])
     assert "1234" not in str(refused.value)
 
 
@@ -204,5 +210,113 @@ def test_pin_from_an_environment_variable(
 
     monkeypatch.setenv("QUJAT_TEST_MEMBER_PIN", PIN)
     pin_source = member_key.uri.rsplit("pin-source=", 1)[1]
-    key: Any = open_key(member_key.uri.replace(pin_source, "env:QUJAT_TEST_MEMBER_PIN"))
+    key: Any = open_key(
+        member_key.uri.replace(pin_source, "env:QUJAT_TEST_MEMBER_PIN"),
+        allowed_modules=[_module()],
+    )
     assert key.subject_name == SECRETARY
+
+
+def _add_key(
+    services: Services, data_dir: Path, org: str, signer_id: str, *args: str,
+    env: dict[str, str | None],
+) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """``qujat signers add-key --pkcs11 …`` as the operator runs it, in its own process."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("QUJAT_")}
+    environ["QUJAT_DATABASE_URL"] = services.settings.db_url
+    environ.update({k: v for k, v in env.items() if v is not None})
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", "signers", "add-key", "--org", org,
+         "--signer", signer_id, *args, "--data-dir", str(data_dir)],
+        capture_output=True, text=True, timeout=120, env=environ,
+    )  # fmt: skip
+
+
+def _token_uri(member_key: MemberKey) -> str:
+    """What the operator types: the token and the key's label, nothing else."""
+    return member_key.uri.split(";type=")[0]
+
+
+def test_the_operator_provisions_a_token_key_through_the_cli(
+    client: TestClient, services: Services, make_org: MakeOrg, member_key: MemberKey,
+    data_dir: Path,
+) -> None:  # fmt: skip
+    admin = make_org("issue", "sign", "admin")
+    r = client.post("/v1/signers", json={"certificate": member_key.certificate_pem},
+                    headers=admin.headers)  # fmt: skip
+    assert r.status_code == 201, r.text
+    signer_id = r.json()["id"]
+    allowed = json.dumps([str(_module())])
+    done = _add_key(services, data_dir, admin.name, signer_id, "--pkcs11", _token_uri(member_key),
+                    env={"QUJAT_SIGNER_PKCS11_MODULES": allowed,
+                         "QUJAT_SIGNER_PKCS11_PIN": PIN})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert PIN not in done.stdout + done.stderr
+    held = client.get(f"/v1/signers/{signer_id}", headers=admin.headers).json()
+    assert held["key_held_by"] == "server"
+    location = services.context.signing.signer(signer_id).key_location
+    assert location is not None and PIN not in location  # where to read it, never the PIN
+    assert "pin-source=env:QUJAT_SIGNER_PKCS11_PIN" in location
+    os.environ["QUJAT_SIGNER_PKCS11_PIN"] = PIN  # the server's environment
+    try:
+        key: Any = KeyLocations(services.settings.signer_pkcs11_modules).open(location)
+        assert key.subject_name == SECRETARY
+        with pytest.raises(KeyStoreError, match="allows"):  # a server allowing no module
+            KeyLocations().open(location)
+    finally:
+        del os.environ["QUJAT_SIGNER_PKCS11_PIN"]
+
+
+def test_cli_token_provisioning_refusals(
+    client: TestClient, services: Services, make_org: MakeOrg, member_key: MemberKey,
+    data_dir: Path, tmp_path: Path,
+) -> None:  # fmt: skip
+    """The attacks on the operator's step: another library, a PIN in the URI, no PIN, a
+    wrong PIN, a key of another certificate. Each a ``qujat:`` message, nothing stored."""
+    admin = make_org("issue", "sign", "admin")
+    r = client.post("/v1/signers", json={"certificate": member_key.certificate_pem},
+                    headers=admin.headers)  # fmt: skip
+    signer_id = r.json()["id"]
+    other_cert, _ = issue_certificate(
+        services.settings.keys_dir / "ca.pem", services.settings.keys_dir / "ca.key.pem",
+        common_name=CHAIR, iin="880705465683",
+    )  # fmt: skip
+    r = client.post("/v1/signers", json={"certificate": other_cert.decode()},
+                    headers=admin.headers)  # fmt: skip
+    other_id = r.json()["id"]
+    module = str(_module())
+    allowed = json.dumps([module])
+    uri = _token_uri(member_key)
+    wrong_pin = "9999-wrong-pin"
+    pin_file = tmp_path / "pin"
+    pin_file.write_text(wrong_pin + "\n")
+    cases: list[tuple[str, tuple[str, ...], dict[str, str | None], str]] = [
+        ("no module allowed", ("--pkcs11", uri), {"QUJAT_SIGNER_PKCS11_PIN": PIN}, "allowed"),
+        ("another library", ("--pkcs11", uri, "--module", "/usr/lib/x86_64-linux-gnu/libz.so.1"),
+         {"QUJAT_SIGNER_PKCS11_MODULES": allowed, "QUJAT_SIGNER_PKCS11_PIN": PIN}, "allows"),
+        ("module in the URI", ("--pkcs11", f"{uri}?module-path=/tmp/evil.so"),
+         {"QUJAT_SIGNER_PKCS11_MODULES": allowed, "QUJAT_SIGNER_PKCS11_PIN": PIN}, "allows"),
+        ("PIN in the URI", ("--pkcs11", f"{uri}?pin-value=1234-in-uri"),
+         {"QUJAT_SIGNER_PKCS11_MODULES": allowed, "QUJAT_SIGNER_PKCS11_PIN": PIN}, "PIN"),
+        ("PIN source in the URI", ("--pkcs11", f"{uri}?pin-source=file:/etc/shadow"),
+         {"QUJAT_SIGNER_PKCS11_MODULES": allowed, "QUJAT_SIGNER_PKCS11_PIN": PIN}, "PIN"),
+        ("no PIN", ("--pkcs11", uri), {"QUJAT_SIGNER_PKCS11_MODULES": allowed}, "No PKCS#11 PIN"),
+        ("wrong PIN", ("--pkcs11", uri), {"QUJAT_SIGNER_PKCS11_MODULES": allowed,
+                                          "QUJAT_SIGNER_PKCS11_PIN_FILE": str(pin_file)},
+         "Wrong PIN"),
+    ]  # fmt: skip
+    for name, args, env, message in cases:
+        done = _add_key(services, data_dir, admin.name, signer_id, *args, env=env)
+        assert done.returncode == 2, (name, done.stdout, done.stderr)
+        assert done.stderr.startswith("qujat: ") and message in done.stderr, (name, done.stderr)
+        assert "Traceback" not in done.stderr
+        for secret in (PIN, wrong_pin, "1234-in-uri"):
+            assert secret not in done.stdout + done.stderr, name
+    # the token's key is the secretary's: it is no key of the chair's certificate
+    done = _add_key(services, data_dir, admin.name, other_id, "--pkcs11", uri,
+                    env={"QUJAT_SIGNER_PKCS11_MODULES": allowed,
+                         "QUJAT_SIGNER_PKCS11_PIN": PIN})  # fmt: skip
+    assert done.returncode == 2 and "key_certificate_mismatch" in done.stderr, done.stderr
+    for sid in (signer_id, other_id):
+        held = client.get(f"/v1/signers/{sid}", headers=admin.headers).json()
+        assert held["key_held_by"] == "member"

@@ -177,6 +177,7 @@ def hold_key(settings: Any, signer_id: str, location: str) -> None:
     try:
         signing = SigningRegistry(registry.engine, registry.files)
         organisation = signing.signer(signer_id).organisation
-        provision_key(signing, KeyLocations(), organisation, signer_id, location, "test")
+        keys = KeyLocations(settings.signer_pkcs11_modules)
+        provision_key(signing, keys, organisation, signer_id, location, "test")
     finally:
         registry.close()

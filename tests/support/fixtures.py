@@ -17,6 +17,16 @@ from tests.support.databases import fresh_database_url
 
 _orgs = itertools.count(1)
 
+SOFTHSM_MODULES = tuple(
+    Path(p)
+    for p in (
+        "/usr/lib/softhsm/libsofthsm2.so",
+        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+        "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+    )
+)
+"""Where Debian's softhsm2 puts its PKCS#11 library."""
+
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -36,6 +46,8 @@ def services(data_dir: Path) -> Iterator[Services]:
         # files stay at B-T: no upgrader thread racing the tests' download-then-upload
         # (tests/api/test_ltv.py runs the upgrader and the inline mode on their own apps)
         ltv_upgrader="worker",
+        # the member keys tests/signing/test_pkcs11_members.py puts on SoftHSM2
+        signer_pkcs11_modules=[p for p in SOFTHSM_MODULES if p.is_file()],
     )
     services = build_services(settings)
     yield services

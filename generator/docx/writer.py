@@ -1,167 +1,32 @@
-"""Form + case data → an editable, unsigned DOCX copy, from the same template as the PDF.
-
-The wording lives once, in the Typst templates. Typst compiles a template to HTML too;
-``lib.typ``'s helpers then emit classed elements (``header``, ``title``, ``blank`` with its
-``value`` and ``caption``, ``fill``, ``signature``, ``verify``, ``table``, ``grid``,
-``align-*``) instead of page layout, and this module lays those out again with python-docx:
-A4, Times New Roman 12 pt (metric twin of the PDF's Liberation Serif), fixed table widths,
-rows that do not split, header rows repeated on each page.
-"""
+"""The tree → python-docx: blocks, runs, headers, blanks, signatures, tables and grids."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
-from html.parser import HTMLParser
-from typing import Any
 
-import docx
 from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from forms import FormSpec
-from generator.render import DocumentMeta, Renderer
-
-__all__ = ["UNSIGNED_NOTE", "render_docx"]
-
-UNSIGNED_NOTE = (
-    "Unsigned, editable copy of Qujat document {id}. It has no legal force: the original is "
-    "the signed PDF, verifiable at {url}"
+from generator.docx.layout import (
+    _ALIGN,
+    _INLINE,
+    _SKIP,
+    _SPACE,
+    _STRUCK,
+    CORNER,
+    SIGNATURE_LINE,
+    TEXT_WIDTH,
 )
-"""The DOCX's core-property comment (what the copy is, where the signed original is)."""
+from generator.docx.ooxml import _border, _cell_border, _fix_layout, _row_props
+from generator.docx.tree import _find, _Node
 
-FONT = "Times New Roman"
-PAGE = (210.0, 297.0)
-MARGINS = {"left": 25.0, "right": 15.0, "top": 18.0, "bottom": 22.0}
-"""Millimetres, as the PDF's page (``lib.typ``'s ``form-page``)."""
-TEXT_WIDTH = PAGE[0] - MARGINS["left"] - MARGINS["right"]
-CORNER = 0.48
-"""The header block and corner blanks sit in the right 52 % of the line (``appendix-header``)."""
-SIGNATURE_LINE = 40.0
-"""Width of the signature's line, as in ``signature-line``."""
-
-_ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "start": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "end": WD_ALIGN_PARAGRAPH.RIGHT,
-}
-_STRUCK = {"s", "del", "strike"}
-"""Struck-through text: the alternative that does not apply (Typst's ``strike`` → ``<s>``)."""
-_PHRASING = {"span", "strong", "b", "em", "i", "u", "a", "br", "sub", "sup", "code", "small"}
-_INLINE = _PHRASING | _STRUCK
-_VOID = {"br", "meta", "img", "hr", "col", "link", "input", "wbr", "source"}
-_SKIP = {"head", "script", "style", "svg", "img", "hr"}
-_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must stay
-
-# Child order the OOXML schema requires, for elements python-docx does not model.
-_PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc")
-_TCPR_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:vAlign")
-_TRPR_AFTER_CANTSPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
-_TRPR_AFTER_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden")
-
-
-def render_docx(
-    renderer: Renderer, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta
-) -> bytes:
-    """The DOCX copy of a validated ``case``: the PDF's content, editable and unsigned.
-
-    The same input gives the same bytes (dates in the package are the issue date).
-    """
-    body = _parse(renderer.html(spec, lang, case, meta))
-    document = _new_document(lang, meta.verify_url)
-    writer = _Writer(document)
-    writer.blocks(_Sink(document, TEXT_WIDTH), body.children, _Style())
-    if not writer.verified:  # a template without qr-block: the id and URL still end the copy
-        writer.blocks(_Sink(document, TEXT_WIDTH), [_verify_node(meta)], _Style())
-    title = spec.title_kk if lang == "kk" else spec.title_ru
-    _set_properties(document, spec, title, lang, meta)
-    out = io.BytesIO()
-    document.save(out)
-    stamp = datetime.combine(meta.issued_on, time(0, 0))
-    return _fix_zip_dates(out.getvalue(), stamp.timetuple()[:6])
-
-
-# --- HTML → a small tree ---------------------------------------------------------------
-
-
-@dataclass
-class _Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[_Node | str]
-
-    @property
-    def classes(self) -> list[str]:
-        return self.attrs.get("class", "").split()
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("root", {}, [])
-        self._stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {k: v or "" for k, v in attrs}, [])
-        self._stack[-1].children.append(node)
-        if tag not in _VOID:
-            self._stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._stack[-1].children.append(_Node(tag, {k: v or "" for k, v in attrs}, []))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self._stack) - 1, 0, -1):
-            if self._stack[depth].tag == tag:
-                del self._stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self._stack[-1].children.append(data)
-
-
-def _parse(html: str) -> _Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return _find(builder.root, "body") or builder.root
-
-
-def _find(node: _Node, tag: str) -> _Node | None:
-    for child in node.children:
-        if isinstance(child, _Node):
-            if child.tag == tag:
-                return child
-            found = _find(child, tag)
-            if found is not None:
-                return found
-    return None
-
-
-def _verify_node(meta: DocumentMeta) -> _Node:
-    return _Node(
-        "div",
-        {"class": "verify"},
-        [_Node("p", {"class": "url"}, [meta.verify_url]), _Node("p", {"class": "id"}, [meta.id])],
-    )
-
-
-# --- the tree → python-docx ------------------------------------------------------------
+__all__: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -510,107 +375,3 @@ def _widths(tracks: list[str], count: int, total: float) -> list[float]:
     return [
         f if f is not None else rest * s / share_total for f, s in zip(fixed, shares, strict=True)
     ]
-
-
-# --- OOXML details python-docx does not model --------------------------------------------
-
-
-def _fix_layout(table: Table, widths: list[float]) -> None:
-    """Fixed layout: w:tblLayout fixed, the grid's and every cell's width, the table's width."""
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(round(sum(widths) * 1440 / 25.4)))
-    for i, width in enumerate(widths):
-        table.columns[i].width = Mm(width)
-    for tr in table._tbl.tr_lst:  # a new table: one w:tc per grid column
-        for tc, width in zip(tr.tc_lst, widths, strict=True):
-            tc.width = Mm(width)
-
-
-def _row_props(row: Any, header: bool) -> None:
-    """Every row keeps together (w:cantSplit); header rows repeat on each page (w:tblHeader)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.insert_element_before(OxmlElement("w:cantSplit"), *_TRPR_AFTER_CANTSPLIT)
-    if header and tr_pr.find(qn("w:tblHeader")) is None:
-        tr_pr.insert_element_before(OxmlElement("w:tblHeader"), *_TRPR_AFTER_HEADER)
-
-
-def _border_element(tag: str, side: str) -> Any:
-    box = OxmlElement(tag)
-    line = OxmlElement(f"w:{side}")
-    for key, value in (("val", "single"), ("sz", "4"), ("space", "1"), ("color", "auto")):
-        line.set(qn(f"w:{key}"), value)
-    box.append(line)
-    return box
-
-
-def _border(para: Paragraph, side: str) -> None:
-    p_pr = para._p.get_or_add_pPr()
-    p_pr.insert_element_before(_border_element("w:pBdr", side), *_PPR_AFTER_PBDR)
-
-
-def _cell_border(cell: _Cell, side: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    tc_pr.insert_element_before(_border_element("w:tcBorders", side), *_TCPR_AFTER_BORDERS)
-
-
-def _new_document(lang: str, verify_url: str) -> Document:
-    document = docx.Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(PAGE[0]), Mm(PAGE[1])
-    section.left_margin, section.right_margin = Mm(MARGINS["left"]), Mm(MARGINS["right"])
-    section.top_margin, section.bottom_margin = Mm(MARGINS["top"]), Mm(MARGINS["bottom"])
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(12)
-    r_pr = normal.element.get_or_add_rPr()
-    fonts = r_pr.get_or_add_rFonts()
-    for attr in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    language = OxmlElement("w:lang")
-    language.set(qn("w:val"), {"kk": "kk-KZ", "ru": "ru-RU"}.get(lang, lang))
-    r_pr.append(language)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.0
-    footer = section.footer.paragraphs[0]
-    footer.text = verify_url
-    for run in footer.runs:
-        run.font.size = Pt(7.5)
-    return document
-
-
-def _set_properties(
-    document: Document, spec: FormSpec, title: str, lang: str, meta: DocumentMeta
-) -> None:
-    stamp = datetime.combine(meta.issued_on, time(0, 0), tzinfo=UTC)
-    props = document.core_properties
-    props.title = title
-    props.subject = spec.id
-    props.author = meta.issuer
-    props.last_modified_by = meta.issuer
-    props.identifier = meta.id
-    props.language = lang
-    props.keywords = f"qujat:{meta.id}"
-    props.category = "unsigned copy"
-    props.comments = UNSIGNED_NOTE.format(id=meta.id, url=meta.verify_url)
-    props.created = props.modified = props.last_printed = stamp
-    props.revision = 1
-
-
-def _fix_zip_dates(package: bytes, stamp: tuple[int, ...]) -> bytes:
-    """python-docx stamps zip entries with the current time; stamp them with the issue date."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            entry = zipfile.ZipInfo(item.filename, date_time=stamp[:6])  # type: ignore[arg-type]
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(item.filename))
-    return out.getvalue()
