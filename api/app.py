@@ -14,6 +14,8 @@ from api.logs import install_log_escaping
 from api.ltv import start_upgrader
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
+from api.public_cache import PublicCache
+from api.public_fastpath import PublicLookups
 from api.ratelimit import Bucket, RateLimit, TrustedProxies
 from api.routes import (
     applications,
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         responses=ERROR_RESPONSES,
     )
     app.state.services = services
+    # the public answers, per worker; the middleware below sends the current ones
+    app.state.public_cache = cache = PublicCache(services.context, services.writes)
     app.state.webhooks = build_webhooks(services)
     install_error_handlers(app)
     install_openapi(app)  # data per form in POST /v1/documents and /v1/batches
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         upload_paths=("/v1/verify", "/v/check"),
         path_limits={"/v1/batches": services.settings.max_batch_bytes},
     )
+    app.add_middleware(PublicLookups, cache=cache)  # inside the metrics and the rate limit
     if services.settings.metrics_enabled:
         app.add_middleware(RequestMetrics)
     settings = services.settings

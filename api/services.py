@@ -21,6 +21,7 @@ from forms.types import Clock
 from generator import Renderer
 from registry import Registry
 from registry.countersign import SigningRegistry
+from registry.versions import WriteCounter
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
 from signing.devtsa import DevTimeStamper, dev_crl, dev_validation_context, ensure_dev_tsa
 from signing.keystore import KeyLocations
@@ -84,6 +85,12 @@ class Services:
 
     def today(self) -> datetime:
         return self.clock()
+
+    @cached_property
+    def writes(self) -> WriteCounter:
+        """This process's committed writes on the registry (what makes a kept public
+        answer revalidate at once, :mod:`api.public_cache`)."""
+        return WriteCounter.watching(self.registry.engine)
 
     @cached_property
     def context(self) -> Context:
