@@ -12,6 +12,7 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.logs import install_log_escaping
 from api.ltv import start_upgrader
+from api.memory import limit_arenas, trim
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
 from api.public_cache import PublicCache
@@ -50,6 +51,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(resume_derivations, app.state.services.context)
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
     upgrader = start_upgrader(app.state.services)  # B-T files to B-LTA, archive renewal
+    trim()  # the start-up's garbage (imports, migrations, backfills) back to the system
     yield
     if upgrader is not None:
         await run_in_threadpool(upgrader.close)
@@ -68,6 +70,7 @@ def create_app_from_env() -> FastAPI:
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """An app over ``services`` (built from ``settings`` when not given)."""
     install_log_escaping()
+    limit_arenas()  # before the thread pool's threads exist (api/memory.py)
     services = services or build_services(settings or Settings())
     app = FastAPI(
         title="Qujat",

@@ -3,7 +3,6 @@ and an API client may ask for it again and again."""
 
 from __future__ import annotations
 
-from generator import render_docx
 from registry import DocumentRecord
 from workflow.context import Context
 from workflow.documents import document_meta, stated_issue_date
@@ -28,6 +27,8 @@ def docx_of(ctx: Context, record: DocumentRecord) -> bytes:
     case = stored_case(record)
     issued_on = stated_issue_date(case) or record.created_at.date()
     meta = document_meta(ctx.policy, ctx.issuer.subject_name, record.id, issued_on)
+    from generator import render_docx  # python-docx loaded with the first copy
+
     data = render_docx(ctx.renderer, spec, record.lang, case, meta)
     with copies.lock:
         copies.kept[key] = data
