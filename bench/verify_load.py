@@ -125,11 +125,11 @@ def _drain_upgrades(data_dir: Path, timeout: float = 600) -> float:
 
 
 def _run(server: Server, paths: list[str], seconds: int, connections: int, tmp: Path) -> LookupLoad:
+    load(server, "GET", paths, None, len(paths) * 4)  # every id built once in each worker
     wrk = _wrk()
     if wrk is not None:
         wrk_load(wrk, server.port, paths, 2, connections, tmp)  # warm caches and connections
         return wrk_load(wrk, server.port, paths, seconds, connections, tmp)
-    load(server, "GET", paths, None, 1000)
     run = load(server, "GET", paths, None, 3000 * seconds, threads=connections // 2)
     return LookupLoad(run.per_second, run.p50_ms, run.p99_ms, run.requests, run.errors,
                       "python http.client")  # fmt: skip
