@@ -37,7 +37,7 @@ from fastapi import Request, Response
 from api.pages import SECURITY_HEADERS, render_page
 from api.responses import verification_public
 from api.schemas import VerificationPublic
-from registry.versions import DocumentVersion, WriteCounter, document_version
+from registry.versions import DocumentVersion, WriteCounter, document_version, document_versions
 from workflow import logged_lookup
 from workflow.context import Context
 from workflow.public import PublicView
@@ -60,6 +60,8 @@ REVALIDATE_SECONDS = 0.25
 """How long an entry is trusted before its document's version is read again."""
 MAX_BYTES = 8 * 1024 * 1024
 """Bodies kept per worker, at most (≈ 1,000 documents with JSON and a page in each language)."""
+REVALIDATE_BATCH = 500
+"""Ids revalidated by one query, at most."""
 CACHE_CONTROL = "public, max-age=1"
 """What downstream caches are told: keep it one second (then ask, with the ETag)."""
 
@@ -208,14 +210,17 @@ class PublicCache:
             entry = self._entries.get(doc_id)
             if entry is None or (answer := entry.answers.get(kind)) is None:
                 return None
-            if (
-                entry.writes != self.writes.value
-                or self._monotonic() - entry.checked >= self.revalidate_seconds
-                or entry.day != self._today()
-            ):
+            if not self._current(entry):
                 return None
             self._entries.move_to_end(doc_id)
             return answer
+
+    def _current(self, entry: _Entry) -> bool:
+        return (
+            entry.writes == self.writes.value
+            and self._monotonic() - entry.checked < self.revalidate_seconds
+            and entry.day == self._today()
+        )
 
     def has(self, doc_id: str, kind: str) -> bool:
         """Whether an answer is kept (fresh or not) — worth a revalidation."""
@@ -225,20 +230,39 @@ class PublicCache:
 
     # With I/O: for the thread pool
 
+    def due(self, first: str, limit: int = REVALIDATE_BATCH) -> list[str]:
+        """``first`` and the other kept ids due for revalidation, most recently used
+        first, at most ``limit``: one query revalidates them all."""
+        with self._lock:
+            due = [first]
+            for doc_id in reversed(self._entries):
+                if len(due) >= limit:
+                    break
+                if doc_id != first and not self._current(self._entries[doc_id]):
+                    due.append(doc_id)
+            return due
+
     def revalidate(self, doc_id: str) -> bool:
         """Read the document's version; keep the entry (fresh again) if it is unchanged,
         drop it otherwise. Whether it was kept."""
+        return doc_id in self.revalidate_many([doc_id])
+
+    def revalidate_many(self, doc_ids: list[str]) -> set[str]:
+        """:meth:`revalidate` for each of ``doc_ids`` in one query; the ids kept."""
         writes, checked, day = self.writes.value, self._monotonic(), self._today()
-        version = document_version(self.ctx.registry.engine, doc_id)
+        versions = document_versions(self.ctx.registry.engine, doc_ids)
+        kept = set()
         with self._lock:
-            entry = self._entries.get(doc_id)
-            if entry is None:
-                return False
-            if version != entry.version or day != entry.day:
-                self._drop(doc_id)
-                return False
-            entry.writes, entry.checked = writes, checked
-            return True
+            for doc_id in doc_ids:
+                entry = self._entries.get(doc_id)
+                if entry is None:
+                    continue
+                if versions.get(doc_id) != entry.version or day != entry.day:
+                    self._drop(doc_id)
+                    continue
+                entry.writes, entry.checked = writes, checked
+                kept.add(doc_id)
+        return kept
 
     def json(self, doc_id: str) -> Answer:
         """``GET /v1/verify/{id}``'s answer, from memory when current."""

@@ -4,14 +4,16 @@
 FastAPI's routing, dependency solving and response validation cost ≈ 0.1 ms per request,
 many times a cached answer's cost; this middleware sits inside the rate limit and the
 request metrics (both still apply) and sends a current kept answer itself — a 304 when
-``If-None-Match`` names it. An answer kept but due for revalidation is revalidated here
-(one version query, in the thread pool). Anything else — a miss, a changed document, a
+``If-None-Match`` names it. An answer kept but due for revalidation is revalidated here,
+together with every other answer due (one version query for all, in the thread pool;
+requests arriving meanwhile wait for the same query). Anything else — a miss, a changed document, a
 database error, any other path — goes on to the application unchanged, whose routes build
 the answer through the same cache and whose one error handler renders any error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -61,6 +63,8 @@ class PublicLookups:
 
     def __init__(self, app: ASGIApp, cache: PublicCache) -> None:
         self.app, self.cache = app, cache
+        self._revalidating: asyncio.Future[set[str]] | None = None
+        """The revalidation under way: requests due at the same time wait for one query."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -88,11 +92,20 @@ class PublicLookups:
         answer = self.cache.fresh(doc_id, kind)
         if answer is not None or not self.cache.has(doc_id, kind):
             return answer
-        try:
-            kept = await run_in_threadpool(self.cache.revalidate, doc_id)
-        except Exception:  # the application's route meets the same error and renders it
-            return None
-        return self.cache.fresh(doc_id, kind) if kept else None
+        for _ in range(2):  # a revalidation already under way may not have included this id
+            task = self._revalidating
+            if task is None or task.done():
+                due = self.cache.due(doc_id)
+                task = asyncio.ensure_future(run_in_threadpool(self.cache.revalidate_many, due))
+                self._revalidating = task
+            try:
+                await asyncio.shield(task)
+            except Exception:  # the application's route meets the same error and renders it
+                return None
+            answer = self.cache.fresh(doc_id, kind)
+            if answer is not None or not self.cache.has(doc_id, kind):
+                return answer
+        return None
 
 
 async def _send(send: Send, answer: Answer, not_modified: bool) -> None:

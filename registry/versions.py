@@ -28,7 +28,7 @@ from registry.models import DocumentRow
 from registry.revisions import DocumentRevisionRow
 from registry.store import is_id
 
-__all__ = ["DocumentVersion", "WriteCounter", "document_version"]
+__all__ = ["DocumentVersion", "WriteCounter", "document_version", "document_versions"]
 
 DocumentVersion = tuple[str, str, datetime | None, datetime, date | None, int | None]
 """``(sha256, status, revoked_at, updated_at, valid_until, last revision)`` of a document."""
@@ -39,6 +39,7 @@ _LAST_REVISION = (
     .scalar_subquery()
 )
 _VERSION = select(
+    DocumentRow.id,
     DocumentRow.sha256,
     DocumentRow.status,
     DocumentRow.revoked_at,
@@ -51,16 +52,21 @@ _VERSION = select(
 def document_version(engine: Engine, doc_id: str) -> DocumentVersion | None:
     """The version of document ``doc_id``, ``None`` if there is none; a
     :class:`RegistryError` if the database does not answer."""
-    if not is_id(doc_id):
-        return None
+    return document_versions(engine, [doc_id]).get(doc_id)
+
+
+def document_versions(engine: Engine, doc_ids: list[str]) -> dict[str, DocumentVersion]:
+    """The versions of the documents ``doc_ids`` that exist, in one query (a worker
+    revalidates every answer due at once)."""
+    wanted = [d for d in doc_ids if is_id(d)]
+    if not wanted:
+        return {}
     try:
         with engine.connect() as conn:
-            row = conn.execute(_VERSION.where(DocumentRow.id == doc_id)).first()
+            rows = conn.execute(_VERSION.where(DocumentRow.id.in_(wanted))).all()
     except SQLAlchemyError as exc:
         raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
-    if row is None:
-        return None
-    return (row[0], row[1], row[2], row[3], row[4], row[5])
+    return {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows}
 
 
 _READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "WITH", "SHOW", "SET")

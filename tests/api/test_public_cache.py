@@ -179,3 +179,20 @@ def test_private_and_per_visitor_answers_are_never_public(client: TestClient, or
     assert client.get("/v/check").headers["cache-control"] == "no-store"
     lookup = client.post("/v/lookup", data={"registration_number": "x", "iin": "871008401427"})
     assert lookup.headers["cache-control"] == "no-store"
+
+
+def test_every_answer_due_is_revalidated_by_one_query(
+    client: TestClient, org: Org, services: Services, other: Registry
+) -> None:
+    ids = [issue(client, org, "course-certificate")["id"] for _ in range(3)]
+    ticks = Ticks()
+    cache = _cache(services, ticks)
+    kept = [cache.json(doc_id) for doc_id in ids]
+    other.revoke(ids[1], "issued in error")
+    ticks.now += REVALIDATE_SECONDS
+    due = cache.due(ids[0])
+    assert due[0] == ids[0] and set(due) == set(ids)
+    assert cache.revalidate_many(due) == {ids[0], ids[2]}
+    assert cache.fresh(ids[0], "json") is kept[0] and cache.fresh(ids[2], "json") is kept[2]
+    assert cache.fresh(ids[1], "json") is None
+    assert b'"status":"revoked"' in cache.json(ids[1]).body
