@@ -12,8 +12,11 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.logs import install_log_escaping
 from api.ltv import start_session_sweeper, start_upgrader
+from api.memory import limit_arenas, trim
 from api.metrics import RequestMetrics
 from api.openapi import install_openapi
+from api.public_cache import PublicCache
+from api.public_fastpath import PublicLookups
 from api.ratelimit import Bucket, RateLimit, TrustedProxies
 from api.routes import (
     applications,
@@ -50,6 +53,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     dispatcher = start_dispatcher(app.state.services, app.state.webhooks)
     upgrader = start_upgrader(app.state.services)  # B-T files to B-LTA, archive renewal
     sweeper = start_session_sweeper(app.state.services)  # expired prepared sessions' files
+    trim()  # the start-up's garbage (imports, migrations, backfills) back to the system
     yield
     if sweeper is not None:
         await run_in_threadpool(sweeper.close)
@@ -70,6 +74,7 @@ def create_app_from_env() -> FastAPI:
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """An app over ``services`` (built from ``settings`` when not given)."""
     install_log_escaping()
+    limit_arenas()  # before the thread pool's threads exist (api/memory.py)
     services = services or build_services(settings or Settings())
     app = FastAPI(
         title="Qujat",
@@ -79,6 +84,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         responses=ERROR_RESPONSES,
     )
     app.state.services = services
+    # the public answers, per worker; the middleware below sends the current ones
+    app.state.public_cache = cache = PublicCache(services.context, services.writes)
     app.state.webhooks = build_webhooks(services)
     install_error_handlers(app)
     install_openapi(app)  # data per form in POST /v1/documents and /v1/batches
@@ -99,6 +106,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         upload_paths=("/v1/verify", "/v/check"),
         path_limits={"/v1/batches": services.settings.max_batch_bytes},
     )
+    app.add_middleware(PublicLookups, cache=cache)  # inside the metrics and the rate limit
     if services.settings.metrics_enabled:
         app.add_middleware(RequestMetrics)
     settings = services.settings

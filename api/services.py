@@ -14,13 +14,13 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
 from api.settings import Settings
-from forms import all_forms
 from forms.rules.calendar import WorkingCalendar
 from forms.rules.signer_plan import SigningOrder
 from forms.types import Clock
 from generator import Renderer
 from registry import Registry
 from registry.countersign import SigningRegistry
+from registry.versions import WriteCounter
 from signing import IssuerKey, ensure_dev_pki, load_pkcs12, read_passphrase
 from signing.devtsa import DevTimeStamper, dev_crl, dev_validation_context, ensure_dev_tsa
 from signing.keystore import KeyLocations
@@ -64,7 +64,7 @@ def policy_of(settings: Settings) -> Policy:
 
 @dataclass(frozen=True)
 class Services:
-    """Long-lived collaborators of the request handlers (keys loaded once, compilers warm)."""
+    """Long-lived collaborators of the request handlers (keys loaded once, compilers kept)."""
 
     settings: Settings
     registry: Registry
@@ -85,6 +85,12 @@ class Services:
 
     def today(self) -> datetime:
         return self.clock()
+
+    @cached_property
+    def writes(self) -> WriteCounter:
+        """This process's committed writes on the registry (what makes a kept public
+        answer revalidate at once, :mod:`api.public_cache`)."""
+        return WriteCounter.watching(self.registry.engine)
 
     @cached_property
     def context(self) -> Context:
@@ -207,7 +213,7 @@ def _ltv(
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    """Open the registry (migrating it), load the issuer key, warm the templates."""
+    """Open the registry (migrating it), load the issuer key."""
     if not settings.data_dir.exists():  # keys, database and files: the server's user only
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         settings.data_dir.chmod(0o700)
@@ -221,8 +227,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             settings.s3_bucket, settings.s3_prefix, settings.s3_endpoint_url
         )
     registry = Registry.open(settings.db_url, settings.files_dir, clock, files)
+    # compilers are built on each template's first use (≈ 8 ms once), not all 50-odd at
+    # start: ≈ 0.7 MB each, ≈ 35 MB per worker that mostly issues a handful of forms
     renderer = Renderer()
-    renderer.warm(all_forms())
     if settings.token_key_file is not None:
         token_key = load_token_key(settings.token_key_file)
     else:

@@ -10,7 +10,6 @@ changes the status, not the copy (its owner keeps getting it; nobody else ever d
 
 from __future__ import annotations
 
-from generator import render_docx
 from registry import DocumentRecord
 from registry.copies import keep_copy, kept_copy
 from workflow.context import Context
@@ -31,5 +30,7 @@ def docx_of(ctx: Context, record: DocumentRecord) -> bytes:
     case = stored_case(record)
     issued_on = stated_issue_date(case) or record.created_at.date()
     meta = document_meta(ctx.policy, ctx.issuer.subject_name, record.id, issued_on)
+    from generator import render_docx  # python-docx loaded with the first copy
+
     data = render_docx(ctx.renderer, spec, record.lang, case, meta)
     return keep_copy(ctx.registry, record.id, _KIND, data, ctx.clock())

@@ -78,6 +78,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
         access_log=False,
         proxy_headers=False,  # the app decides whom to trust (api/ratelimit.client_address)
+        loop=serve.FAST_LOOP,
+        http=serve.FAST_HTTP,
     )
     return 0
 

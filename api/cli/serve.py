@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Literal
 
 from api.cli.common import ensure_dev_api_key, settings_of
 
-__all__ = ["cmd_serve"]
+__all__ = ["FAST_HTTP", "FAST_LOOP", "cmd_serve"]
+
+# uvicorn's C event loop and HTTP parser: a cached public answer costs ≈ 0.05 ms in the
+# application, so the server's own per-request work is most of what is left
+FAST_LOOP: Literal["uvloop"] = "uvloop"
+FAST_HTTP: Literal["httptools"] = "httptools"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -27,6 +33,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # (QUJAT_FORWARDED_ALLOW_IPS / --forwarded-allow-ips, api/ratelimit.client_address)
     uvicorn.run(
         app, host=args.host, port=args.port, log_level="info", access_log=False,
-        proxy_headers=False,
+        proxy_headers=False, loop=FAST_LOOP, http=FAST_HTTP,
     )  # fmt: skip
     return 0

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep
 from api.pages import TEMPLATES, page_lang, render_page
+from api.public_cache import page_context, public_cache, respond
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
 from api.uploads import client_of, read_pdf
 from registry.errors import NotFound
-from workflow import logged_lookup
 from workflow.lookup import check_by_number
 
 router = APIRouter(include_in_schema=False)
 
 _CSS = (TEMPLATES / "verify.css").read_bytes()
-
-
-def _document_context(view: VerificationPublic | None, lang: str) -> dict[str, Any]:
-    if view is None or not view.form_title:
-        return {"v": view, "title": "", "category": None}
-    title = view.form_title["ru" if lang == "ru" else "kk"]
-    category = view.details.get("category_ru" if lang == "ru" else "category_kk")
-    return {"v": view, "title": title, "category": category}
 
 
 @router.get("/v/check", response_class=HTMLResponse)
@@ -48,7 +38,7 @@ async def check_upload(request: Request, services: ServicesDep) -> HTMLResponse:
     doc = report["document"]
     view = VerificationPublic.model_validate(doc) if doc else None
     return render_page("check.html", lang, 200, r=report, error=None,
-                       **_document_context(view, lang))  # fmt: skip
+                       **page_context(view, lang))  # fmt: skip
 
 
 @router.post("/v/lookup", response_class=HTMLResponse)
@@ -63,16 +53,15 @@ async def lookup_page(request: Request, services: ServicesDep) -> HTMLResponse:
     except NotFound:
         return render_page("base.html", lang, 404, lookup_not_found=True)
     view = verification_public(found)
-    return render_page("verify.html", lang, 200, **_document_context(view, lang))
+    return render_page("verify.html", lang, 200, **page_context(view, lang))
 
 
 @router.get("/v/{doc_id}", response_class=HTMLResponse)
-def verify_page(doc_id: str, request: Request, services: ServicesDep) -> HTMLResponse:
-    """Where the QR points: the verdict first, then what the document says and who signed."""
-    lang = page_lang(request)
-    view = verification_public(logged_lookup(services.context, doc_id, "page"))
-    status = 404 if view.status == "unknown" else 200
-    return render_page("verify.html", lang, status, **_document_context(view, lang))
+def verify_page(doc_id: str, request: Request) -> Response:
+    """Where the QR points: the verdict first, then what the document says and who signed.
+    Served from the worker's memory while current, with ``ETag`` and a one-second
+    ``Cache-Control`` (:mod:`api.public_cache`)."""
+    return respond(public_cache(request).page(doc_id, page_lang(request)), request)
 
 
 @router.get("/static/verify.css")

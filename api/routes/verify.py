@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ContextDep, ServicesDep
+from api.public_cache import public_cache, respond
 from api.responses import upload_report, verification_public
 from api.schemas import VerificationPublic
 from api.schemas.listing import LookupRequest
 from api.uploads import client_of, read_pdf
-from workflow import logged_lookup
 from workflow.lookup import check_by_number
 
 router = APIRouter(prefix="/v1/verify", tags=["verify"])
@@ -25,10 +25,12 @@ def verify_lookup(body: LookupRequest, ctx: ContextDep) -> VerificationPublic:
     return verification_public(check_by_number(ctx, body.registration_number, body.iin))
 
 
-@router.get("/{doc_id}")
-def verify_id(doc_id: str, ctx: ContextDep) -> VerificationPublic:
-    """Status (valid, expired, revoked, awaiting-signatures, unknown) and public facts."""
-    return verification_public(logged_lookup(ctx, doc_id, "json"))
+@router.get("/{doc_id}", response_model=VerificationPublic)
+def verify_id(doc_id: str, request: Request) -> Response:
+    """Status (valid, expired, revoked, awaiting-signatures, unknown) and public facts.
+    ``ETag`` and ``Cache-Control: public, max-age=1``; ``If-None-Match`` → 304. Served
+    from the worker's memory while current (:mod:`api.public_cache`)."""
+    return respond(public_cache(request).json(doc_id), request)
 
 
 @router.post("")

@@ -160,7 +160,7 @@ def test_500_is_retried_with_backoff_then_failed_then_resent(hooks: Webhooks) ->
             with pytest.raises(NotFound):
                 flows.retry_delivery(hooks, "Org A", endpoint_id, "nosuchdelivery")
             r.mode = "ok"
-            for d in failed:
+            for d in reversed(failed):  # oldest first (the list is newest first): in order
                 flows.retry_delivery(hooks, "Org A", endpoint_id, d.id)
             got = r.wait_for(2)
         finally:
