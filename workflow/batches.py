@@ -60,7 +60,11 @@ def cancel_batch(store: BatchStore, batch_id: str, reason: str = "cancelled") ->
 
 
 def check_quota(
-    store: BatchStore, organisation: str, count: int, max_pending: int, max_per_hour: int,
+    store: BatchStore,
+    organisation: str,
+    count: int,
+    max_pending: int,
+    max_per_hour: int,
     now: datetime,
 ) -> None:
     """Refuse a batch of ``count`` items that would take the organisation past its quotas:
