@@ -10,7 +10,7 @@ import pytest
 
 from registry import LocalFileStore, NewDocument, Registry, new_id
 from registry.errors import Conflict, NotFound
-from tests.support.databases import fresh_database_url
+from tests.support.databases import fresh_database_url, sqlite_bytes
 
 
 @pytest.fixture
@@ -84,8 +84,8 @@ def test_revoke_and_unknown(registry: Registry) -> None:
 def test_api_keys_are_stored_hashed(registry: Registry, tmp_path: Path) -> None:
     record, secret = registry.create_api_key("Org", {"issue"})
     assert registry.api_key_for(secret) == record
-    for path in tmp_path.glob("registry-*.db*"):
-        assert secret.encode() not in path.read_bytes()
+    for path in tmp_path.glob("registry-*.db"):
+        assert secret.encode() not in sqlite_bytes(path)
     with registry.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT secret_sha256 FROM api_keys").scalars().all()
     assert secret not in stored and all(len(s) == 64 for s in stored)

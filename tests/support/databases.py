@@ -27,3 +27,22 @@ def fresh_database_url(directory: Path) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def sqlite_bytes(path: Path) -> bytes:
+    """The pages of the SQLite database at ``path`` (its WAL included), read through SQLite.
+
+    Never ``path.read_bytes()`` on a database this process has open: closing any descriptor
+    of the file drops every POSIX lock the process holds on it, the registry's connections'
+    included, and the next connection then sees a database nobody seems to use (SQLite's
+    "How to corrupt" §2.2; the suite met it as "disk I/O error" many tests later)."""
+    import sqlite3
+
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    copy = sqlite3.connect(":memory:")
+    try:
+        source.backup(copy)
+        return copy.serialize()
+    finally:
+        source.close()
+        copy.close()
