@@ -211,6 +211,18 @@ def _room(signer: CachingSigner, timestamper: TimeStamper | None) -> int:
     return reserved
 
 
+def signature_room(signer: object, timestamper: TimeStamper | None) -> int | None:
+    """Hex characters to reserve for ``signer``'s CMS (and its token); ``None`` for a key
+    the lean writers do not handle (RSA-PSS, a token, a remote signer: pyHanko signs)."""
+    if isinstance(signer, GostSigner):
+        return _GOST_ROOM + (2 * _token_room(timestamper) if timestamper is not None else 0)
+    if not isinstance(signer, CachingSigner) or signer.prefer_pss:
+        return None
+    if not isinstance(signer._private_key, EllipticCurvePrivateKey | RSAPrivateKey):
+        return None
+    return _room(signer, timestamper)
+
+
 async def lean_certify(
     pdf: bytes,
     signer: object,
@@ -227,13 +239,8 @@ async def lean_certify(
     the shape this writer handles (then pyHanko's writer is used)."""
     if not pdf.rstrip().endswith(b"%%EOF"):
         return None
-    if isinstance(signer, GostSigner):
-        room = _GOST_ROOM + (2 * _token_room(timestamper) if timestamper is not None else 0)
-    elif isinstance(signer, CachingSigner) and not signer.prefer_pss:
-        if not isinstance(signer._private_key, EllipticCurvePrivateKey | RSAPrivateKey):
-            return None
-        room = _room(signer, timestamper)
-    else:
+    room = signature_room(signer, timestamper)
+    if room is None or not isinstance(signer, CachingSigner | GostSigner):
         return None
     try:
         layout = _Layout(pdf, fresh=True)

@@ -14,21 +14,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from pyhanko.sign.timestamps import TimeStamper
 
 from signing._signer import CachingSigner
 from signing.gost.cms import GostSigner
 from signing.lean import (
     _BYTE_RANGE,
-    _GOST_ROOM,
     _Layout,
     _pdf_string,
     _ref,
-    _room,
     _Shape,
-    _token_room,
+    signature_room,
     write_update,
 )
 
@@ -69,13 +65,8 @@ async def lean_approve(
 ) -> bytes | None:
     """Sign the empty field ``field_name`` of ``pdf``; ``None`` if the file, the field or
     the key is not of the shape this writer handles (then pyHanko signs)."""
-    if isinstance(signer, GostSigner):
-        room = _GOST_ROOM + (2 * _token_room(timestamper) if timestamper is not None else 0)
-    elif isinstance(signer, CachingSigner) and not signer.prefer_pss:
-        if not isinstance(signer._private_key, EllipticCurvePrivateKey | RSAPrivateKey):
-            return None
-        room = _room(signer, timestamper)
-    else:
+    room = signature_room(signer, timestamper)
+    if room is None or not isinstance(signer, CachingSigner | GostSigner):
         return None
     try:
         layout = _Layout(pdf, fresh=False)
