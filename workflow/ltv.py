@@ -39,6 +39,7 @@ from registry.revisions import RevisionRecord, find_revision, record_revision, r
 from registry.upgrades import pending_upgrades
 from signing.errors import TimestampUnavailable
 from signing.ltv import RenewalPolicy, secure
+from workflow.background import Periodic
 from workflow.context import Context
 
 __all__ = [
@@ -168,9 +169,11 @@ def upgrade_pending(
     return counts
 
 
-class Upgrader:
+class Upgrader(Periodic):
     """A thread that upgrades new files to B-LTA as they come, and renews the archive
     timestamps once every ``renew_every`` (``None``: never; ``qujat worker`` does)."""
+
+    name = "qujat-ltv"
 
     def __init__(
         self,
@@ -181,33 +184,12 @@ class Upgrader:
         margin: timedelta = timedelta(days=180),
     ) -> None:
         self.ctx = ctx
-        self.poll_seconds = poll_seconds
         self.renew_every = renew_every
         self.margin = margin
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self.run, name="qujat-ltv", daemon=True)
         self._retry_at: dict[str, datetime] = {}
         self._failures: dict[str, int] = {}
         self._next_renewal: datetime | None = None
-
-    def start(self) -> None:
-        """Run in the background until :meth:`close`."""
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stop after the current document."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
-
-    def run(self) -> None:
-        """The loop (also callable in the foreground: ``qujat worker``)."""
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # a registry hiccup must not end the thread
-                log.exception("LTV upgrader pass failed")
-            self._stop.wait(self.poll_seconds)
+        super().__init__(poll_seconds)
 
     def tick(self) -> UpgradeCounts:
         """One pass: pending upgrades (failed ones after a growing wait), then a renewal

@@ -11,8 +11,8 @@ to another (the row already gone) is logged and redone on the next tick.
 from __future__ import annotations
 
 import logging
-import threading
 
+from workflow.background import Periodic
 from workflow.context import Context
 
 __all__ = ["SessionSweeper", "sweep_expired_sessions"]
@@ -32,32 +32,18 @@ def sweep_expired_sessions(ctx: Context, *, batch: int = 200, passes: int = 50) 
     return swept
 
 
-class SessionSweeper:
+class SessionSweeper(Periodic):
     """A daemon thread that sweeps expired signing sessions every ``every_seconds``."""
+
+    name = "qujat-sessions"
 
     def __init__(self, ctx: Context, *, every_seconds: float = 60.0) -> None:
         self.ctx = ctx
-        self.every_seconds = every_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self.run, name="qujat-sessions", daemon=True)
+        super().__init__(every_seconds)
 
-    def start(self) -> None:
-        """Run in the background until :meth:`close`."""
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stop after the current pass."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
-
-    def run(self) -> None:
-        """The loop: a pass, then a wait (the first pass at once, for what a restart left)."""
-        while not self._stop.is_set():
-            try:
-                swept = sweep_expired_sessions(self.ctx)
-                if swept:
-                    log.info("swept %d expired signing sessions", swept)
-            except Exception as exc:  # a registry hiccup or a lost race must not end the thread
-                log.warning("signing-session sweep failed: %s", type(exc).__name__)
-            self._stop.wait(self.every_seconds)
+    def tick(self) -> int:
+        """One pass (the first at once, for what a restart left)."""
+        swept = sweep_expired_sessions(self.ctx)
+        if swept:
+            log.info("swept %d expired signing sessions", swept)
+        return swept
