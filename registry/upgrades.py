@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Exists, and_, exists, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from registry.models import DocumentRow
 from registry.models_signing import SigningSessionRow
@@ -65,39 +65,6 @@ def advance(
     record it as its next revision; ``None`` (nothing changed) if the file moved meanwhile."""
     digest = registry.files.put(pdf)
     sessions = sessionmaker(registry.engine, expire_on_commit=False)
-    try:
-        return _advance(sessions, record, digest, level=level, reason=reason,
-                        archive_timestamp_at=archive_timestamp_at,
-                        tsa_expires_at=tsa_expires_at, now=now)  # fmt: skip
-    except _Yield:
-        return None
-
-
-class _Yield(Exception):
-    """Rolls an upgrade back: an external signature was prepared on the file meanwhile."""
-
-
-def _open_session(doc_id: Any, sha256: Any, now: datetime) -> Exists:
-    """An external signature prepared on ``sha256`` of ``doc_id``, still open at ``now``."""
-    return exists().where(
-        SigningSessionRow.document_id == doc_id,
-        SigningSessionRow.base_sha256 == sha256,
-        SigningSessionRow.completed_at.is_(None),
-        SigningSessionRow.expires_at > now,
-    )
-
-
-def _advance(
-    sessions: sessionmaker[Session],
-    record: DocumentRecord,
-    digest: str,
-    *,
-    level: str,
-    reason: str,
-    archive_timestamp_at: datetime | None,
-    tsa_expires_at: datetime | None,
-    now: datetime,
-) -> RevisionRecord | None:
     with transaction(sessions) as s:  # the move and its revision together, or neither
         moved = s.execute(
             update(DocumentRow)
@@ -109,7 +76,8 @@ def _advance(
         # a signature prepared on the old file since the pending list was read: it wins (its
         # prepare locked the row, so this statement sees it); the upgrade waits for it
         if s.scalar(select(_open_session(record.id, record.sha256, now))):
-            raise _Yield
+            s.rollback()
+            return None
         last = s.scalar(
             select(func.max(DocumentRevisionRow.revision)).where(
                 DocumentRevisionRow.document_id == record.id
@@ -136,3 +104,13 @@ def count_documents(registry: Registry, *, after: str | None = None) -> int:
         query = query.where(DocumentRow.id > after)
     with transaction(sessions) as s:
         return int(s.scalar(query) or 0)
+
+
+def _open_session(doc_id: Any, sha256: Any, now: datetime) -> Exists:
+    """An external signature prepared on ``sha256`` of ``doc_id``, still open at ``now``."""
+    return exists().where(
+        SigningSessionRow.document_id == doc_id,
+        SigningSessionRow.base_sha256 == sha256,
+        SigningSessionRow.completed_at.is_(None),
+        SigningSessionRow.expires_at > now,
+    )
