@@ -65,6 +65,15 @@ def store_stages(services: Services, n: int) -> list[Row]:
     signed = certify(pdf, services.issuer)
 
     columns: dict[str, Any] = lookup_columns(ctx, summary)
+    picked: set[int] = set()
+
+    def fresh_index() -> int:
+        # documents made ahead of their registration: a pick is free in the registry, not
+        # yet among the other picks (issuance itself retries a taken index)
+        while (index := registry.pick_status_index()) in picked:
+            pass
+        picked.add(index)
+        return index
 
     def new_doc(i: int) -> tuple[NewDocument, bytes]:
         # each document its own bytes (the file store keeps one file per content)
@@ -75,7 +84,7 @@ def store_stages(services: Services, n: int) -> list[Row]:
             holder_name=spec.holder_name(case), valid_until=spec.valid_until(case),
             organisation=actor.organisation, api_key_id=actor.key_id, protocol_id=None,
             idempotency_key=None, request_sha256=None,
-            status_index=registry.pick_status_index(), **columns,
+            status_index=fresh_index(), **columns,
         )  # fmt: skip
         return doc, body
 
