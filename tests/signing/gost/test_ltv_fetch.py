@@ -6,6 +6,7 @@ allow-list and is never asked; a CRL service that is down is ``ValidationDataUna
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from asn1crypto import crl, x509
+from asn1crypto import pem as asn1_pem
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
 
@@ -106,13 +108,13 @@ class _Setup:
             signing_time=NOW, timestamper=self.timestamper,
         )  # fmt: skip
 
-    def context(self) -> ValidationContext:
+    def context(self, *, fetching: bool = True) -> ValidationContext:
         """Production-like: fetching through the allow-list, no GOST answer in hand (only the
         development TSA's CRL, as ``QUJAT_TSA_URL`` with the development CA has)."""
         tsa_cert = x509.Certificate.load(_der(self.tsa.cert_path.read_bytes()))
         return ValidationContext(
             trust_roots=[self.ca, self.dev_ca], other_certs=[tsa_cert],
-            crls=[dev_crl(self.pki, now=NOW)], moment=NOW, allow_fetching=True,
+            crls=[dev_crl(self.pki, now=NOW)], moment=NOW, allow_fetching=fetching,
             revocation_mode="hard-fail",
             fetcher_backend=AllowListFetcherBackend(self.policy),
             signature_validator=GOST_SIGNATURE_VALIDATOR,
@@ -125,8 +127,6 @@ def _uri(url: str) -> x509.GeneralName:
 
 
 def _der(pem: bytes) -> bytes:
-    from asn1crypto import pem as asn1_pem
-
     return asn1_pem.unarmor(pem)[2] if asn1_pem.detect(pem) else pem
 
 
@@ -139,8 +139,8 @@ def setup(tmp_path: Path) -> Iterator[_Setup]:
         s.service.close()
 
 
-async def _gather(s: _Setup, fetch: FetchPolicy | None) -> bytes:
-    context = s.context()
+async def _gather(s: _Setup, fetch: FetchPolicy | None, *, fetching: bool = True) -> bytes:
+    context = s.context(fetching=fetching)
     try:
         return await add_validation_data(s.pdf, context, fetch=fetch)
     finally:
@@ -154,8 +154,6 @@ def _dss_crls(pdf: bytes) -> list[crl.CertificateList]:
 
 
 def test_the_fetched_crl_goes_into_the_dss_and_the_signature_is_b_lt(setup: _Setup) -> None:
-    import asyncio
-
     before = validate_pdf(setup.pdf, [setup.ca, setup.dev_ca], moment=NOW)
     (sig,) = before.signatures
     assert sig.level == "B-T"
@@ -169,24 +167,21 @@ def test_the_fetched_crl_goes_into_the_dss_and_the_signature_is_b_lt(setup: _Set
 
 
 def test_without_a_policy_nothing_is_fetched(setup: _Setup) -> None:
-    import asyncio
-
     with pytest.raises(ValidationDataUnavailable):
         asyncio.run(_gather(setup, None))
+    # an offline context (development, the nca-test profile) never fetches, policy or not
+    with pytest.raises(ValidationDataUnavailable):
+        asyncio.run(_gather(setup, setup.policy, fetching=False))
     assert setup.service.hits == []
 
 
 def test_a_crl_service_that_is_down_is_validation_data_unavailable(setup: _Setup) -> None:
-    import asyncio
-
     setup.service.close()
-    with pytest.raises(ValidationDataUnavailable, match="unreachable|did not answer"):
+    with pytest.raises(ValidationDataUnavailable, match=r"unreachable|did not answer"):
         asyncio.run(_gather(setup, setup.policy))
 
 
 def test_a_crl_listing_the_certificate_is_no_evidence(setup: _Setup) -> None:
-    import asyncio
-
     revoked = issue_crl(setup.ca, setup.ca_key, this_update=NOW - timedelta(hours=1))
     tbs = revoked["tbs_cert_list"]
     tbs["revoked_certificates"] = [
@@ -203,8 +198,6 @@ def test_a_crl_listing_the_certificate_is_no_evidence(setup: _Setup) -> None:
 
 
 def test_a_certificate_chaining_to_no_anchor_makes_no_request(setup: _Setup) -> None:
-    import asyncio
-
     # a CA copying the anchor's name but not its key: the member's URLs are not followed
     rogue_key = GostPrivateKey.generate(oids.PARAMS_GOST2015_512_A)
     setup.ca_key = rogue_key
@@ -221,3 +214,12 @@ def test_a_certificate_chaining_to_no_anchor_makes_no_request(setup: _Setup) -> 
     with pytest.raises(ValidationDataUnavailable, match="does not verify"):
         asyncio.run(_gather(setup, setup.policy))
     assert setup.service.hits == []
+
+
+def test_a_fetched_crl_with_a_changed_byte_is_no_evidence(setup: _Setup) -> None:
+    forged = bytearray(setup.crl.dump())
+    forged[-5] ^= 0x01  # inside the CA's signature
+    setup.service.body = bytes(forged)
+    with pytest.raises(ValidationDataUnavailable, match="unknown"):
+        asyncio.run(_gather(setup, setup.policy))
+    assert setup.service.hits == ["/crl/ca.crl"]
