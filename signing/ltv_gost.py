@@ -8,6 +8,9 @@ not accept a CRL signed by such an anchor; the test responder answers "unknown" 
 to the anchor, and the CRLs and OCSP answers of its issuing CA, each checked by
 :func:`signing.revocation.check_revocation` (GOST-aware, the same check registration and
 verification use), which must find the certificate positively not revoked at the moment.
+Where the answers in hand do not (production: a fetching context holds none), the
+certificate's own CRL/OCSP URLs are fetched under the configured
+:class:`~signing.pki_fetch.FetchPolicy`, once its chain is verified up to an anchor.
 Its signature timestamp (an ordinary TSA's) goes through pyHanko's own gathering.
 """
 
