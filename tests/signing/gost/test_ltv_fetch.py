@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asn1crypto import crl, x509
+from asn1crypto import crl, ocsp, x509
 from asn1crypto import pem as asn1_pem
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
@@ -30,7 +30,7 @@ from signing.gost.gost3410 import GostPrivateKey
 from signing.gost.pdf import sign_pdf
 from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
 from signing.ltv import add_validation_data
-from signing.pki_fetch import FetchPolicy
+from signing.pki_fetch import FetchPolicy, ocsp_request
 from signing.revocation_fetching import AllowListFetcherBackend
 from tests.signing.gost.minica import issue, issue_crl
 from tests.support.pdfa import compile_pdfa
@@ -40,19 +40,21 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 class _CrlService:
-    """A loopback HTTP server answering ``/crl/ca.crl`` with a CRL; records every request."""
+    """A loopback HTTP server answering ``/crl/ca.crl`` with a CRL (``body``) and
+    ``/ocsp/`` with an OCSP response (``ocsp_body``); records every request."""
 
     def __init__(self, body: bytes) -> None:
         self.hits: list[str] = []
         self.body = body
+        self.ocsp_body = b""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 outer.hits.append(self.path)
-                ok = self.path == "/crl/ca.crl"
-                self.send_response(200 if ok else 404)
-                payload = outer.body if ok else b""
+                routes = {"/crl/ca.crl": outer.body, "/ocsp/": outer.ocsp_body}
+                payload = routes.get(self.path, b"")
+                self.send_response(200 if payload else 404)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -223,3 +225,46 @@ def test_a_fetched_crl_with_a_changed_byte_is_no_evidence(setup: _Setup) -> None
     with pytest.raises(ValidationDataUnavailable, match="unknown"):
         asyncio.run(_gather(setup, setup.policy))
     assert setup.service.hits == ["/crl/ca.crl"]
+
+
+def _ocsp_good(s: _Setup) -> ocsp.OCSPResponse:
+    """The CA's own GOST-signed answer: the member's certificate is good now."""
+    req = ocsp.OCSPRequest.load(ocsp_request(s.cert, s.ca))
+    cert_id = req["tbs_request"]["request_list"][0]["req_cert"]
+    data = ocsp.ResponseData(
+        {
+            "responder_id": ocsp.ResponderId(name="by_name", value=s.ca.subject),
+            "produced_at": NOW - timedelta(minutes=5),
+            "responses": [
+                {
+                    "cert_id": cert_id,
+                    "cert_status": ocsp.CertStatus(name="good", value=None),
+                    "this_update": NOW - timedelta(minutes=5),
+                    "next_update": NOW + timedelta(hours=1),
+                }
+            ],
+        }
+    )
+    alg = {"algorithm": s.ca_key.public_key.signature_oid}
+    basic = ocsp.BasicOCSPResponse(
+        {"tbs_response_data": data, "signature_algorithm": alg,
+         "signature": s.ca_key.sign(data.dump())}
+    )  # fmt: skip
+    return ocsp.OCSPResponse(
+        {"response_status": "successful",
+         "response_bytes": {"response_type": "basic_ocsp_response", "response": basic}}
+    )  # fmt: skip
+
+
+def test_a_fetched_ocsp_answer_goes_into_the_dss(setup: _Setup) -> None:
+    setup.service.ocsp_body = _ocsp_good(setup).dump()
+    # this time only the responder is allowed: the CRL URL is never asked
+    setup.policy = FetchPolicy((f"{setup.service.base}/ocsp/",), timeout=2.0)
+    out = asyncio.run(_gather(setup, setup.policy))
+    assert setup.service.hits == ["/ocsp/"]
+    reader = PdfFileReader(BytesIO(out), strict=False)
+    dss_ocsps = [r.get_object().data for r in reader.root["/DSS"].get("/OCSPs", [])]
+    assert setup.service.ocsp_body in dss_ocsps
+    report = validate_pdf(out, [setup.ca, setup.dev_ca], moment=NOW)
+    (sig,) = report.signatures
+    assert sig.level == "B-LT" and sig.bottom_line and sig.trusted, report
