@@ -34,6 +34,7 @@ from registry.revisions import (
 from registry.store import Registry, _to_record, transaction
 from registry.upgrades import advance
 from signing.ltv import RenewalPolicy, last_timestamp, renew, structural_level
+from signing.pki_fetch import FetchPolicy
 
 __all__ = ["RenewalCounts", "advance_pdf", "issued_revision_row", "record_pdf", "renew_registry"]
 
@@ -68,6 +69,7 @@ def renew_registry(
     limit: int | None = None,
     progress: Callable[[RenewalCounts], None] | None = None,
     recheck: bool = False,
+    fetch: FetchPolicy | None = None,
 ) -> RenewalCounts:
     """Renew every document of ``registry`` that needs it (see module doc).
 
@@ -76,14 +78,18 @@ def renew_registry(
     called per renewed document so its moment is current. ``limit`` caps the documents
     visited in this run. A revision whose recorded TSA expiry lies beyond the margin is
     ``current`` without reading its file; ``recheck`` reads every file (after an algorithm
-    policy change). Not for use inside a running event loop.
+    policy change). ``fetch``: the allow-list GOST signers' revocation data is fetched
+    under (:func:`signing.ltv.add_validation_data`). Not for use inside a running event
+    loop.
     """
     clock = now or (lambda: datetime.now(UTC))
     counts = RenewalCounts(last_id=after)
 
     async def run() -> None:
         for record in _documents(registry, after, limit):
-            await _one(registry, record, timestamper, context, clock(), policy, recheck, counts)
+            await _one(
+                registry, record, timestamper, context, clock(), policy, recheck, counts, fetch
+            )
             counts.seen += 1
             counts.last_id = record.id
             if progress is not None:
@@ -102,6 +108,7 @@ async def _one(
     policy: RenewalPolicy | None,
     recheck: bool,
     counts: RenewalCounts,
+    fetch: FetchPolicy | None = None,
 ) -> None:
     if record.status == "revoked":
         counts.skipped += 1
@@ -122,7 +129,7 @@ async def _one(
             record_pdf(registry, record.id, pdf, "issued", moment)
         ctx = context()
         try:
-            result = await renew(pdf, timestamper, ctx, now=moment, policy=policy)
+            result = await renew(pdf, timestamper, ctx, now=moment, policy=policy, fetch=fetch)
         finally:
             await ctx.aclose()  # type: ignore[no-untyped-call]
     except (QujatError, PdfError, ValueError, KeyError, TypeError, OSError):

@@ -39,6 +39,7 @@ from signing.ltv_gost import (
     timestamp_paths,
     without_gost_answers,
 )
+from signing.pki_fetch import FetchPolicy
 
 __all__ = [
     "RenewalDecision",
@@ -57,7 +58,9 @@ _DIGEST = "sha256"
 ARCHIVE_FIELD_PREFIX = "ArchiveTimestamp"
 
 
-async def add_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
+async def add_validation_data(
+    pdf: bytes, context: ValidationContext, *, fetch: FetchPolicy | None = None
+) -> bytes:
     """Append a DSS revision with the certificates and CRL/OCSP answers that validate, at
     ``context.moment``, every signature and signature timestamp after the last document
     timestamp, and that timestamp itself.
@@ -67,13 +70,19 @@ async def add_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
     development CA's CRL); revocation should be required (``hard-fail``). Unchanged bytes
     if everything is in the DSS already. :class:`ValidationDataUnavailable` if some
     certificate cannot be validated now (revoked, expired, responder down).
+
+    ``fetch``: the allow-list a GOST signer's CRLs/OCSP answers are fetched under when the
+    answers in hand do not show it unrevoked (pyHanko's fetchers cannot judge the NCA's
+    answers, so :mod:`signing.ltv_gost` asks itself); used only if ``context`` allows
+    fetching (production), never for an offline context.
     """
+    gost_fetch = fetch if context.fetching_allowed else None
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         paths, gost = [], GostEvidence()
         for sig in _not_yet_archived(reader):
             if is_gost_signed(sig.signed_data):  # certvalidator cannot gather the NCA's
-                found = gost_evidence(sig.signed_data, context)
+                found = gost_evidence(sig.signed_data, context, gost_fetch)
                 gost.certs += found.certs
                 gost.crls += found.crls
                 gost.ocsps += found.ocsps
@@ -112,14 +121,20 @@ async def add_document_timestamp(pdf: bytes, timestamper: TimeStamper) -> bytes:
     return bytes(out.getvalue())
 
 
-async def secure(pdf: bytes, timestamper: TimeStamper, context: ValidationContext) -> bytes:
+async def secure(
+    pdf: bytes,
+    timestamper: TimeStamper,
+    context: ValidationContext,
+    *,
+    fetch: FetchPolicy | None = None,
+) -> bytes:
     """Bring a freshly signed (or renewed) document to B-LTA: validation data for what is
     not archived yet, a document timestamp over it all, then the validation data of that
     timestamp (so it too validates offline). Call after :func:`signing.certify` and after
-    every countersignature."""
-    pdf = await add_validation_data(pdf, context)
+    every countersignature. ``fetch``: as for :func:`add_validation_data`."""
+    pdf = await add_validation_data(pdf, context, fetch=fetch)
     pdf = await add_document_timestamp(pdf, timestamper)
-    return await add_validation_data(pdf, context)
+    return await add_validation_data(pdf, context, fetch=fetch)
 
 
 # --- renewal -----------------------------------------------------------------------------
@@ -218,15 +233,17 @@ async def renew(
     *,
     now: datetime | None = None,
     policy: RenewalPolicy | None = None,
+    fetch: FetchPolicy | None = None,
 ) -> RenewalResult:
     """Renew ``pdf`` if :func:`renewal_decision` says so (fresh validation data for the last
     timestamp, a new document timestamp, its validation data); otherwise return it as it
     is. Idempotent: a renewed document is ``current`` until the new TSA certificate itself
-    nears its expiry. ``context.moment`` should be ``now``."""
+    nears its expiry. ``context.moment`` should be ``now``; ``fetch``: as for
+    :func:`add_validation_data`."""
     decision = renewal_decision(pdf, now=now or datetime.now(UTC), policy=policy)
     if not decision.needed:
         return RenewalResult(pdf, False, decision)
-    return RenewalResult(await secure(pdf, timestamper, context), True, decision)
+    return RenewalResult(await secure(pdf, timestamper, context, fetch=fetch), True, decision)
 
 
 # --- internals ---------------------------------------------------------------------------

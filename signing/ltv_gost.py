@@ -8,6 +8,9 @@ not accept a CRL signed by such an anchor; the test responder answers "unknown" 
 to the anchor, and the CRLs and OCSP answers of its issuing CA, each checked by
 :func:`signing.revocation.check_revocation` (GOST-aware, the same check registration and
 verification use), which must find the certificate positively not revoked at the moment.
+Where the answers in hand do not (production: a fetching context holds none), the
+certificate's own CRL/OCSP URLs are fetched under the configured
+:class:`~signing.pki_fetch.FetchPolicy`, once its chain is verified up to an anchor.
 Its signature timestamp (an ordinary TSA's) goes through pyHanko's own gathering.
 """
 
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from asn1crypto import cms, crl, ocsp, x509
+from cryptography.exceptions import InvalidSignature
 from pyhanko.sign.general import extract_certificate_info
 from pyhanko.sign.validation import EmbeddedPdfSignature
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
@@ -24,8 +28,11 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
+from signing.errors import FetchFailed, FetchRefused
 from signing.gost import oids
-from signing.revocation import check_ocsp, check_revocation
+from signing.gost.validator import GOST_SIGNATURE_VALIDATOR
+from signing.pki_fetch import FetchPolicy, fetch_revocation
+from signing.revocation import RevocationStatus, check_ocsp, check_revocation
 
 __all__ = [
     "GostEvidence",
@@ -64,15 +71,18 @@ def is_gost_signed(signed_data: cms.SignedData) -> bool:
     return str(cert.public_key["algorithm"]["algorithm"].dotted) in _GOST_KEYS
 
 
-def gost_evidence(signed_data: cms.SignedData, context: ValidationContext) -> GostEvidence:
+def gost_evidence(
+    signed_data: cms.SignedData, context: ValidationContext, fetch: FetchPolicy | None = None
+) -> GostEvidence:
     """The chain and revocation answers of a GOST signer, from ``context``'s certificates,
-    anchors, CRLs and OCSP answers, at ``context.moment`` (see :func:`gost_chain_evidence`)."""
+    anchors, CRLs and OCSP answers, at ``context.moment``, and fetched under ``fetch`` where
+    those do not settle it (see :func:`gost_chain_evidence`)."""
     manager = context.path_builder.trust_manager
     anchors = list(manager.iter_certs()) if isinstance(manager, SimpleTrustManager) else []
     assert context.moment is not None  # the gathering context is always at a moment
     return gost_chain_evidence(
         signed_data, anchors, list(context.certificate_registry), list(context.crls),
-        list(context.ocsps), context.moment,
+        list(context.ocsps), context.moment, fetch=fetch,
     )  # fmt: skip
 
 
@@ -83,41 +93,101 @@ def gost_chain_evidence(
     crls: list[crl.CertificateList],
     ocsps: list[ocsp.OCSPResponse],
     moment: datetime,
+    *,
+    fetch: FetchPolicy | None = None,
 ) -> GostEvidence:
     """The signer's chain up to an anchor and the answers that show each certificate below
-    the anchor unrevoked at ``moment``. :class:`GostEvidenceUnavailable` if the chain does
-    not reach an anchor or a certificate is not positively unrevoked (or was revoked)."""
+    the anchor unrevoked at ``moment``. Where the answers in hand say "unknown" and
+    ``fetch`` is given, the certificate's own CRL/OCSP URLs are asked under that policy
+    (:func:`signing.pki_fetch.fetch_revocation`) - only once the whole chain is verified up
+    to an anchor, so no URL of an untrusted certificate is ever followed.
+    :class:`GostEvidenceUnavailable` if the chain does not reach an anchor, a fetch fails,
+    or a certificate is not positively unrevoked (or was revoked)."""
     info = extract_certificate_info(signed_data)
-    pool = [*info.other_certs, *certs, *anchors]
-    crl_der = [c.dump() for c in crls]
-    ocsp_der = [o.dump() for o in ocsps]
+    chain = _verified_chain(info.signer_cert, [*info.other_certs, *certs, *anchors], anchors)
     evidence = GostEvidence()
-    cert = info.signer_cert
-    anchor_subjects = {a.subject.dump() for a in anchors}
-    for _ in range(_MAX_CHAIN):
-        issuer = next((c for c in pool if c.subject == cert.issuer and c != cert), None)
-        if issuer is None:
-            raise GostEvidenceUnavailable(f"no issuer for {cert.subject.human_friendly}")
-        status = check_revocation(cert, issuer, moment=moment, crls=crl_der, ocsps=ocsp_der)
+    for cert, issuer in chain:
+        here_crls, here_ocsps = list(crls), list(ocsps)
+        status = _status(cert, issuer, moment, here_crls, here_ocsps)
+        if status.status == "unknown" and fetch is not None:
+            fetched_crls, fetched_ocsps = _fetched(cert, issuer, fetch)
+            here_crls += fetched_crls
+            here_ocsps += fetched_ocsps
+            status = _status(cert, issuer, moment, here_crls, here_ocsps)
         if not status.good:
             raise GostEvidenceUnavailable(
                 f"{cert.subject.human_friendly}: {status.status} ({status.detail})"
             )
         evidence.certs.append(cert)
         evidence.crls.extend(
-            c for c in crls if c.issuer == issuer.subject and c not in evidence.crls
+            c for c in here_crls if c.issuer == issuer.subject and c not in evidence.crls
         )
         # only answers that say "good": an "unknown" one (the test responder's hold since
         # 1970) proves nothing, and another holder's answer does not belong to this chain
         evidence.ocsps.extend(
-            o for o in ocsps
+            o for o in here_ocsps
             if _answers_for(o, cert) and check_ocsp(cert, issuer, o.dump(), moment=moment).good
         )  # fmt: skip
+    evidence.certs.append(chain[-1][1])  # the anchor
+    return evidence
+
+
+def _verified_chain(
+    signer: x509.Certificate, pool: list[x509.Certificate], anchors: list[x509.Certificate]
+) -> list[tuple[x509.Certificate, x509.Certificate]]:
+    """(certificate, issuer) pairs from ``signer`` up to an anchor, each signature checked."""
+    anchor_subjects = {a.subject.dump() for a in anchors}
+    chain: list[tuple[x509.Certificate, x509.Certificate]] = []
+    cert = signer
+    for _ in range(_MAX_CHAIN):
+        issuer = next((c for c in pool if c.subject == cert.issuer and c != cert), None)
+        if issuer is None:
+            raise GostEvidenceUnavailable(f"no issuer for {cert.subject.human_friendly}")
+        try:
+            GOST_SIGNATURE_VALIDATOR.validate_signature(
+                cert["signature_value"].native, cert["tbs_certificate"].dump(),
+                issuer.public_key, cert["signature_algorithm"],
+            )  # fmt: skip
+        except (InvalidSignature, ValueError) as exc:  # AlgorithmNotSupported is one too
+            raise GostEvidenceUnavailable(
+                f"{cert.subject.human_friendly}: its issuer's signature does not verify ({exc})"
+            ) from None
+        chain.append((cert, issuer))
         if issuer.subject.dump() in anchor_subjects:
-            evidence.certs.append(issuer)
-            return evidence
+            return chain
         cert = issuer
     raise GostEvidenceUnavailable("the chain is longer than any the NCA issues")
+
+
+def _status(
+    cert: x509.Certificate,
+    issuer: x509.Certificate,
+    moment: datetime,
+    crls: list[crl.CertificateList],
+    ocsps: list[ocsp.OCSPResponse],
+) -> RevocationStatus:
+    try:
+        return check_revocation(
+            cert, issuer, moment=moment, crls=[c.dump() for c in crls],
+            ocsps=[o.dump() for o in ocsps],
+        )  # fmt: skip
+    except (ValueError, TypeError, KeyError) as exc:  # a fetched answer that is not one
+        raise GostEvidenceUnavailable(f"unreadable revocation data: {exc}") from None
+
+
+def _fetched(
+    cert: x509.Certificate, issuer: x509.Certificate, policy: FetchPolicy
+) -> tuple[list[crl.CertificateList], list[ocsp.OCSPResponse]]:
+    try:
+        crl_der, ocsp_der = fetch_revocation(cert, issuer, policy)
+        return (
+            [crl.CertificateList.load(d) for d in crl_der],
+            [ocsp.OCSPResponse.load(d) for d in ocsp_der],
+        )
+    except (FetchFailed, FetchRefused) as exc:
+        raise GostEvidenceUnavailable(f"{cert.subject.human_friendly}: {exc.message}") from None
+    except ValueError as exc:
+        raise GostEvidenceUnavailable(f"unreadable revocation data: {exc}") from None
 
 
 async def timestamp_paths(

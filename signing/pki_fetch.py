@@ -143,3 +143,16 @@ def fetch_ocsp(
     return fetch(
         url, policy, body=ocsp_request(cert, issuer), content_type="application/ocsp-request"
     )
+
+
+def fetch_revocation(
+    cert: x509.Certificate, issuer: x509.Certificate, policy: FetchPolicy
+) -> tuple[list[bytes], list[bytes]]:
+    """The CRLs and OCSP answers (DER) `cert`'s own CRL distribution points and OCSP URLs
+    give, asking only the URLs `policy` allows (any other is skipped without a request).
+    Call it only for a certificate already chained to an anchor: its URLs are then the CA's
+    word, not an attacker's. FetchFailed if an allowed URL does not answer."""
+    ocsps = [fetch_ocsp(url, cert, issuer, policy) for url in cert.ocsp_urls if policy.allows(url)]
+    crl_urls = [p.url for p in cert.crl_distribution_points if p.url]
+    crls = [fetch_crl(url, policy) for url in crl_urls if policy.allows(url)]
+    return crls, ocsps

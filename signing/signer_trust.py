@@ -40,7 +40,7 @@ from signing.nca_profile import (
     certificate_facts,
     require_signing_key,
 )
-from signing.pki_fetch import FetchPolicy, fetch_crl, fetch_ocsp
+from signing.pki_fetch import FetchPolicy, fetch_revocation
 from signing.revocation import RevocationStatus, check_revocation
 
 __all__ = [
@@ -149,10 +149,7 @@ def _revocation(
     if status.status != "unknown" or trust.fetch is None:
         return status
     # only now, the certificate chained to an anchor: its own URLs, if the policy allows them
-    policy = trust.fetch
-    ocsps = [fetch_ocsp(url, cert, issuer, policy) for url in cert.ocsp_urls if policy.allows(url)]
-    crl_urls = [p.url for p in cert.crl_distribution_points if p.url]
-    crls = [fetch_crl(url, policy) for url in crl_urls if policy.allows(url)]
+    crls, ocsps = fetch_revocation(cert, issuer, trust.fetch)
     if not ocsps and not crls:
         return status
     status = _combined(cert, issuer, moment, crls, ocsps)

@@ -112,7 +112,7 @@ async def _secure(ctx: Context, pdf: bytes) -> bytes:
     assert ctx.timestamper is not None and ctx.ltv_context is not None
     context = ctx.ltv_context()
     try:
-        return await secure(pdf, ctx.timestamper, context)
+        return await secure(pdf, ctx.timestamper, context, fetch=ctx.revocation_fetch)
     finally:
         await context.aclose()  # type: ignore[no-untyped-call]
 
@@ -231,7 +231,7 @@ def renew_documents(
     counts = renew_registry(
         ctx.registry, ctx.timestamper, ctx.ltv_context, now=ctx.clock,
         policy=RenewalPolicy(margin=margin), after=after, limit=limit, progress=progress,
-        recheck=recheck,
+        recheck=recheck, fetch=ctx.revocation_fetch,
     )  # fmt: skip
     for outcome in ("renewed", "lapsed", "failed"):
         LTV_RENEWALS.labels(outcome).inc(getattr(counts, outcome))
