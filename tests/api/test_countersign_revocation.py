@@ -151,8 +151,11 @@ def test_countersignature_through_the_api_is_b_lt(
     ocsps = [ocsp.OCSPResponse.load(o.get_object().data) for o in dss["/OCSPs"]]
     assert ocsps  # fetched from the responder when signing, kept in the PDF
     # offline, with only what the PDF carries; revocation information is required
+    # the OCSP answer was fetched after the signature timestamp (that is what B-LT adds): a
+    # validator judging at the timestamp's time takes it as retroactive, as our verifier does
     offline = ValidationContext(trust_roots=[test_pki.root], allow_fetching=False,
-                                ocsps=ocsps, revocation_mode="hard-fail")  # fmt: skip
+                                ocsps=ocsps, revocation_mode="hard-fail",
+                                retroactive_revinfo=True)  # fmt: skip
     sig = reader.embedded_regular_signatures[-1]
     assert sig.field_name == "Secretary"
     status = asyncio.run(async_validate_pdf_signature(sig, signer_validation_context=offline,
