@@ -38,10 +38,10 @@ def test_issue_download_and_verify_over_http(server) -> None:  # type: ignore[no
             "data": get_form("qualification-certificate").example}  # fmt: skip
     doc = httpx.post(f"{base}/v1/documents", json=body, headers=headers, timeout=30).json()
     assert doc["verify_url"] == f"{base}/v/{doc['id']}"
-    pdf = httpx.get(f"{base}{doc['links']['pdf']}", headers=headers).content
+    pdf = httpx.get(f"{base}{doc['links']['pdf']}", headers=headers, timeout=30).content
     assert "Signature is Valid." in pdfsig(pdf)
-    assert httpx.get(f"{base}/v1/verify/{doc['id']}").json()["status"] == "valid"
-    page = httpx.get(doc["verify_url"], headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    assert httpx.get(f"{base}/v1/verify/{doc['id']}", timeout=30).json()["status"] == "valid"
+    page = httpx.get(doc["verify_url"], headers={"Accept-Language": "ru-RU,ru;q=0.9"}, timeout=30)
     assert page.status_code == 200 and "Документ действителен" in page.text
-    report = httpx.post(f"{base}/v1/verify", files={"file": ("c.pdf", pdf)}).json()
+    report = httpx.post(f"{base}/v1/verify", files={"file": ("c.pdf", pdf)}, timeout=60).json()
     assert report["verdict"] == "genuine"
