@@ -16,11 +16,16 @@ from signing import DevPki
 from signing.devtsa import DevTimeStamper, dev_crl, ensure_dev_tsa
 
 MOMENT = datetime.now(UTC).replace(microsecond=891_000)
+"""The tokens' time (a fraction of a second, which the token's DER must carry); set again
+once the TSA exists: its certificate may be made later than this module was collected."""
 
 
 @pytest.fixture(scope="module")
 def tsa(pki: DevPki) -> DevTimeStamper:
-    return DevTimeStamper.load(pki, ensure_dev_tsa(pki), clock=lambda: MOMENT)
+    global MOMENT
+    dev = ensure_dev_tsa(pki)
+    MOMENT = datetime.now(UTC).replace(microsecond=891_000)
+    return DevTimeStamper.load(pki, dev, clock=lambda: MOMENT)
 
 
 def _context(pki: DevPki, tsa: DevTimeStamper) -> ValidationContext:
