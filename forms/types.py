@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import types
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from forms.charset import unsupported
@@ -60,6 +63,18 @@ class CaseModel(BaseModel):
         allow_inf_nan=False,
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _written_date(cls, value: object, info: ValidationInfo) -> object:
+        # pydantic would read "0" or 0 as 1970-01-01 (a Unix time): a date is YYYY-MM-DD
+        if not _date_field(cls, info.field_name or ""):
+            return value
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+            raise PydanticCustomError("date_format", "a date written YYYY-MM-DD")
+        if isinstance(value, int | float):
+            raise PydanticCustomError("date_format", "a date written YYYY-MM-DD")
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _plausible_date(cls, value: object) -> object:
@@ -69,6 +84,21 @@ class CaseModel(BaseModel):
                 "date_range", "a date between {low} and {high}", {"low": MIN_YEAR, "high": MAX_YEAR}
             )
         return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@cache
+def _date_field(model: type[BaseModel], name: str) -> bool:
+    """Whether the field ``name`` of ``model`` holds a date (or an optional one)."""
+    field = model.model_fields.get(name)
+    if field is None:
+        return False
+    annotation = field.annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        return date in get_args(annotation) and datetime not in get_args(annotation)
+    return annotation is date
 
 
 def _name(value: str) -> str:
