@@ -114,9 +114,9 @@ class Renderer:
     def html(self, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta) -> str:
         """Render validated ``case`` to Typst's HTML, the source of the DOCX copy.
 
-        Same template and warm compiler as :meth:`render`; the helpers of ``lib.typ`` emit
-        classed elements (header, title, blank, signature, verify…) in HTML instead of
-        layout; ``qr-block`` prints the verification URL and id as text instead of the QR
+        Same template and warm compiler as :meth:`render`, told ``target: html`` in its
+        ``sys.inputs``: the helpers of ``lib.typ`` then emit classed elements (header, title,
+        blank, signature, verify…) instead of layout; ``qr-block`` prints the verification URL and id as text instead of the QR
         (the QR is still passed, so a template reading it compiles the same way).
         """
         template = spec.template(lang)
@@ -124,7 +124,7 @@ class Renderer:
         compiler, lock = self._compiler(template)
         try:
             with lock:
-                html = compiler.compile(format="html", sys_inputs=inputs)
+                html = compiler.compile(format="html", sys_inputs={**inputs, "target": "html"})
         except typst.TypstError as exc:
             raise RenderError(f"Typst could not render {template} as HTML: {exc.message}") from None
         if not isinstance(html, bytes):
