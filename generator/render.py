@@ -116,8 +116,9 @@ class Renderer:
 
         Same template and warm compiler as :meth:`render`, told ``target: html`` in its
         ``sys.inputs``: the helpers of ``lib.typ`` then emit classed elements (header, title,
-        blank, signature, verify…) instead of layout; ``qr-block`` prints the verification URL and id as text instead of the QR
-        (the QR is still passed, so a template reading it compiles the same way).
+        blank, signature, verify…) instead of layout; ``qr-block`` prints the verification
+        URL and id as text instead of the QR (the QR is still passed, so a template reading
+        it compiles the same way).
         """
         template = spec.template(lang)
         inputs = _inputs(spec, lang, case, meta, qr_svg(meta.verify_url).decode("ascii"))

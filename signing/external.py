@@ -22,7 +22,6 @@ fails the message-digest check.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing.errors import SigningError, TimestampUnavailable, refused
 from signing.external_gost import is_gost_certificate, prepare_gost, signature_from_client
+from signing.loop import run_sync
 
 __all__ = ["PreparedSignature", "complete", "complete_async", "prepare", "prepare_async"]
 
@@ -98,7 +98,7 @@ def prepare(
     timestamped: bool = False,
 ) -> PreparedSignature:
     """Prepare ``field_name`` of ``pdf`` for a signature by ``certificate``'s key."""
-    return asyncio.run(
+    return run_sync(
         prepare_async(
             pdf, field_name, certificate, chain, reason=reason, now=now, timestamped=timestamped
         )
@@ -175,7 +175,7 @@ def complete(
     not fit the prepared data or the certificate. With a ``validation_context`` (trust
     roots, fetching allowed) the signer's revocation information follows in a DSS
     revision: PAdES B-LT, as for server-held keys."""
-    return asyncio.run(
+    return run_sync(
         complete_async(
             prepared,
             certificate,

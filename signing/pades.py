@@ -13,7 +13,6 @@ asked for.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from signing.gost.cms import GostSigner
 from signing.keys import IssuerKey
 from signing.lean import lean_certify, reserve
 from signing.lean_approval import lean_approve
+from signing.loop import run_sync
 
 __all__ = [
     "EmptyField",
@@ -76,7 +76,7 @@ def certify(
     document prints its own QR code and signature lines. Not for use inside a running event
     loop; use :func:`certify_async` there.
     """
-    return asyncio.run(
+    return run_sync(
         certify_async(
             pdf,
             issuer,
@@ -173,7 +173,7 @@ def sign_field(
             if validation_context is not None:
                 await validation_context.aclose()  # type: ignore[no-untyped-call]
 
-    return asyncio.run(run())
+    return run_sync(run())
 
 
 async def sign_field_async(

@@ -7,7 +7,6 @@ tell. Nothing here trusts ``intact`` alone.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pyhanko.pdf_utils.rw_common import PdfHandler
 from pyhanko.sign.fields import enumerate_sig_fields
 
 from forms.errors import VerificationError
+from signing.loop import run_sync
 from verify._hexstrings import install as _install_hex_reader
 from verify.ltv import (
     Level,
@@ -87,7 +87,7 @@ def validate_pdf(
     data the file lacks is not required (a B-B or B-T signature still shows as trusted);
     revocation data it holds is obeyed. ``moment`` is "now" (tests travel in time with it).
     """
-    return asyncio.run(validate_pdf_async(data, trust_roots, max_bytes=max_bytes, moment=moment))
+    return run_sync(validate_pdf_async(data, trust_roots, max_bytes=max_bytes, moment=moment))
 
 
 async def validate_pdf_async(

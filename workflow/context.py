@@ -6,10 +6,12 @@ nothing under ``workflow/`` reads settings or the environment. Tests build their
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 from asn1crypto import x509
 from pyhanko.sign.timestamps import TimeStamper
@@ -29,8 +31,9 @@ from signing.pki_fetch import FetchPolicy
 from signing.revocation_fetching import AllowListFetcherBackend
 from signing.signer_trust import SignerTrust
 from signing.tokens import TokenKey
+from workflow.background import Activity
 
-__all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache"]
+__all__ = ["Actor", "Clock", "Context", "LinkGrant", "Policy", "SignedListCache", "hot_path"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class Context:
     """The behaviour settings."""
     status_lists: SignedListCache = field(default_factory=SignedListCache)
     """The signed status list of this context, reused while unchanged."""
+    activity: Activity = field(default_factory=Activity)
+    """How busy the hot path is: background passes give way to it."""
     signer_trust: SignerTrust | None = None
     """What signer certificates are checked against (anchors, NCA rules, revocation data);
     ``None``: the trust roots, production NCA rules, no revocation data, no fetching."""
@@ -179,3 +184,19 @@ class LinkGrant:
     def signer_id(self) -> str:
         """The registered signer who makes it."""
         return self.required.signer_id
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def hot_path(flow: Callable[Concatenate[Context, P], R]) -> Callable[Concatenate[Context, P], R]:
+    """Mark ``flow`` (its first argument the context) as hot-path work while it runs, for
+    the background passes to give way to (:class:`workflow.background.Activity`)."""
+
+    @functools.wraps(flow)
+    def marked(ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with ctx.activity.busy():
+            return flow(ctx, *args, **kwargs)
+
+    return marked

@@ -38,7 +38,7 @@ from registry.countersign import planned_rows
 from registry.renewal import issued_revision_row
 from signing import EmptyField, certify
 from signing.tokens import TokenClaims, issue_token
-from workflow.context import Actor, Context, Policy
+from workflow.context import Actor, Context, Policy, hot_path
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
 from workflow.lookup import lookup_columns
@@ -243,6 +243,7 @@ def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> PreparedIssu
     return PreparedIssue(new, signed, also, spec.id)
 
 
+@hot_path
 def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[DocumentRecord, bool]:
     """Issue the document ``req`` asks for; returns it and whether it was created now.
 

@@ -16,7 +16,6 @@ Two modes (``Policy.ltv_mode``), with a timestamper configured:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections import OrderedDict
@@ -38,8 +37,9 @@ from registry.renewal import RenewalCounts, advance_pdf, record_pdf, renew_regis
 from registry.revisions import RevisionRecord, find_revision, record_revision, revisions
 from registry.upgrades import pending_upgrades
 from signing.errors import TimestampUnavailable
+from signing.loop import run_sync
 from signing.ltv import RenewalPolicy, secure
-from workflow.background import Periodic
+from workflow.background import Periodic, lower_thread_priority
 from workflow.context import Context
 
 __all__ = [
@@ -105,7 +105,7 @@ def secure_inline(ctx: Context, pdf: bytes, level: str) -> tuple[bytes, str]:
     """In inline mode, ``pdf`` brought to B-LTA; otherwise unchanged (the upgrader's)."""
     if not (_wanted(ctx) and ctx.policy.ltv_mode == "inline"):
         return pdf, level
-    return asyncio.run(_secure(ctx, pdf)), "B-LTA"
+    return run_sync(_secure(ctx, pdf)), "B-LTA"
 
 
 async def _secure(ctx: Context, pdf: bytes) -> bytes:
@@ -142,18 +142,25 @@ class UpgradeCounts:
 
 
 def upgrade_pending(
-    ctx: Context, *, limit: int = 50, skip: Callable[[str], bool] | None = None
+    ctx: Context,
+    *,
+    limit: int = 50,
+    skip: Callable[[str], bool] | None = None,
+    before_each: Callable[[], None] | None = None,
 ) -> UpgradeCounts:
     """Bring every document whose current file is below B-LTA to B-LTA, each as a new
-    revision (``upgraded``). ``skip(doc_id)`` leaves a document for later (a backoff)."""
+    revision (``upgraded``). ``skip(doc_id)`` leaves a document for later (a backoff);
+    ``before_each()`` runs before each upgrade (the upgrader's wait for a quiet moment)."""
     counts = UpgradeCounts()
     if not _wanted(ctx):
         return counts
     for record in pending_upgrades(ctx.registry, now=ctx.clock(), limit=limit):
         if skip is not None and skip(record.id):
             continue
+        if before_each is not None:
+            before_each()
         try:
-            pdf = asyncio.run(_secure(ctx, ctx.registry.pdf(record)))
+            pdf = run_sync(_secure(ctx, ctx.registry.pdf(record)))
         except (QujatError, OSError, ValueError) as exc:
             counts.failed += 1
             counts.failed_ids.append(record.id)
@@ -171,7 +178,13 @@ def upgrade_pending(
 
 class Upgrader(Periodic):
     """A thread that upgrades new files to B-LTA as they come, and renews the archive
-    timestamps once every ``renew_every`` (``None``: never; ``qujat worker`` does)."""
+    timestamps once every ``renew_every`` (``None``: never; ``qujat worker`` does).
+
+    It gives way to the hot path: before each file it waits until no issuance or
+    countersignature of this process has run for ``quiet_seconds`` (at most
+    ``longest_wait_seconds``), and its thread has a low kernel priority (nice 10) so the
+    other workers' requests go first too.
+    """
 
     name = "qujat-ltv"
 
@@ -182,8 +195,12 @@ class Upgrader(Periodic):
         poll_seconds: float = 1.0,
         renew_every: timedelta | None = None,
         margin: timedelta = timedelta(days=180),
+        quiet_seconds: float = 0.2,
+        longest_wait_seconds: float = 5.0,
     ) -> None:
         self.ctx = ctx
+        self.quiet_seconds = quiet_seconds
+        self.longest_wait_seconds = longest_wait_seconds
         self.renew_every = renew_every
         self.margin = margin
         self._retry_at: dict[str, datetime] = {}
@@ -196,7 +213,9 @@ class Upgrader(Periodic):
         run if one is due."""
         now = self.ctx.clock()
         counts = upgrade_pending(
-            self.ctx, skip=lambda doc_id: self._retry_at.get(doc_id, now) > now
+            self.ctx,
+            skip=lambda doc_id: self._retry_at.get(doc_id, now) > now,
+            before_each=self._give_way,
         )
         for doc_id in counts.failed_ids:  # the TSA or a responder is down: wait, doubling
             tries = self._failures.get(doc_id, 0) + 1
@@ -208,6 +227,13 @@ class Upgrader(Periodic):
             self._next_renewal = now + self.renew_every
             renew_documents(self.ctx, margin=self.margin)
         return counts
+
+    def _give_way(self) -> None:
+        self.ctx.activity.wait_quiet(self.quiet_seconds, self.longest_wait_seconds, self._stop)
+
+    def run(self) -> None:
+        lower_thread_priority()
+        super().run()
 
 
 # --- renewal ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from signing import sign_field
 from signing.certificates import load_certificate
 from signing.external import PreparedSignature, complete, prepare
 from signing.signer_trust import check_signer
-from workflow.context import Actor, Context, LinkGrant
+from workflow.context import Actor, Context, LinkGrant, hot_path
 from workflow.documents import document_for
 from workflow.events import signature_events
 from workflow.ltv import record_signed, secure_inline, sign_timestamped
@@ -89,6 +89,7 @@ def _turn(ctx: Context, record: DocumentRecord, signer_id: str) -> RequiredSigne
     return turn
 
 
+@hot_path
 def sign_held(
     ctx: Context, actor: Actor, doc_id: str, signer_id: str
 ) -> tuple[DocumentRecord, bool]:
@@ -140,6 +141,7 @@ def sign_held(
     raise Conflict("the document is being signed by many at once; try again")
 
 
+@hot_path
 def prepare_signature(ctx: Context, access: Access, doc_id: str, signer_id: str) -> Prepared:
     """Prepare the signer's field for the external flow; the session expires (expired
     sessions and their prepared files are swept here, on every prepare, and on a timer by
@@ -189,6 +191,7 @@ def _prepare_once(ctx: Context, access: Access, doc_id: str, signer_id: str) -> 
     return Prepared(session, prepared.signed_attrs, turn.field_name)
 
 
+@hot_path
 def complete_external(
     ctx: Context,
     access: Access,

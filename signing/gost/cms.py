@@ -14,7 +14,6 @@ computed here (OpenSSL's GOST provider) and handed to pyHanko as digests.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing.gost import oids, streebog
 from signing.gost.gost3410 import GostKeyError, GostPrivateKey, GostPublicKey
+from signing.loop import run_sync
 
 
 class GostSigner(Signer):
@@ -87,9 +87,7 @@ class GostSigner(Signer):
     def sign_detached(self, content: bytes, *, signing_time: datetime) -> cms.ContentInfo:
         """A detached CMS SignedData over `content` (CAdES-BES, as NCALayer makes it)."""
         digest = streebog.digest(self.digest_algorithm, content)
-        return asyncio.run(
-            self.async_sign_digest(digest, signing_time=signing_time, is_pdf_sig=False)
-        )
+        return run_sync(self.async_sign_digest(digest, signing_time=signing_time, is_pdf_sig=False))
 
 
 def signed_attributes_for_external(

@@ -14,7 +14,6 @@ pyHanko computes the /ByteRange digest with pyca/cryptography, which has no Stre
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from signing.gost import oids, streebog
 from signing.gost.cms import GostSigner
+from signing.loop import run_sync
 
 _STREEBOG = (oids.STREEBOG256, oids.STREEBOG512)
 
@@ -59,7 +59,7 @@ def sign_pdf(
     timestamper: TimeStamper | None = None,
 ) -> bytes:
     """Synchronous :func:`async_sign_pdf` (not from inside a running event loop)."""
-    return asyncio.run(
+    return run_sync(
         async_sign_pdf(
             pdf,
             signer,
@@ -219,4 +219,4 @@ async def async_validate_pdf(pdf: bytes, context: ValidationContext) -> list[Pdf
 
 def validate_pdf(pdf: bytes, context: ValidationContext) -> list[PdfSignatureVerdict]:
     """Synchronous :func:`async_validate_pdf` (not from inside a running event loop)."""
-    return asyncio.run(async_validate_pdf(pdf, context))
+    return run_sync(async_validate_pdf(pdf, context))
