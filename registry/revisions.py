@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from registry.models import Base, UTCDateTime
 from registry.records import DocumentRecord
@@ -103,6 +103,32 @@ def first_revision_row(
     )  # fmt: skip
 
 
+def next_revision_row(
+    s: Session,
+    document_id: str,
+    sha256: str,
+    *,
+    level: str,
+    reason: str,
+    now: datetime,
+    archive_timestamp_at: datetime | None = None,
+    tsa_expires_at: datetime | None = None,
+) -> DocumentRevisionRow:
+    """The document's next revision (numbered after the last one ``s`` sees), for the
+    transaction that moves the document to the file ``sha256``: a countersignature's row
+    commits with the signature itself."""
+    last = s.scalar(
+        select(func.max(DocumentRevisionRow.revision)).where(
+            DocumentRevisionRow.document_id == document_id
+        )
+    )
+    return DocumentRevisionRow(
+        document_id=document_id, revision=(last or 0) + 1, sha256=sha256, level=level,
+        reason=reason, archive_timestamp_at=archive_timestamp_at,
+        tsa_expires_at=tsa_expires_at, created_at=now,
+    )  # fmt: skip
+
+
 def record_revision(
     registry: Registry,
     document_id: str,
@@ -128,15 +154,10 @@ def record_revision(
                 )
                 if existing is not None:
                     return _record(existing)
-                last = s.scalar(
-                    select(func.max(DocumentRevisionRow.revision)).where(
-                        DocumentRevisionRow.document_id == document_id
-                    )
-                )
-                row = DocumentRevisionRow(
-                    document_id=document_id, revision=(last or 0) + 1, sha256=digest,
-                    level=level, reason=reason, archive_timestamp_at=archive_timestamp_at,
-                    tsa_expires_at=tsa_expires_at, created_at=now or datetime.now(UTC),
+                row = next_revision_row(
+                    s, document_id, digest, level=level, reason=reason,
+                    archive_timestamp_at=archive_timestamp_at, tsa_expires_at=tsa_expires_at,
+                    now=now or datetime.now(UTC),
                 )  # fmt: skip
                 s.add(row)
                 s.flush()

@@ -34,6 +34,7 @@ from registry.models_signing import (
     SigningSessionRow,
 )
 from registry.records import DocumentRecord, SignatureRecorded
+from registry.revisions import next_revision_row
 from registry.signers import SigningBase
 from registry.store import _to_record
 
@@ -166,10 +167,13 @@ class SignatureStore(SigningBase):
         session_id: str | None = None,
         link_token: str | None = None,
         also: Callable[[SignatureRecorded], Sequence[object]] | None = None,
+        revision_level: str | None = None,
     ) -> tuple[DocumentRecord, bool]:
         """Store the PDF with one more signature; returns the document and whether it is
         now complete (status ``issued``). Serialised per document (see the module doc).
-        ``also`` makes rows added in the same transaction (the webhook events).
+        ``also`` makes rows added in the same transaction (the webhook events); with a
+        ``revision_level`` the file's revision row (``countersigned``, at that level) is
+        written in it too.
 
         :class:`StaleDocument` if the document is no longer at ``base_sha256``;
         :class:`AlreadySigned` if this signature is there already.
@@ -178,7 +182,7 @@ class SignatureStore(SigningBase):
         try:
             return self._record(
                 doc_id, required_signer_id, base_sha256, digest, signature_sha256,
-                signer_name, actor, session_id, link_token, also,
+                signer_name, actor, session_id, link_token, also, revision_level,
             )  # fmt: skip
         except BaseException:
             if not self._file_referenced(digest):
@@ -197,6 +201,7 @@ class SignatureStore(SigningBase):
         session_id: str | None,
         link_token: str | None,
         also: Callable[[SignatureRecorded], Sequence[object]] | None = None,
+        revision_level: str | None = None,
     ) -> tuple[DocumentRecord, bool]:
         with self._session() as s:
             now = self._clock()
@@ -276,6 +281,10 @@ class SignatureStore(SigningBase):
                 ),
                 now,
             )  # fmt: skip
+            if revision_level is not None:
+                s.add(next_revision_row(
+                    s, doc_id, digest, level=revision_level, reason="countersigned", now=now
+                ))  # fmt: skip
             s.flush()
             record = _to_record(row)
             if also is not None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from registry.models import DocumentRow
 from registry.models_signing import SigningSessionRow
 from registry.records import DocumentRecord
-from registry.revisions import DocumentRevisionRow, RevisionRecord
+from registry.revisions import DocumentRevisionRow, RevisionRecord, next_revision_row
 from registry.store import Registry, _to_record, transaction
 
 __all__ = ["advance", "count_documents", "pending_upgrades"]
@@ -78,15 +78,9 @@ def advance(
         if s.scalar(select(_open_session(record.id, record.sha256, now))):
             s.rollback()
             return None
-        last = s.scalar(
-            select(func.max(DocumentRevisionRow.revision)).where(
-                DocumentRevisionRow.document_id == record.id
-            )
-        )
-        row = DocumentRevisionRow(
-            document_id=record.id, revision=(last or 0) + 1, sha256=digest, level=level,
-            reason=reason, archive_timestamp_at=archive_timestamp_at,
-            tsa_expires_at=tsa_expires_at, created_at=now,
+        row = next_revision_row(
+            s, record.id, digest, level=level, reason=reason, now=now,
+            archive_timestamp_at=archive_timestamp_at, tsa_expires_at=tsa_expires_at,
         )  # fmt: skip
         s.add(row)
         s.flush()

@@ -117,6 +117,13 @@ async def _secure(ctx: Context, pdf: bytes) -> bytes:
         await context.aclose()  # type: ignore[no-untyped-call]
 
 
+def level_in_transaction(level: str) -> str | None:
+    """The level a countersignature's revision row is written with in the signature's own
+    transaction (``record_signature(revision_level=...)``); ``None`` for a B-LTA file,
+    whose timestamps are read from it by :func:`record_signed` afterwards (inline mode)."""
+    return None if level == "B-LTA" else level
+
+
 def record_signed(ctx: Context, doc_id: str, pdf: bytes, reason: str, level: str) -> RevisionRecord:
     """Record ``pdf``, the document's file just stored, as a revision (``issued``,
     ``countersigned``). Below B-LTA the level is the one just made, with no file parsed (the

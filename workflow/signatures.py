@@ -24,7 +24,7 @@ from signing.signer_trust import check_signer
 from workflow.context import Actor, Context, LinkGrant, hot_path
 from workflow.documents import document_for
 from workflow.events import signature_events
-from workflow.ltv import record_signed, secure_inline, sign_timestamped
+from workflow.ltv import level_in_transaction, record_signed, secure_inline, sign_timestamped
 
 __all__ = [
     "Access",
@@ -131,12 +131,13 @@ def sign_held(
             done, complete_now = ctx.signing.record_signature(
                 doc_id, turn.id, record.sha256, signed,
                 signature_sha256=_sha(signed), signer_name=signer.name, actor=actor.key_id,
-                also=signature_events(ctx),
+                also=signature_events(ctx), revision_level=level_in_transaction(level),
             )  # fmt: skip
         except StaleDocument:
             time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))  # another signer won: redo
             continue
-        record_signed(ctx, doc_id, signed, "countersigned", level)
+        if level_in_transaction(level) is None:
+            record_signed(ctx, doc_id, signed, "countersigned", level)
         return done, complete_now
     raise Conflict("the document is being signed by many at once; try again")
 
@@ -239,9 +240,10 @@ def complete_external(
         doc_id, required.id, session.base_sha256, completed,
         signature_sha256=_sha(completed), signer_name=signer.name,
         actor=actor.key_id, session_id=session.id, link_token=link_token,
-        also=signature_events(ctx),
+        also=signature_events(ctx), revision_level=level_in_transaction(level),
     )  # fmt: skip
-    record_signed(ctx, doc_id, completed, "countersigned", level)
+    if level_in_transaction(level) is None:
+        record_signed(ctx, doc_id, completed, "countersigned", level)
     return result, actor, complete_now
 
 
