@@ -27,6 +27,7 @@ __all__ = [
     "find_revision",
     "first_revision_row",
     "latest_revision",
+    "next_revision_row",
     "record_revision",
     "revisions",
 ]

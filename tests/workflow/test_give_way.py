@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from api.services import Services, build_services
-from api.settings import Settings
+from api.services import Services
 from forms import get_form
 from registry.revisions import latest_revision
-from tests.support.databases import fresh_database_url
 from workflow import Actor, IssueRequest, issue_document
 from workflow.background import Activity
 from workflow.ltv import Upgrader
@@ -30,12 +26,8 @@ FORM = "qualification-certificate"
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    settings = Settings(data_dir=tmp_path / "data", database_url=fresh_database_url(tmp_path),
-                        ltv_upgrader="worker")  # fmt: skip
-    services = build_services(settings)
-    yield services
-    services.registry.close()
+def services(own_services: Services) -> Services:
+    return own_services
 
 
 def _issued(services: Services) -> str:

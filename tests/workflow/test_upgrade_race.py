@@ -12,13 +12,11 @@ document is upgraded afterwards.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from api.services import Services, build_services
-from api.settings import Settings
+from api.services import Services
 from registry import new_id
 from registry.countersign import SigningSession
 from registry.errors import StaleDocument
@@ -33,7 +31,6 @@ from tests.support.commission import (
     make_member,
     protocol_data,
 )
-from tests.support.databases import fresh_database_url
 from verify import validate_pdf
 from workflow import (
     Actor,
@@ -51,13 +48,8 @@ from workflow.signers import provision_key
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    """A registry of its own: the upgrader here works on these tests' documents only."""
-    settings = Settings(data_dir=tmp_path / "data", database_url=fresh_database_url(tmp_path),
-                        ltv_upgrader="worker")  # fmt: skip
-    services = build_services(settings)
-    yield services
-    services.registry.close()
+def services(own_services: Services) -> Services:
+    return own_services
 
 
 @pytest.fixture
