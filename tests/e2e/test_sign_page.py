@@ -11,9 +11,6 @@ detached CMS with its own signed attributes. It listens on ``ws://127.0.0.1:<por
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ from signing import ensure_dev_pki
 from signing.keys import load_pkcs12
 from signing.keystore import passphrase_path
 from tests.e2e.browser import ARGS, CHROMIUM
+from tests.e2e.ncalayer import StandInNcaLayer
 from tests.e2e.serverproc import DATABASE_URLS, running_server
 from tests.support.commission import (
     CHAIR,
@@ -37,43 +35,16 @@ from tests.support.commission import (
 )
 
 sync_api = pytest.importorskip("playwright.sync_api")
-ws_server = pytest.importorskip("websockets.sync.server")
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 
 
-class StandInNcaLayer:
-    """Answers NCALayer ``sign`` requests with a CMS made by one PKCS#12 key."""
-
-    def __init__(self, p12: Path) -> None:
-        self.key = load_pkcs12(p12, passphrase_path(p12).read_bytes().removesuffix(b"\n"))
-        self.requests: list[dict[str, Any]] = []
-        self.server = ws_server.serve(self.handle, "127.0.0.1", 0)
-        self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def handle(self, socket: Any) -> None:
-        socket.send(json.dumps({"result": {"version": "1.4"}}))
-        request = json.loads(socket.recv())
-        self.requests.append(request)
-        args = request["args"]
-        ok = (
-            request["module"] == "kz.gov.pki.knca.basics" and request["method"] == "sign"
-            and args["format"] == "cms" and args["signingParams"]["digested"] is True
-            and args["signingParams"]["encapsulate"] is False
-        )  # fmt: skip
-        if not ok:
-            socket.send(json.dumps({"status": False, "code": "500", "message": "bad request"}))
-            return
-        digest = base64.b64decode(args["data"])
-        cms = asyncio.run(self.key.signer.async_sign(digest, "sha256", use_pades=True))
-        result = base64.b64encode(cms.dump()).decode()
-        socket.send(json.dumps({"status": True, "body": {"result": [result]}}))
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(5)
+def _ncalayer(p12: Path) -> StandInNcaLayer:
+    """NCALayer with one PKCS#12 key: a PAdES CMS over the digest it is given."""
+    key = load_pkcs12(p12, passphrase_path(p12).read_bytes().removesuffix(b"\n"))
+    return StandInNcaLayer(
+        lambda digest: asyncio.run(key.signer.async_sign(digest, "sha256", use_pades=True)).dump()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         n: make_member(pki, keys, n, server_held=n != CHAIR)
         for n in [*PRESENT_MEMBERS, CHAIR, SECRETARY]
     }
-    ncalayer = StandInNcaLayer(people[CHAIR].p12)
+    ncalayer = _ncalayer(people[CHAIR].p12)
     try:
         with running_server(data_dir, {"QUJAT_NCALAYER_URL": ncalayer.url}) as (base, key):
             headers = {"Authorization": f"Bearer {key}"}

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +22,7 @@ from signing import ensure_dev_pki
 from signing.gost.cms import GostSigner
 from signing.nca_keys import load_nca_pkcs12
 from tests.e2e.browser import ARGS, CHROMIUM
+from tests.e2e.ncalayer import StandInNcaLayer
 from tests.e2e.serverproc import DATABASE_URLS, running_server
 from tests.signing.gost.conftest import INSIDE, PACK
 from tests.support.commission import (
@@ -37,7 +36,6 @@ from tests.support.commission import (
 from verify.pdf import validate_pdf
 
 sync_api = pytest.importorskip("playwright.sync_api")
-ws_server = pytest.importorskip("websockets.sync.server")
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
@@ -48,41 +46,21 @@ GOST_MEMBER = "ТЕСТТОВ ТЕСТТ"  # the pack individual's CN (IIN123456
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
 
-class GostNcaLayer:
-    """Answers NCALayer ``sign`` requests (digested, detached CMS) with the pack's
-    individual GOST key, as NCALayer does with a GOST 2015 key on the member's token."""
+class GostNcaLayer(StandInNcaLayer):
+    """NCALayer with the pack's individual GOST 2015 key, as on the member's token."""
 
     def __init__(self) -> None:
         key = load_nca_pkcs12(PACK / "keys/individual_gost2015.p12", b"Aa123456")
         assert isinstance(key.signer, GostSigner)
-        self.signer: GostSigner = key.signer
+        signer: GostSigner = key.signer
         self.certificate_pem = (
             "-----BEGIN CERTIFICATE-----\n"
             + base64.b64encode(key.certificate.dump()).decode()
             + "\n-----END CERTIFICATE-----\n"
         )
-        self.requests: list[dict[str, Any]] = []
-        self.server = ws_server.serve(self.handle, "127.0.0.1", 0)
-        self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def handle(self, socket: Any) -> None:
-        socket.send(json.dumps({"result": {"version": "1.4"}}))
-        request = json.loads(socket.recv())
-        self.requests.append(request)
-        args = request["args"]
-        if not (args["format"] == "cms" and args["signingParams"]["digested"] is True):
-            socket.send(json.dumps({"status": False, "code": "500", "message": "bad request"}))
-            return
-        digest = base64.b64decode(args["data"])
-        cms = asyncio.run(self.signer.async_sign_digest(digest, signing_time=INSIDE))
-        result = base64.b64encode(cms.dump()).decode()
-        socket.send(json.dumps({"status": True, "body": {"result": [result]}}))
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(5)
+        super().__init__(
+            lambda digest: asyncio.run(signer.async_sign_digest(digest, signing_time=INSIDE)).dump()
+        )
 
 
 def _faked_at_inside() -> dict[str, str]:

@@ -7,10 +7,8 @@ allow-list and is never asked; a CRL service that is down is ``ValidationDataUna
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -33,46 +31,25 @@ from signing.ltv import add_validation_data
 from signing.pki_fetch import FetchPolicy, ocsp_request
 from signing.revocation_fetching import AllowListFetcherBackend
 from tests.signing.gost.minica import issue, issue_crl
+from tests.support.loopback import Answer, LoopbackHTTP
 from tests.support.pdfa import compile_pdfa
 from verify.pdf import validate_pdf
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-class _CrlService:
-    """A loopback HTTP server answering ``/crl/ca.crl`` with a CRL (``body``) and
-    ``/ocsp/`` with an OCSP response (``ocsp_body``); records every request."""
+class _CrlService(LoopbackHTTP):
+    """Answers ``/crl/ca.crl`` with a CRL (``body``) and ``/ocsp/`` with an OCSP response
+    (``ocsp_body``), both set as the test goes; records every request."""
 
     def __init__(self, body: bytes) -> None:
-        self.hits: list[str] = []
         self.body = body
         self.ocsp_body = b""
-        outer = self
+        super().__init__(self._route)
 
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                outer.hits.append(self.path)
-                routes = {"/crl/ca.crl": outer.body, "/ocsp/": outer.ocsp_body}
-                payload = routes.get(self.path, b"")
-                self.send_response(200 if payload else 404)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = _answer
-            do_POST = _answer
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def _route(self, path: str) -> Answer | None:
+        payload = {"/crl/ca.crl": self.body, "/ocsp/": self.ocsp_body}.get(path, b"")
+        return (200, payload, {}, 0.0) if payload else None
 
 
 class _Setup:

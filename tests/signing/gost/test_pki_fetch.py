@@ -3,10 +3,8 @@ the allow-list is never requested, not even through a redirect."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from asn1crypto import ocsp, x509
@@ -20,43 +18,9 @@ from signing.pki_fetch import (
     fetch_ocsp,
     ocsp_request,
 )
+from tests.support.loopback import LoopbackHTTP
 
-
-class _Server:
-    def __init__(self, routes: dict[str, tuple[int, bytes, dict[str, str], float]]) -> None:
-        self.hits: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                outer.hits.append(self.path)
-                status, body, headers, delay = routes.get(self.path, (404, b"", {}, 0.0))
-                if delay:
-                    time.sleep(delay)
-                try:
-                    self.send_response(status)
-                    for k, v in headers.items():
-                        self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (the timeout test)
-
-            do_GET = _answer
-            do_POST = _answer
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+_Server = LoopbackHTTP
 
 
 @pytest.fixture
