@@ -197,3 +197,34 @@ def test_fast_hex_reader_matches_pyhankos() -> None:
             _ORIGINAL(BytesIO(bad))
         with pytest.raises(PdfStreamError):
             read_hex_string(BytesIO(bad))
+
+
+def test_remembered_historical_reads_match_fresh_parses(protocol: bytes) -> None:
+    """Every object of every revision, read through the reader that remembers its parses
+    (twice: the second answer is the remembered one), is what pyHanko's own reader parses
+    at that position on a fresh reader."""
+    from verify._history_cache import _ORIGINAL
+
+    def same(a: generic.PdfObject, b: generic.PdfObject) -> bool:
+        # equal values (a dictionary's key order aside: writing a stream moves its /Length)
+        if isinstance(a, generic.StreamObject) and isinstance(b, generic.StreamObject):
+            return a == b and a.encoded_data == b.encoded_data
+        return type(a) is type(b) and a == b
+
+    remembering, fresh = PdfFileReader(BytesIO(protocol)), PdfFileReader(BytesIO(protocol))
+    checked = 0
+    for revision in range(remembering.xrefs.total_revisions):
+        for ref in remembering.xrefs.explicit_refs_in_revision(revision):
+            for later in range(revision, remembering.xrefs.total_revisions):
+                marker = remembering.xrefs.get_historical_ref(ref, later)
+                if marker is None:
+                    continue
+                first = remembering._read_object(ref, marker)
+                again = remembering._read_object(ref, marker)
+                assert again is first
+                expected = _ORIGINAL(fresh, ref, marker)
+                assert same(first, expected), (ref, later)
+                checked += 1
+    assert checked > 100
+    assert remembering.__dict__["_qujat_parsed"]
+    assert "_qujat_parsed" not in fresh.__dict__
