@@ -6,11 +6,18 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import typst
-from asn1crypto import x509
+from asn1crypto import keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from signing import (
     DevPki,
@@ -54,7 +61,7 @@ def issuer(pki: DevPki) -> IssuerKey:
 
 
 @pytest.fixture(scope="session")
-def roots(pki: DevPki) -> tuple[x509.Certificate, ...]:
+def roots(pki: DevPki) -> tuple[asn1_x509.Certificate, ...]:
     return load_trust_roots([pki.ca_cert_path])
 
 
@@ -83,3 +90,33 @@ def nssdb(tmp_path_factory: pytest.TempPathFactory, pki: DevPki) -> str:
         check=True,
     )
     return db
+
+
+@pytest.fixture(scope="session")
+def tsa(pki: DevPki) -> DummyTimeStamper:
+    """A timestamp authority under the dev CA (pyHanko's dummy client: RSA only)."""
+    ca_cert = x509.load_pem_x509_certificate(pki.ca_cert_path.read_bytes())
+    ca_key = serialization.load_pem_private_key(pki.ca_key_path.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # dummy TSA: RSA only
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Qujat test TSA")]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(key_der),
+    )

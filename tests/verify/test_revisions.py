@@ -5,16 +5,10 @@ to the page content, a dangling reference filled later)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
-from asn1crypto import keys
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -29,34 +23,6 @@ from verify._hexstrings import read_hex_string
 from verify.revisions import ChainDiffPolicy
 
 FIELDS = ["Member1", "Member2", "Member3"]
-
-
-@pytest.fixture(scope="module")
-def tsa(pki: DevPki) -> DummyTimeStamper:
-    ca_cert = x509.load_pem_x509_certificate(pki.ca_cert_path.read_bytes())
-    ca_key = serialization.load_pem_private_key(pki.ca_key_path.read_bytes(), password=None)
-    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Revisions TSA")]))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    der = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )  # fmt: skip
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        tsa_key=keys.PrivateKeyInfo.load(der),
-    )
 
 
 def _countersigned(pdf: bytes, pki: DevPki, tsa: DummyTimeStamper | None = None) -> bytes:
