@@ -47,6 +47,7 @@ from signing import _der as der
 from signing.devpki import DevPki, _load_ca, _locked, _write_file
 from signing.errors import KeyStoreError
 from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
+from signing.lean_cms import sign_attributes, signer_info_der
 
 __all__ = ["DevTimeStamper", "DevTsa", "dev_crl", "dev_validation_context", "ensure_dev_tsa"]
 
@@ -157,18 +158,7 @@ class DevTimeStamper(DummyTimeStamper):
             ),
         ]
         signed_attrs = der.set_of(*attrs)
-        if isinstance(self._key, ec.EllipticCurvePrivateKey):
-            signature = self._key.sign(signed_attrs, ec.ECDSA(hashes.SHA256()))
-        else:
-            signature = self._key.sign(signed_attrs, PKCS1v15(), hashes.SHA256())
-        signer_info = der.seq(
-            der.integer(1),
-            fixed["sid"],
-            fixed["sha256"],
-            b"\xa0" + signed_attrs[1:],  # [0] IMPLICIT: the SET's tag replaced
-            fixed["signature_algorithm"],
-            der.octets(signature),
-        )
+        signer_info = signer_info_der(fixed, signed_attrs, sign_attributes(self._key, signed_attrs))
         signed_data = der.seq(
             der.integer(3),
             der.set_of(fixed["sha256"]),

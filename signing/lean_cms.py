@@ -92,6 +92,30 @@ def _gost_fixed(signer: GostSigner) -> dict[str, bytes]:
     return parts
 
 
+def sign_attributes(key: EllipticCurvePrivateKey | RSAPrivateKey, signed_attrs: bytes) -> bytes:
+    """The signature over DER ``signed_attrs`` with SHA-256: ECDSA, or RSA PKCS#1 v1.5."""
+    if isinstance(key, EllipticCurvePrivateKey):
+        return key.sign(signed_attrs, ECDSA(SHA256()))
+    return key.sign(signed_attrs, PKCS1v15(), SHA256())
+
+
+def signer_info_der(
+    fixed: dict[str, bytes], signed_attrs: bytes, signature: bytes, unsigned: bytes = b""
+) -> bytes:
+    """A version-1 SignerInfo from the key's dumped parts (``sid``, ``sha256``,
+    ``signature_algorithm``), the signed attributes' SET, the signature and the unsigned
+    attributes (already ``[1] IMPLICIT``, or empty)."""
+    return der.seq(
+        der.integer(1),
+        fixed["sid"],
+        fixed["sha256"],
+        b"\xa0" + signed_attrs[1:],  # [0] IMPLICIT: the SET's tag replaced
+        fixed["signature_algorithm"],
+        der.octets(signature),
+        unsigned,
+    )
+
+
 async def pades_cms(
     signer: CachingSigner, document_digest: bytes, timestamper: TimeStamper | None
 ) -> bytes:
@@ -104,10 +128,7 @@ async def pades_cms(
         der.seq(der.oid("1.2.840.113549.1.9.4"), der.set_of(der.octets(document_digest))),
         fixed["signing_certificate_v2"],
     )
-    if isinstance(key, EllipticCurvePrivateKey):
-        signature = key.sign(signed_attrs, ECDSA(SHA256()))
-    else:
-        signature = key.sign(signed_attrs, PKCS1v15(), SHA256())
+    signature = sign_attributes(key, signed_attrs)
     unsigned = b""
     if timestamper is not None:
         try:
@@ -118,15 +139,7 @@ async def pades_cms(
             ) from exc
         attr = der.seq(der.oid("1.2.840.113549.1.9.16.2.14"), der.set_of(token.dump()))
         unsigned = der.implicit_set(1, attr)
-    signer_info = der.seq(
-        der.integer(1),
-        fixed["sid"],
-        fixed["sha256"],
-        b"\xa0" + signed_attrs[1:],  # [0] IMPLICIT: the SET's tag replaced
-        fixed["signature_algorithm"],
-        der.octets(signature),
-        unsigned,
-    )
+    signer_info = signer_info_der(fixed, signed_attrs, signature, unsigned)
     signed_data = der.seq(
         der.integer(1),
         der.set_of(fixed["sha256"]),
