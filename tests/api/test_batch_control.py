@@ -19,10 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api import Settings, create_app
-from api.batches import runner_kind
 from api.services import Services, build_services
 from registry.models import DocumentRow
-from tests.e2e.workers import start_workers, stop_workers
+from tests.e2e.workers import batch_workers
 from tests.support.databases import fresh_database_url
 from tests.support.errors import assert_error_shape
 from tests.support.fixtures import Org
@@ -34,14 +33,8 @@ FORM = "qualification-certificate"
 @pytest.fixture(scope="module")
 def workers(services: Services) -> Iterator[None]:
     """Two ``qujat worker`` processes when batches go through procrastinate."""
-    if runner_kind(services.settings) != "procrastinate":
+    with batch_workers(services.settings):
         yield
-        return
-    procs = start_workers(services.settings, 2)
-    try:
-        yield
-    finally:
-        stop_workers(procs)
 
 
 def _items(client: TestClient, n: int) -> list[dict[str, Any]]:

@@ -16,10 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.batches import runner_kind
 from api.services import Services
 from registry.models import DocumentRow
-from tests.e2e.workers import start_workers, stop_workers
+from tests.e2e.workers import batch_workers
 from tests.support.fixtures import Org
 from workflow import item_key
 
@@ -29,14 +28,8 @@ FORMS = ("qualification-certificate", "course-certificate")
 @pytest.fixture(scope="module")
 def workers(services: Services) -> Iterator[None]:
     """Two ``qujat worker`` processes when batches go through procrastinate."""
-    if runner_kind(services.settings) != "procrastinate":
+    with batch_workers(services.settings):
         yield
-        return
-    procs = start_workers(services.settings, 2)
-    try:
-        yield
-    finally:
-        stop_workers(procs)
 
 
 def example(client: TestClient, form: str) -> dict[str, Any]:

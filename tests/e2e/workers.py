@@ -7,11 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from api.batches import runner_kind
 from api.services import build_services
 from api.settings import Settings
 from tests.support.databases import SERVER_URL, fresh_database_url
@@ -114,3 +117,17 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+@contextmanager
+def batch_workers(settings: Settings, count: int = 2) -> Iterator[None]:
+    """``count`` ``qujat worker`` processes while inside, when batches go through
+    procrastinate (PostgreSQL); nothing to start otherwise (the local pool runs them)."""
+    if runner_kind(settings) != "procrastinate":
+        yield
+        return
+    procs = start_workers(settings, count)
+    try:
+        yield
+    finally:
+        stop_workers(procs)
