@@ -35,11 +35,9 @@ def _read_object(
     parsed: dict[Any, Any] | None = self.__dict__.get("_qujat_parsed")
     if parsed is None:
         parsed = self.__dict__["_qujat_parsed"] = {}
-    try:
-        return parsed[key]
-    except KeyError:
-        obj = parsed[key] = _ORIGINAL(self, ref, marker, never_decrypt, as_metadata_stream)
-        return obj
+    if key not in parsed:
+        parsed[key] = _ORIGINAL(self, ref, marker, never_decrypt, as_metadata_stream)
+    return parsed[key]
 
 
 def install() -> None:

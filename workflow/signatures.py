@@ -127,16 +127,17 @@ def sign_held(
             )
 
         signed, level = secure_inline(ctx, *sign_timestamped(ctx, sign))  # fmt: skip
+        in_transaction = level_in_transaction(level)
         try:
             done, complete_now = ctx.signing.record_signature(
                 doc_id, turn.id, record.sha256, signed,
                 signature_sha256=_sha(signed), signer_name=signer.name, actor=actor.key_id,
-                also=signature_events(ctx), revision_level=level_in_transaction(level),
+                also=signature_events(ctx), revision_level=in_transaction,
             )  # fmt: skip
         except StaleDocument:
             time.sleep(random.uniform(0.0, 0.02 * (attempt + 1)))  # another signer won: redo
             continue
-        if level_in_transaction(level) is None:
+        if in_transaction is None:
             record_signed(ctx, doc_id, signed, "countersigned", level)
         return done, complete_now
     raise Conflict("the document is being signed by many at once; try again")
@@ -234,15 +235,16 @@ def complete_external(
         prepared, cert, cms_der=cms_der, signature=signature,
         timestamper=ts, validation_context=ctx.revocation_context(),
     ).pdf))  # fmt: skip
+    in_transaction = level_in_transaction(level)
     link_token = access.token if isinstance(access, LinkGrant) else None
     actor = actor_of(access, record)
     result, complete_now = ctx.signing.record_signature(
         doc_id, required.id, session.base_sha256, completed,
         signature_sha256=_sha(completed), signer_name=signer.name,
         actor=actor.key_id, session_id=session.id, link_token=link_token,
-        also=signature_events(ctx), revision_level=level_in_transaction(level),
+        also=signature_events(ctx), revision_level=in_transaction,
     )  # fmt: skip
-    if level_in_transaction(level) is None:
+    if in_transaction is None:
         record_signed(ctx, doc_id, completed, "countersigned", level)
     return result, actor, complete_now
 
