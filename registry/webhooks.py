@@ -204,26 +204,40 @@ def event_row(
 def fan_out(s: Session, now: datetime, horizon: Callable[[datetime], datetime]) -> int:
     """Turn new events into one delivery per live endpoint subscribed to them.
 
-    Each event is taken by a compare-and-set of ``fanned_out``, so with several
-    dispatchers every event is fanned out exactly once. Returns the deliveries made.
+    The events are taken by one compare-and-set of ``fanned_out`` over the whole page
+    (``UPDATE … WHERE fanned_out = false RETURNING seq``), so with several dispatchers
+    every event is fanned out exactly once; each organisation's endpoints are read once
+    per page. Returns the deliveries made.
     """
-    made = 0
-    events = s.scalars(
-        select(WebhookEventRow)
-        .where(WebhookEventRow.fanned_out.is_(False))
-        .order_by(WebhookEventRow.seq)
+    e = WebhookEventRow
+    events = s.execute(
+        select(e.seq, e.organisation, e.type, e.subject, e.created_at)
+        .where(e.fanned_out.is_(False))
+        .order_by(e.seq)
         .limit(500)
     ).all()
-    for event in events:
-        taken = s.execute(
+    if not events:
+        return 0
+    taken = set(
+        s.scalars(
             update(WebhookEventRow)
-            .where(WebhookEventRow.seq == event.seq, WebhookEventRow.fanned_out.is_(False))
+            .where(
+                WebhookEventRow.seq.in_([e.seq for e in events]),
+                WebhookEventRow.fanned_out.is_(False),
+            )
             .values(fanned_out=True)
+            .returning(WebhookEventRow.seq)
             .execution_options(synchronize_session=False)
         )
-        if getattr(taken, "rowcount", 0) != 1:
-            continue
-        for ep in endpoints(s, event.organisation):
+    )
+    subscribed: dict[str, list[EndpointRecord]] = {}
+    made = 0
+    for event in events:
+        if event.seq not in taken:
+            continue  # another dispatcher took it
+        if event.organisation not in subscribed:
+            subscribed[event.organisation] = endpoints(s, event.organisation)
+        for ep in subscribed[event.organisation]:
             if event.type in ep.events:
                 s.add(
                     WebhookDeliveryRow(
