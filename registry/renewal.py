@@ -33,7 +33,7 @@ from registry.revisions import (
 )
 from registry.store import Registry, _to_record, transaction
 from registry.upgrades import advance
-from signing.ltv import RenewalPolicy, last_timestamp, renew, structural_level
+from signing.ltv import RenewalPolicy, file_level, renew
 from signing.pki_fetch import FetchPolicy
 
 __all__ = ["RenewalCounts", "advance_pdf", "issued_revision_row", "record_pdf", "renew_registry"]
@@ -155,12 +155,10 @@ def record_pdf(
 ) -> RevisionRecord:
     """Record ``pdf`` as the document's next revision (``issued``, ``countersigned``,
     ``renewed``), with its level and timestamps read from the file."""
-    info = last_timestamp(pdf)
-    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
+    f = file_level(pdf)
     return record_revision(
-        registry, doc_id, pdf, level=structural_level(pdf), reason=reason,
-        archive_timestamp_at=info.at if info is not None and info.archive else None,
-        tsa_expires_at=expires, now=now,
+        registry, doc_id, pdf, level=f.level, reason=reason,
+        archive_timestamp_at=f.archive_timestamp_at, tsa_expires_at=f.tsa_expires_at, now=now,
     )  # fmt: skip
 
 
@@ -172,12 +170,10 @@ def issued_revision_row(
     the level and timestamps are read from the file as :func:`record_pdf` does."""
     if level is not None and level != "B-LTA":
         return first_revision_row(doc_id, pdf, level=level, reason="issued", now=now)
-    info = last_timestamp(pdf)
-    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
+    f = file_level(pdf)
     return first_revision_row(
-        doc_id, pdf, level=structural_level(pdf), reason="issued", now=now,
-        archive_timestamp_at=info.at if info is not None and info.archive else None,
-        tsa_expires_at=expires,
+        doc_id, pdf, level=f.level, reason="issued", now=now,
+        archive_timestamp_at=f.archive_timestamp_at, tsa_expires_at=f.tsa_expires_at,
     )  # fmt: skip
 
 
@@ -185,12 +181,10 @@ def advance_pdf(
     registry: Registry, record: DocumentRecord, pdf: bytes, reason: str, now: datetime
 ) -> RevisionRecord | None:
     """:func:`registry.upgrades.advance` with the level and timestamps read from ``pdf``."""
-    info = last_timestamp(pdf)
-    expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
+    f = file_level(pdf)
     return advance(
-        registry, record, pdf, level=structural_level(pdf), reason=reason,
-        archive_timestamp_at=info.at if info is not None and info.archive else None,
-        tsa_expires_at=expires, now=now,
+        registry, record, pdf, level=f.level, reason=reason,
+        archive_timestamp_at=f.archive_timestamp_at, tsa_expires_at=f.tsa_expires_at, now=now,
     )  # fmt: skip
 
 

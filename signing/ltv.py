@@ -42,11 +42,13 @@ from signing.ltv_gost import (
 from signing.pki_fetch import FetchPolicy
 
 __all__ = [
+    "FileLevel",
     "RenewalDecision",
     "RenewalPolicy",
     "RenewalResult",
     "add_document_timestamp",
     "add_validation_data",
+    "file_level",
     "last_timestamp",
     "renew",
     "renewal_decision",
@@ -188,10 +190,10 @@ class TimestampInfo:
     """A document timestamp (rather than a signature timestamp)."""
 
 
-def last_timestamp(pdf: bytes) -> TimestampInfo | None:
+def last_timestamp(pdf: bytes | PdfFileReader) -> TimestampInfo | None:
     """The document's latest timestamp: its last document timestamp, else the latest
-    signature timestamp; ``None`` without any."""
-    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    signature timestamp; ``None`` without any. ``pdf`` may be a reader already open on it."""
+    reader = _reader(pdf)
     docs = reader.embedded_timestamp_signatures
     if docs:
         return _token_info(docs[-1].signed_data, archive=True)
@@ -203,6 +205,35 @@ def last_timestamp(pdf: bytes) -> TimestampInfo | None:
     return max(found, key=lambda t: t.at) if found else None
 
 
+@dataclass(frozen=True)
+class FileLevel:
+    """What a revision row records of its file: :func:`structural_level` and its last
+    timestamp's facts, read by :func:`file_level` in one parse."""
+
+    level: str
+    archive_timestamp_at: datetime | None
+    """The time of its last document timestamp, if it has one."""
+    tsa_expires_at: datetime | None
+    """When the certificate of the TSA of its last timestamp expires."""
+
+
+def file_level(pdf: bytes) -> FileLevel:
+    """The level and the last timestamp of ``pdf``, from one reader."""
+    reader = _reader(pdf)
+    info = last_timestamp(reader)
+    return FileLevel(
+        level=structural_level(reader),
+        archive_timestamp_at=info.at if info is not None and info.archive else None,
+        tsa_expires_at=(
+            info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native if info else None
+        ),
+    )
+
+
+def _reader(pdf: bytes | PdfFileReader) -> PdfFileReader:
+    return pdf if isinstance(pdf, PdfFileReader) else PdfFileReader(BytesIO(pdf), strict=False)
+
+
 def renewal_decision(
     pdf: bytes, *, now: datetime, policy: RenewalPolicy | None = None
 ) -> RenewalDecision:
@@ -211,7 +242,7 @@ def renewal_decision(
     reader = PdfFileReader(BytesIO(pdf), strict=False)
     if not reader.embedded_signatures:
         return RenewalDecision(False, "unsigned")
-    info = last_timestamp(pdf)
+    info = last_timestamp(reader)
     if info is None:
         return RenewalDecision(True, "no_archive_timestamp")
     expires = info.tsa_cert["tbs_certificate"]["validity"]["not_after"].native
@@ -291,11 +322,11 @@ def _weak(info: TimestampInfo, policy: RenewalPolicy) -> bool:
     return bool(key.algorithm == "rsa" and key.bit_size < policy.min_rsa_bits)
 
 
-def structural_level(pdf: bytes) -> str:
+def structural_level(pdf: bytes | PdfFileReader) -> str:
     """The PAdES level the file's structure claims for its last signature (no trust
     decision: :func:`verify.validate_pdf` judges that): ``B-B``, ``B-T``, ``B-LT`` (a DSS
-    after it) or ``B-LTA`` (a document timestamp after it)."""
-    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    after it) or ``B-LTA`` (a document timestamp after it). ``pdf`` may be an open reader."""
+    reader = _reader(pdf)
     regular = reader.embedded_regular_signatures
     if not regular:
         return "B-B"
