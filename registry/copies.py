@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.errors import NotFound
 from registry.models import Base, UTCDateTime
@@ -32,13 +32,9 @@ class DocumentCopyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-def _sessions(registry: Registry) -> sessionmaker:  # type: ignore[type-arg]
-    return sessionmaker(registry.engine, expire_on_commit=False)
-
-
 def kept_copy(registry: Registry, document_id: str, kind: str) -> bytes | None:
     """The stored copy, or ``None`` when none was kept (or its file is gone: render again)."""
-    with transaction(_sessions(registry)) as s:
+    with transaction(registry.sessions) as s:
         digest = s.scalar(
             select(DocumentCopyRow.sha256).where(
                 DocumentCopyRow.document_id == document_id, DocumentCopyRow.kind == kind
@@ -59,7 +55,7 @@ def keep_copy(
     (another worker's, when it stored one first: every caller then serves the same bytes)."""
     digest = registry.files.put(data)
     try:
-        with transaction(_sessions(registry)) as s:
+        with transaction(registry.sessions) as s:
             row = s.get(DocumentCopyRow, (document_id, kind))
             if row is None:
                 s.add(DocumentCopyRow(document_id=document_id, kind=kind, sha256=digest,
@@ -76,5 +72,5 @@ def keep_copy(
 
 def copy_digests(registry: Registry) -> set[str]:
     """The files of every kept copy (the consistency check counts them as referenced)."""
-    with transaction(_sessions(registry)) as s:
+    with transaction(registry.sessions) as s:
         return set(s.scalars(select(DocumentCopyRow.sha256)))

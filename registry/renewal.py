@@ -19,7 +19,6 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from forms.errors import QujatError
 from registry.models import DocumentRow
@@ -192,7 +191,7 @@ def _documents(
     registry: Registry, after: str | None, limit: int | None
 ) -> Iterator[DocumentRecord]:
     """The registry's documents in id order after ``after``, a page at a time."""
-    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    sessions = registry.sessions
     cursor, left = after, limit
     while left is None or left > 0:
         size = _PAGE if left is None else min(_PAGE, left)

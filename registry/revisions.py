@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.models import Base, UTCDateTime
 from registry.records import DocumentRecord
@@ -80,10 +80,6 @@ def _record(row: DocumentRevisionRow) -> RevisionRecord:
     )  # fmt: skip
 
 
-def _sessions(registry: Registry) -> sessionmaker:  # type: ignore[type-arg]
-    return sessionmaker(registry.engine, expire_on_commit=False)
-
-
 def first_revision_row(
     document_id: str,
     pdf: bytes,
@@ -146,7 +142,7 @@ def record_revision(
     digest = registry.files.put(pdf)
     for _attempt in range(3):  # two writers racing for the same number: the loser retries
         try:
-            with transaction(_sessions(registry)) as s:
+            with transaction(registry.sessions) as s:
                 existing = s.scalar(
                     select(DocumentRevisionRow).where(
                         DocumentRevisionRow.document_id == document_id,
@@ -170,7 +166,7 @@ def record_revision(
 
 def find_revision(registry: Registry, sha256: str) -> RevisionRecord | None:
     """The revision whose file has this hash (the upload check: any revision is genuine)."""
-    with transaction(_sessions(registry)) as s:
+    with transaction(registry.sessions) as s:
         row = s.scalar(
             select(DocumentRevisionRow).where(DocumentRevisionRow.sha256 == sha256.lower())
         )

@@ -119,6 +119,13 @@ class Registry:
         self._group = GroupCommit(self._commit)
         """Concurrent issuances of this process share transactions (group commit)."""
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory of the registry's database (``expire_on_commit`` off), for
+        the modules that keep their tables in it: one for the process, since each new
+        ``sessionmaker`` builds a Session class and its event dispatch (≈ 0.3 ms)."""
+        return self._sessions
+
     @classmethod
     def open(
         cls, url: str, files_dir: Path, clock: Clock | None = None, files: FileStore | None = None

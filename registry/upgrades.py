@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Exists, and_, exists, func, select, update
-from sqlalchemy.orm import sessionmaker
 
 from registry.models import DocumentRow
 from registry.models_signing import SigningSessionRow
@@ -30,7 +29,7 @@ def pending_upgrades(
     """Documents (not revoked) whose current file is recorded at a level below ``target``,
     oldest change first. A document with an external signature prepared on its current file
     and still open waits: upgrading it would make that signature stale."""
-    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    sessions = registry.sessions
     open_session = _open_session(DocumentRow.id, DocumentRow.sha256, now)
     query = (
         select(DocumentRow)
@@ -64,7 +63,7 @@ def advance(
     """Make ``pdf`` the document's current file if it still is at ``record.sha256``, and
     record it as its next revision; ``None`` (nothing changed) if the file moved meanwhile."""
     digest = registry.files.put(pdf)
-    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    sessions = registry.sessions
     with transaction(sessions) as s:  # the move and its revision together, or neither
         moved = s.execute(
             update(DocumentRow)
@@ -92,7 +91,7 @@ def advance(
 
 def count_documents(registry: Registry, *, after: str | None = None) -> int:
     """How many documents there are (with ids after ``after``): a renewal run's total."""
-    sessions = sessionmaker(registry.engine, expire_on_commit=False)
+    sessions = registry.sessions
     query = select(func.count()).select_from(DocumentRow)
     if after is not None:
         query = query.where(DocumentRow.id > after)
