@@ -80,9 +80,10 @@ async def add_validation_data(
     """
     gost_fetch = fetch if context.fetching_allowed else None
     try:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        out = BytesIO(pdf)
+        writer = IncrementalPdfFileWriter(out, strict=False)  # its reader reads the signatures
         paths, gost = [], GostEvidence()
-        for sig in _not_yet_archived(reader):
+        for sig in _not_yet_archived(writer.prev):
             if is_gost_signed(sig.signed_data):  # certvalidator cannot gather the NCA's
                 found = gost_evidence(sig.signed_data, context, gost_fetch)
                 gost.certs += found.certs
@@ -91,11 +92,12 @@ async def add_validation_data(
                 paths.extend(await timestamp_paths(sig, context))
             else:
                 paths.extend(await collect_validation_info(sig, context))
-        out = BytesIO(pdf)
         crls, ocsps = without_gost_answers(context, gost)
-        DocumentSecurityStore.add_dss(
-            out, None, paths=paths, certs=gost.certs, crls=crls, ocsps=ocsps, strict=False
+        dss = DocumentSecurityStore.supply_dss_in_writer(
+            writer, None, paths=paths, certs=gost.certs, crls=crls, ocsps=ocsps
         )
+        if dss.modified:  # as DocumentSecurityStore.add_dss, over the file parsed once
+            writer.write_in_place()  # type: ignore[no-untyped-call]
     except GostEvidenceUnavailable as exc:
         raise ValidationDataUnavailable(f"Validation data cannot be gathered: {exc}") from exc
     except (PathError, ValidationError) as exc:
@@ -110,9 +112,8 @@ async def add_document_timestamp(pdf: bytes, timestamper: TimeStamper) -> bytes:
     new invisible field ``ArchiveTimestampN``. :class:`TimestampUnavailable` if the TSA
     does not answer with a token."""
     try:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        name = f"{ARCHIVE_FIELD_PREFIX}{len(reader.embedded_timestamp_signatures) + 1}"
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        name = f"{ARCHIVE_FIELD_PREFIX}{len(writer.prev.embedded_timestamp_signatures) + 1}"
         out = await PdfTimeStamper(timestamper, field_name=name).async_timestamp_pdf(
             writer, _DIGEST, output=BytesIO()
         )
