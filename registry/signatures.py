@@ -219,7 +219,7 @@ class SignatureStore(SigningBase):
             if s.get_bind().dialect.name == "postgresql":
                 # the UPDATE holds the row lock already; FOR UPDATE documents the intent
                 s.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id).with_for_update())
-            signed = s.execute(
+            required = s.execute(
                 update(RequiredSignerRow)
                 .where(
                     RequiredSignerRow.id == required_signer_id,
@@ -227,8 +227,13 @@ class SignatureStore(SigningBase):
                     RequiredSignerRow.signed_at.is_(None),
                 )
                 .values(signed_at=now, signature_sha256=signature_sha256)
-            )
-            if not signed.rowcount:  # type: ignore[attr-defined]
+                .returning(
+                    RequiredSignerRow.field_name,
+                    RequiredSignerRow.role,
+                    RequiredSignerRow.signer_id,
+                )
+            ).first()
+            if required is None:
                 raise AlreadySigned("this member has signed the document already")
             if session_id is not None:
                 used = s.execute(
@@ -249,8 +254,6 @@ class SignatureStore(SigningBase):
                 )  # fmt: skip
                 if not used.rowcount:  # type: ignore[attr-defined]
                     raise SessionExpired("this signing link was used already")
-            required = s.get(RequiredSignerRow, required_signer_id)
-            assert required is not None
             row = s.get(DocumentRow, doc_id, populate_existing=True)
             assert row is not None
             row.signatures = [
@@ -258,14 +261,12 @@ class SignatureStore(SigningBase):
                 {"field": required.field_name, "role": required.role, "signer": signer_name,
                  "signed_at": now.isoformat()},
             ]  # fmt: skip
-            remaining = s.scalar(
-                select(func.count())
-                .select_from(RequiredSignerRow)
-                .where(
-                    RequiredSignerRow.document_id == doc_id, RequiredSignerRow.signed_at.is_(None)
+            total, signed = s.execute(  # count() of a column counts its non-null values
+                select(func.count(), func.count(RequiredSignerRow.signed_at)).where(
+                    RequiredSignerRow.document_id == doc_id
                 )
-            )
-            complete = remaining == 0
+            ).one()
+            complete = signed == total
             if complete:
                 row.status = Lifecycle.ISSUED
             append(
@@ -288,15 +289,9 @@ class SignatureStore(SigningBase):
             s.flush()
             record = _to_record(row)
             if also is not None:
-                total = s.scalar(
-                    select(func.count())
-                    .select_from(RequiredSignerRow)
-                    .where(RequiredSignerRow.document_id == doc_id)
-                )
                 done = SignatureRecorded(
                     record, required.role, signer_name, now,
-                    signed=int(total or 0) - int(remaining or 0), required=int(total or 0),
-                    complete=complete,
+                    signed=int(signed), required=int(total), complete=complete,
                 )  # fmt: skip
                 s.add_all(also(done))
             return record, complete
