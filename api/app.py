@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import refuse_nul
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.logs import install_log_escaping
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         description="Signed, verifiable documents of Kazakhstan's teacher attestation.",
         lifespan=_lifespan,
         responses=ERROR_RESPONSES,
+        dependencies=[Depends(refuse_nul)],  # no NUL in a query or path (PostgreSQL text)
     )
     app.state.services = services
     # the public answers, per worker; the middleware below sends the current ones

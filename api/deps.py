@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 
 from api.errors import ApiError
 from api.services import Services
@@ -73,3 +77,42 @@ def require_scope(scope: str) -> Callable[[ApiKeyRecord], ApiKeyRecord]:
         return key
 
     return check
+
+
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+"""``\\u0000`` in JSON text, not itself escaped: the only way JSON carries a NUL."""
+
+
+async def refuse_nul(request: Request) -> None:
+    """A NUL character in a query parameter, or in a JSON body's keys or strings, is a 422
+    naming where it is (rule ``string_no_nul``): PostgreSQL's text cannot hold one, so it
+    would otherwise reach the database and fail there (SQLite would store it or match
+    nothing). Every route depends on it; other bodies (a PDF upload) are not read, and a
+    path's id that cannot be ours is each route's 404."""
+    found: list[tuple[str | int, ...]] = [
+        ("query", k) for k, v in request.query_params.multi_items() if "\x00" in k + v
+    ]
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await request.body()
+        if _NUL_ESCAPE.search(body):
+            with contextlib.suppress(ValueError):  # not JSON: the route's parsing answers
+                found += [("body", *path) for path in _nul_paths(json.loads(body))]
+    if found:
+        raise RequestValidationError(
+            [{"loc": loc, "type": "string_no_nul", "msg": "must not contain a NUL character"}
+             for loc in found]
+        )  # fmt: skip
+
+
+def _nul_paths(value: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_paths(v, (*path, i))]
+    if isinstance(value, dict):
+        return [
+            p
+            for k, v in value.items()
+            for p in ([(*path, k)] if "\x00" in k else []) + _nul_paths(v, (*path, k))
+        ]
+    return []
