@@ -209,11 +209,11 @@ def fan_out(s: Session, now: datetime, horizon: Callable[[datetime], datetime]) 
     every event is fanned out exactly once; each organisation's endpoints are read once
     per page. Returns the deliveries made.
     """
-    e = WebhookEventRow
+    t = WebhookEventRow
     events = s.execute(
-        select(e.seq, e.organisation, e.type, e.subject, e.created_at)
-        .where(e.fanned_out.is_(False))
-        .order_by(e.seq)
+        select(t.seq, t.organisation, t.type, t.subject, t.created_at)
+        .where(t.fanned_out.is_(False))
+        .order_by(t.seq)
         .limit(500)
     ).all()
     if not events:
@@ -222,7 +222,7 @@ def fan_out(s: Session, now: datetime, horizon: Callable[[datetime], datetime]) 
         s.scalars(
             update(WebhookEventRow)
             .where(
-                WebhookEventRow.seq.in_([e.seq for e in events]),
+                WebhookEventRow.seq.in_([event.seq for event in events]),
                 WebhookEventRow.fanned_out.is_(False),
             )
             .values(fanned_out=True)
