@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -20,7 +20,7 @@ from tests.webhook_receiver import Received, Receiver, receiver
 from tests.workflow.webhook_fixtures import emit_now, with_config
 from workflow import webhooks as flows
 from workflow.outbound import OutboundPolicy
-from workflow.webhook_dispatch import Dispatcher
+from workflow.webhook_dispatch import Dispatcher, next_attempt
 from workflow.webhooks import Webhooks
 
 
@@ -130,7 +130,7 @@ def _assert_in_order(arrivals: Sequence[Received]) -> None:
 
 
 def test_500_is_retried_with_backoff_then_failed_then_resent(hooks: Webhooks) -> None:
-    hooks = with_config(hooks, retry_horizon_seconds=1.5)
+    hooks = with_config(hooks, retry_horizon_seconds=3.0)
     with receiver() as r:
         endpoint_id = _register(hooks, r)
         r.mode = "fail"
@@ -147,12 +147,20 @@ def test_500_is_retried_with_backoff_then_failed_then_resent(hooks: Webhooks) ->
             wait_until(all_failed)
             failed = flows.deliveries(hooks, "Org A", endpoint_id)
             first = failed[-1]
-            assert len(first.attempts) >= 3  # 0.1 s, 0.2 s, 0.4 s … within 1.5 s
+            assert len(first.attempts) >= 3  # waits of 0.1, 0.2, 0.4, 0.4 … s within 3 s
             gaps = [
                 (b.started_at - a.started_at).total_seconds()
                 for a, b in zip(first.attempts, first.attempts[1:], strict=False)
             ]
-            assert gaps[-1] > gaps[0]  # the waits grow
+            # Each retry came no sooner than its backoff allows (a busy machine can only make
+            # the gaps longer, so only the lower bound is asserted here; the growth itself is
+            # checked exactly in test_the_wait_doubles_up_to_its_cap_then_gives_up).
+            cfg = hooks.config
+            floors = [
+                0.8 * min(cfg.retry_base_seconds * 2**i, cfg.retry_max_interval_seconds)
+                for i in range(len(gaps))
+            ]
+            assert all(g >= f - 0.005 for g, f in zip(gaps, floors, strict=True)), (gaps, floors)
             assert {a.status_code for a in first.attempts} == {500}
             stored = first.attempts[0].response_body or ""
             assert stored.startswith("receiver broken") and len(stored) <= 1025
@@ -168,6 +176,23 @@ def test_500_is_retried_with_backoff_then_failed_then_resent(hooks: Webhooks) ->
     assert [x.body["data"]["document"]["n"] for x in got.values()] == [1, 2]
     with pytest.raises(Conflict):
         flows.retry_delivery(hooks, "Org A", endpoint_id, failed[0].id)  # succeeded now
+
+
+def test_the_wait_doubles_up_to_its_cap_then_gives_up(hooks: Webhooks) -> None:
+    cfg = hooks.config
+    assert (cfg.retry_base_seconds, cfg.retry_max_interval_seconds) == (0.1, 0.4)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    far = now + timedelta(days=1)
+    for attempts, (low, high) in enumerate([(0.08, 0.1), (0.16, 0.2), (0.32, 0.4), (0.32, 0.4)], 1):
+        for _ in range(50):  # the jitter is random: every draw stays in its band
+            state, at = next_attempt(hooks, attempts, now, far)
+            assert state == store.PENDING
+            assert low <= (at - now).total_seconds() <= high, (attempts, at - now)
+    # a wait that would end past the horizon fails the delivery now
+    state, at = next_attempt(hooks, 1, now, now + timedelta(seconds=0.05))
+    assert (state, at) == (store.FAILED, now)
+    state, _ = next_attempt(hooks, 1, now, now + timedelta(seconds=0.1))
+    assert state == store.PENDING  # 0.08–0.1 s ends within the horizon
 
 
 def test_a_later_event_waits_for_the_earlier_one_of_its_document(hooks: Webhooks) -> None:
