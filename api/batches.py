@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from api.memory import trim
 from api.services import Services, build_services
 from api.settings import Settings
 from registry import new_id
@@ -81,6 +82,7 @@ def init_worker(settings: Settings) -> tuple[Services, BatchStore]:
     if _worker is None:
         services = build_services(settings)
         _worker = services, BatchStore(services.registry.engine)
+        trim()  # the long-lived start-up objects out of every later collection
     return _worker
 
 
