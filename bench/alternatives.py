@@ -13,6 +13,7 @@ installed here at run time if missing; they are not dependencies of Qujat or its
 
 from __future__ import annotations
 
+import base64
 import importlib
 import shutil
 import statistics
@@ -26,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from forms import get_form
-from generator import DocumentMeta, Renderer, qr_svg, render_docx
+from generator import DocumentMeta, Renderer, qr_png, render_docx
 from registry import new_id
 from signing import IssuerKey, certify
 
@@ -43,7 +44,7 @@ body { font-family: "Liberation Serif", "Times New Roman", serif; font-size: 12p
 .blank .value { border-bottom: 0.5pt solid black; margin: 6pt 0 0 0; text-align: center; }
 .blank .caption { font-size: 8pt; text-align: center; margin: 0 0 6pt 0; }
 .fill { text-decoration: underline; }
-.qr svg { width: 30mm; height: 30mm; }
+.qr img { width: 30mm; height: 30mm; image-rendering: pixelated; }
 """
 
 
@@ -160,7 +161,8 @@ def compare(renderer: Renderer, issuer: IssuerKey, n_ours: int, n_others: int) -
     metas = _metas(n_others)
 
     def weasy(i: int) -> None:
-        qr = qr_svg(metas[i].qr_payload or metas[i].verify_url).decode("ascii")
+        png = qr_png(metas[i].qr_payload or metas[i].verify_url)
+        qr = f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="">'
         html = renderer.html(spec, "kk", case, metas[i]).replace(
             "</body>", f'<div class="qr">{qr}</div></body>'
         )

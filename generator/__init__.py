@@ -1,4 +1,4 @@
-"""Form + data → bytes: Typst PDF/A-3b with the case embedded and a vector QR; DOCX copies.
+"""Form + data → bytes: Typst PDF/A-3b with the case embedded and the verification QR; DOCX copies.
 
 Knows nothing of HTTP or the database.
 """
@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator.qr import qr_svg
+from generator.qr import qr_png
 from generator.render import PDF_STANDARD, DocumentMeta, Renderer, fonts_dir
 
 if TYPE_CHECKING:
     from generator.docx import render_docx
 
-__all__ = ["PDF_STANDARD", "DocumentMeta", "Renderer", "fonts_dir", "qr_svg", "render_docx"]
+__all__ = ["PDF_STANDARD", "DocumentMeta", "Renderer", "fonts_dir", "qr_png", "render_docx"]
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from forms import FormSpec, templates_dir
 from generator.errors import RenderError
-from generator.qr import qr_svg
+from generator.qr import qr_png
 
 __all__ = ["DocumentMeta", "Renderer", "fonts_dir"]
 
@@ -92,8 +92,7 @@ class Renderer:
     def inputs(self, spec: FormSpec, lang: str, case: Any, meta: DocumentMeta) -> dict[str, str]:
         """What the template of ``spec`` reads from ``sys.inputs`` for this document: the
         case, its context and the QR drawing (the part of a render before Typst)."""
-        qr = qr_svg(meta.qr_payload or meta.verify_url).decode("ascii")
-        return _inputs(spec, lang, case, meta, qr)
+        return _inputs(spec, lang, case, meta, qr_png(meta.qr_payload or meta.verify_url))
 
     def compile(self, template: str, inputs: dict[str, str], issued_on: date) -> bytes:
         """Typst alone: ``template`` with ``inputs`` to PDF/A-3b (checked by Typst as it
@@ -121,7 +120,7 @@ class Renderer:
         it compiles the same way).
         """
         template = spec.template(lang)
-        inputs = _inputs(spec, lang, case, meta, qr_svg(meta.verify_url).decode("ascii"))
+        inputs = _inputs(spec, lang, case, meta, qr_png(meta.verify_url))
         compiler, lock = self._compiler(template)
         try:
             with lock:
@@ -144,9 +143,10 @@ def _case_json(case: BaseModel, meta: DocumentMeta) -> str:
 
 
 def _inputs(
-    spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta, qr: str
+    spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta, qr: bytes
 ) -> dict[str, str]:
-    """What a template reads from ``sys.inputs``: the case, its context, the QR as SVG."""
+    """What a template reads from ``sys.inputs``: the case, its context, and the QR's PNG
+    as a JSON array of its bytes (inputs are strings; ``lib.typ`` turns it back into bytes)."""
     ctx = {
         "doc": {"id": meta.id, "verify_url": meta.verify_url, "issuer": meta.issuer},
         "view": spec.view(case, lang),
@@ -154,5 +154,5 @@ def _inputs(
     return {
         "case": _case_json(case, meta),
         "ctx": json.dumps(ctx, ensure_ascii=False, default=str),
-        "qr": qr,
+        "qr": f"[{','.join(map(str, qr))}]",
     }

@@ -20,7 +20,7 @@ PUBLIC_NAMES: dict[str, set[str]] = {
         "ErrorDetail", "FormDataInvalid", "FormSpec", "LANGUAGES", "QujatError",
         "SignatureRole", "SigningMode", "UnknownForm", "all_forms", "get_form", "templates_dir",
     },
-    "generator": {"DocumentMeta", "PDF_STANDARD", "Renderer", "fonts_dir", "qr_svg", "render_docx"},
+    "generator": {"DocumentMeta", "PDF_STANDARD", "Renderer", "fonts_dir", "qr_png", "render_docx"},
     "signing": {
         "DevPki", "EmptyField", "IssuerKey", "certify", "certify_async", "ensure_dev_pki",
         "issue_certificate", "load_pem", "load_pkcs11", "load_pkcs12", "read_passphrase",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date
 
 import pytest
+import zxingcpp
 
 from forms import FormSpec, all_forms, get_form
-from generator import DocumentMeta, Renderer, qr_svg
+from generator import DocumentMeta, Renderer, qr_png
 from tests.pdftools import qr_payloads, squeeze, text_of
 
 META = DocumentMeta(
@@ -52,8 +55,31 @@ def test_long_and_odd_values_wrap_and_stay_whole(renderer: Renderer) -> None:
     assert squeeze(data["holder"]["full_name"].strip()) in text
 
 
-def test_qr_svg_decodes_to_its_payload(renderer: Renderer) -> None:
+def test_qr_decodes_to_its_payload(renderer: Renderer) -> None:
     spec = get_form("qualification-certificate")
     pdf = renderer.render(spec, "ru", spec.validate(spec.example), META)
     assert qr_payloads(pdf) == [META.verify_url]
-    assert qr_svg("x").startswith(b"<svg")
+
+
+def test_qr_png_is_one_pixel_per_module_with_a_light_margin() -> None:
+    png = qr_png("https://qujat.kz/v/x", border=2, scale=1)
+    image = zxingcpp.create_barcode(
+        "https://qujat.kz/v/x", zxingcpp.BarcodeFormat.QRCode, ec_level="M"
+    ).to_image(scale=1, add_quiet_zones=False)
+    modules = image.shape[1]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+    assert (width, height, depth, colour) == (modules + 4, modules + 4, 8, 0)
+    rows = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
+    stride = width + 1
+    grid = [rows[y * stride + 1 : (y + 1) * stride] for y in range(height)]
+    assert all(set(row) <= {0, 255} for row in grid)
+    assert set(grid[0] + grid[1] + grid[-1] + grid[-2]) == {255}  # the margin is light
+    assert all(row[:2] == row[-2:] == b"\xff\xff" for row in grid)
+    assert grid[2][2:9] == b"\x00" * 7  # the finder pattern's top edge, dark
+    symbol = bytes(memoryview(image))  # type: ignore[arg-type]
+    assert [row[2:-2] for row in grid[2:-2]] == [
+        symbol[y * modules : (y + 1) * modules] for y in range(modules)
+    ]
+    doubled = qr_png("https://qujat.kz/v/x", border=2)  # the default: 2 pixels per module
+    assert struct.unpack(">II", doubled[16:24]) == (2 * (modules + 4), 2 * (modules + 4))
