@@ -32,7 +32,7 @@ from registry.revisions import (
 )
 from registry.store import Registry, _to_record, transaction
 from registry.upgrades import advance
-from signing.ltv import RenewalPolicy, file_level, renew
+from signing.ltv import FileLevel, RenewalPolicy, file_level, renew
 from signing.pki_fetch import FetchPolicy
 
 __all__ = ["RenewalCounts", "advance_pdf", "issued_revision_row", "record_pdf", "renew_registry"]
@@ -177,10 +177,16 @@ def issued_revision_row(
 
 
 def advance_pdf(
-    registry: Registry, record: DocumentRecord, pdf: bytes, reason: str, now: datetime
+    registry: Registry,
+    record: DocumentRecord,
+    pdf: bytes,
+    reason: str,
+    now: datetime,
+    level: FileLevel | None = None,
 ) -> RevisionRecord | None:
-    """:func:`registry.upgrades.advance` with the level and timestamps read from ``pdf``."""
-    f = file_level(pdf)
+    """:func:`registry.upgrades.advance` with the level and timestamps read from ``pdf``
+    (``level``: what :func:`signing.ltv.secure_with_level` read of it as it made it)."""
+    f = level or file_level(pdf)
     return advance(
         registry, record, pdf, level=f.level, reason=reason,
         archive_timestamp_at=f.archive_timestamp_at, tsa_expires_at=f.tsa_expires_at, now=now,

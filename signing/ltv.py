@@ -53,11 +53,27 @@ __all__ = [
     "renew",
     "renewal_decision",
     "secure",
+    "secure_with_level",
     "structural_level",
 ]
 
 _DIGEST = "sha256"
 ARCHIVE_FIELD_PREFIX = "ArchiveTimestamp"
+
+
+class _AppendingWriter(IncrementalPdfFileWriter):
+    """An incremental writer that leaves the document's metadata as issuance wrote it.
+
+    pyHanko's writer stamps every update's moment and its own name into the Info dictionary
+    and the XMP packet, parsing and rewriting the packet each time: a third of the cost of
+    a DSS revision, and three copies of the packet per upgrade to B-LTA. Our own
+    certification (:mod:`signing.lean`) leaves the metadata alone, and so do these updates:
+    the Info dictionary and the XMP packet stay identical, which PDF/A asks of them, and the
+    revision history says when each update came (its timestamp), not the metadata.
+    """
+
+    def _update_meta(self) -> None:  # pyHanko's hook, called as the update is written
+        return
 
 
 async def add_validation_data(
@@ -78,10 +94,18 @@ async def add_validation_data(
     answers, so :mod:`signing.ltv_gost` asks itself); used only if ``context`` allows
     fetching (production), never for an offline context.
     """
+    return (await _add_validation_data(pdf, context, fetch))[0]
+
+
+async def _add_validation_data(
+    pdf: bytes, context: ValidationContext, fetch: FetchPolicy | None
+) -> tuple[bytes, PdfFileReader]:
+    """:func:`add_validation_data`, and the reader of the file as it was before the DSS
+    revision: its signatures are the result's (a DSS adds none), parsed already."""
     gost_fetch = fetch if context.fetching_allowed else None
     try:
         out = BytesIO(pdf)
-        writer = IncrementalPdfFileWriter(out, strict=False)  # its reader reads the signatures
+        writer = _AppendingWriter(out, strict=False)  # its reader reads the signatures
         paths, gost = [], GostEvidence()
         for sig in _not_yet_archived(writer.prev):
             if is_gost_signed(sig.signed_data):  # certvalidator cannot gather the NCA's
@@ -104,7 +128,7 @@ async def add_validation_data(
         raise ValidationDataUnavailable(f"Validation data cannot be gathered: {exc}") from exc
     except (PdfError, PyhankoSigningError, ValueError, KeyError, TypeError) as exc:
         raise SigningError(f"Adding validation data failed: {exc}") from exc
-    return out.getvalue()
+    return out.getvalue(), writer.prev
 
 
 async def add_document_timestamp(pdf: bytes, timestamper: TimeStamper) -> bytes:
@@ -112,7 +136,7 @@ async def add_document_timestamp(pdf: bytes, timestamper: TimeStamper) -> bytes:
     new invisible field ``ArchiveTimestampN``. :class:`TimestampUnavailable` if the TSA
     does not answer with a token."""
     try:
-        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        writer = _AppendingWriter(BytesIO(pdf), strict=False)
         name = f"{ARCHIVE_FIELD_PREFIX}{len(writer.prev.embedded_timestamp_signatures) + 1}"
         out = await PdfTimeStamper(timestamper, field_name=name).async_timestamp_pdf(
             writer, _DIGEST, output=BytesIO()
@@ -135,9 +159,26 @@ async def secure(
     not archived yet, a document timestamp over it all, then the validation data of that
     timestamp (so it too validates offline). Call after :func:`signing.certify` and after
     every countersignature. ``fetch``: as for :func:`add_validation_data`."""
+    return (await secure_with_level(pdf, timestamper, context, fetch=fetch))[0]
+
+
+async def secure_with_level(
+    pdf: bytes,
+    timestamper: TimeStamper,
+    context: ValidationContext,
+    *,
+    fetch: FetchPolicy | None = None,
+) -> tuple[bytes, FileLevel]:
+    """:func:`secure`, and what :func:`file_level` says of the result, read from the reader
+    that gathered the last validation data (its signatures and timestamps are the
+    result's), so a revision row is written without parsing the file once more."""
     pdf = await add_validation_data(pdf, context, fetch=fetch)
     pdf = await add_document_timestamp(pdf, timestamper)
-    return await add_validation_data(pdf, context, fetch=fetch)
+    pdf, reader = await _add_validation_data(pdf, context, fetch)
+    try:
+        return pdf, file_level(reader)
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        raise SigningError(f"The secured file cannot be read back: {exc}") from exc
 
 
 # --- renewal -----------------------------------------------------------------------------
@@ -218,8 +259,9 @@ class FileLevel:
     """When the certificate of the TSA of its last timestamp expires."""
 
 
-def file_level(pdf: bytes) -> FileLevel:
-    """The level and the last timestamp of ``pdf``, from one reader."""
+def file_level(pdf: bytes | PdfFileReader) -> FileLevel:
+    """The level and the last timestamp of ``pdf`` (or of a reader open on it), from one
+    reader."""
     reader = _reader(pdf)
     info = last_timestamp(reader)
     return FileLevel(

@@ -38,7 +38,7 @@ from registry.revisions import RevisionRecord, find_revision, record_revision, r
 from registry.upgrades import pending_upgrades
 from signing.errors import TimestampUnavailable
 from signing.loop import run_sync
-from signing.ltv import RenewalPolicy, secure
+from signing.ltv import FileLevel, RenewalPolicy, secure_with_level
 from workflow.background import Periodic, lower_thread_priority
 from workflow.context import Context
 
@@ -109,10 +109,14 @@ def secure_inline(ctx: Context, pdf: bytes, level: str) -> tuple[bytes, str]:
 
 
 async def _secure(ctx: Context, pdf: bytes) -> bytes:
+    return (await _secure_with_level(ctx, pdf))[0]
+
+
+async def _secure_with_level(ctx: Context, pdf: bytes) -> tuple[bytes, FileLevel]:
     assert ctx.timestamper is not None and ctx.ltv_context is not None
     context = ctx.ltv_context()
     try:
-        return await secure(pdf, ctx.timestamper, context, fetch=ctx.revocation_fetch)
+        return await secure_with_level(pdf, ctx.timestamper, context, fetch=ctx.revocation_fetch)
     finally:
         await context.aclose()  # type: ignore[no-untyped-call]
 
@@ -167,14 +171,14 @@ def upgrade_pending(
         if before_each is not None:
             before_each()
         try:
-            pdf = run_sync(_secure(ctx, ctx.registry.pdf(record)))
+            pdf, level = run_sync(_secure_with_level(ctx, ctx.registry.pdf(record)))
         except (QujatError, OSError, ValueError) as exc:
             counts.failed += 1
             counts.failed_ids.append(record.id)
             LTV_UPGRADES.labels("failed").inc()
             log.warning("upgrade of %s to B-LTA failed: %s", record.id, type(exc).__name__)
             continue
-        if advance_pdf(ctx.registry, record, pdf, "upgraded", ctx.clock()) is None:
+        if advance_pdf(ctx.registry, record, pdf, "upgraded", ctx.clock(), level) is None:
             counts.stale += 1
             LTV_UPGRADES.labels("stale").inc()
             continue

@@ -38,7 +38,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from signing import DevPki, EmptyField, IssuerKey, certify, issue_certificate, load_pem, sign_field
 from signing.devtsa import DevTimeStamper, dev_validation_context, ensure_dev_tsa
 from signing.errors import TimestampUnavailable
-from signing.ltv import add_document_timestamp, secure
+from signing.ltv import add_document_timestamp, file_level, secure, secure_with_level
 from tests.support.testpki import AnimatedPki, animated_pki
 from verify import validate_pdf
 from verify.pdf import load_trust_roots
@@ -106,6 +106,36 @@ def test_embedded_default_is_b_lta(
     assert out.count("Signature #") == 2 and "Signature is Valid." in out
     assert "Signature Field Name: ArchiveTimestamp1" in out and "Total document signed" in out
     assert ades_ok(doc, roots[0], datetime.now(UTC))
+
+
+def _metadata(pdf: bytes) -> tuple[object, bytes]:
+    """The file's current Info dictionary and XMP packet, as its latest revision has them."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    info = dict(reader.trailer["/Info"])
+    return info, reader.root["/Metadata"].data
+
+
+def test_secure_reports_the_level_its_file_has_and_leaves_the_metadata(
+    pdfa: bytes, pki: DevPki, issuer: IssuerKey, dev_tsa: DevTimeStamper
+) -> None:
+    signed = certify(pdfa, issuer, timestamper=dev_tsa, empty_fields=[EmptyField("Chair")])
+    context = dev_validation_context(pki, ensure_dev_tsa(pki))
+    doc, level = asyncio.run(secure_with_level(signed, dev_tsa, context))
+    assert level == file_level(doc)  # what it says is what a fresh parse of the file says
+    assert level.level == "B-LTA" and level.archive_timestamp_at is not None
+    tsa_cert = cx509.load_pem_x509_certificate(ensure_dev_tsa(pki).cert_path.read_bytes())
+    assert level.tsa_expires_at == tsa_cert.not_valid_after_utc
+    # three revisions later, the Info dictionary and the XMP packet are issuance's own
+    # (PDF/A asks that they agree; nothing rewrote either)
+    assert _metadata(doc) == _metadata(signed)
+    assert doc.count(b"<x:xmpmeta") == signed.count(b"<x:xmpmeta")
+    cert, key = issue_certificate(pki.ca_cert_path, pki.ca_key_path, common_name="Chair Person")
+    again, later = asyncio.run(
+        secure_with_level(sign_field(doc, load_pem(cert, key).signer, "Chair"), dev_tsa, context)
+    )
+    assert later == file_level(again) and later.level == "B-LTA"
+    assert later.archive_timestamp_at is not None and level.archive_timestamp_at is not None
+    assert later.archive_timestamp_at >= level.archive_timestamp_at
 
 
 def test_countersignatures_after_b_lta_stay_within_the_certification(
