@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,19 @@ class AuditEntry:
     """Hashes, form ids, field names — nothing that identifies a person."""
 
 
+_HEAD = cast(Table, AuditHeadRow.__table__)
+_RESERVE = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=_HEAD.c.seq + bindparam("n"))
+    .returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+"""Take the head's lock and reserve ``n`` numbers; the last of them and the chain's hash
+(one statement: SQLite ≥ 3.35 and PostgreSQL return the updated row)."""
+_INSERT = insert(cast(Table, AuditEntryRow.__table__))
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("last"))
+
+
 def entry_hash(prev: str, seq: int, at: datetime, entry: AuditEntry) -> str:
     """The chained hash of one entry."""
     body = {
@@ -72,17 +85,15 @@ def append_many(session: Session, entries: Sequence[AuditEntry], at: datetime) -
     """Append ``entries`` in order inside the caller's transaction (a group commit's
     documents); returns their sequence numbers.
 
-    One UPDATE reserves all their numbers — the head's row lock is taken once, by the
-    first statement, as for a single entry — then the entries are chained in Python and
-    written in one INSERT, and the head moved to the last. Core statements, no ORM unit of
+    One UPDATE reserves all their numbers and returns the head — its row lock is taken
+    once, by the first statement, as for a single entry — then the entries are chained in
+    Python and written in one INSERT, and the head moved to the last. Core statements, no ORM unit of
     work: this is on every issuance's path.
     """
     if not entries:
         return []
     at = at.astimezone(UTC)
-    head = cast(Table, AuditHeadRow.__table__)
-    session.execute(update(head).where(head.c.id == 1).values(seq=head.c.seq + len(entries)))
-    last, prev = session.execute(select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
+    last, prev = session.execute(_RESERVE, {"n": len(entries)}).one()
     seqs = list(range(last - len(entries) + 1, last + 1))
     rows = []
     for seq, entry in zip(seqs, entries, strict=True):
@@ -93,8 +104,8 @@ def append_many(session: Session, entries: Sequence[AuditEntry], at: datetime) -
             "prev_hash": prev, "hash": digest,
         })  # fmt: skip
         prev = digest
-    session.execute(insert(cast(Table, AuditEntryRow.__table__)), rows)
-    session.execute(update(head).where(head.c.id == 1).values(hash=prev))
+    session.execute(_INSERT, rows)
+    session.execute(_MOVE_HEAD, {"last": prev})
     return seqs
 
 
