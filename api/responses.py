@@ -23,7 +23,7 @@ from registry.countersign import SignerRecord
 from signing.certificates import load_certificate
 from signing.errors import refused
 from workflow import Context, Prepared, PublicView, check_upload
-from workflow.ltv import level_of, revision_of
+from workflow.ltv import LevelFacts, level_of, revision_of
 from workflow.public import certificate_public
 from workflow.rulebooks import rulebook_of, rulebook_public
 
@@ -50,8 +50,11 @@ def required_public(ctx: Context, record: DocumentRecord) -> list[dict[str, Any]
     ]  # fmt: skip
 
 
-def to_public(ctx: Context, record: DocumentRecord) -> DocumentPublic:
-    """A document as its issuer sees it."""
+def to_public(
+    ctx: Context, record: DocumentRecord, levels: LevelFacts | None = None
+) -> DocumentPublic:
+    """A document as its issuer sees it; ``levels``: its level facts when the caller has
+    them (a document just issued), else they are read from the registry."""
     return DocumentPublic(
         id=record.id,
         form=record.form,
@@ -75,12 +78,11 @@ def to_public(ctx: Context, record: DocumentRecord) -> DocumentPublic:
         ),
         rulebook=rulebook_public(rulebook_of(record)),
         issued_outside_period=record.issued_outside_period,
-        **_ltv_public(ctx, record),
+        **_ltv_public(levels or level_of(ctx, record)),
     )
 
 
-def _ltv_public(ctx: Context, record: DocumentRecord) -> dict[str, Any]:
-    facts = level_of(ctx, record)
+def _ltv_public(facts: LevelFacts) -> dict[str, Any]:
     return {"level": facts.level, "ltv": LtvPublic.model_validate(facts, from_attributes=True)}
 
 

@@ -20,7 +20,14 @@ from workflow.countersign import (
     sign_with_server_key,
 )
 from workflow.derive import derive_from_protocol, resume_derivations
-from workflow.documents import IssueRequest, document_for, document_meta, issue_document
+from workflow.documents import (
+    Issued,
+    IssueRequest,
+    document_for,
+    document_meta,
+    issue,
+    issue_document,
+)
 from workflow.errors import WorkflowError
 from workflow.public import PublicView, logged_lookup, public_view, view_of
 from workflow.signers import SignerRegistration, read_signer, register_signer
@@ -34,6 +41,7 @@ __all__ = [
     "Clock",
     "Context",
     "IssueRequest",
+    "Issued",
     "LinkGrant",
     "Policy",
     "Prepared",
@@ -50,6 +58,7 @@ __all__ = [
     "document_for",
     "document_meta",
     "grant_of_link",
+    "issue",
     "issue_document",
     "item_key",
     "key_set",

@@ -42,15 +42,17 @@ from workflow.context import Actor, Context, Policy, hot_path
 from workflow.errors import NoStatusIndex, ProtocolNotSigned
 from workflow.events import issued_event, revoked_events
 from workflow.lookup import lookup_columns
-from workflow.ltv import secure_inline, sign_timestamped
+from workflow.ltv import LevelFacts, issued_level, secure_inline, sign_timestamped
 from workflow.metrics import DOCUMENTS_ISSUED, RENDER_SECONDS, SIGN_SECONDS
 from workflow.rulebooks import check_new, embedded_rulebook, stored_case
 
 __all__ = [
     "IssueRequest",
+    "Issued",
     "PreparedIssue",
     "document_for",
     "document_meta",
+    "issue",
     "issue_document",
     "plan_signers",
     "prepare_issue",
@@ -219,6 +221,18 @@ class PreparedIssue:
     pdf: bytes
     also: list[object]
     form: str
+    level: LevelFacts
+    """What its revision 1 (among ``also``) records: the level the file was made at."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What :func:`issue` did: the document, whether it was created now, and — when it
+    was — the level facts of its revision 1, as committed (a replay reads them anew)."""
+
+    record: DocumentRecord
+    created: bool
+    level: LevelFacts | None = None
 
 
 def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> PreparedIssue:
@@ -237,35 +251,43 @@ def prepare_issue(ctx: Context, actor: Actor, req: IssueRequest) -> PreparedIssu
         new.id, planned, ctx.policy.signing_order, dict(req.follow_up or {})
     )  # fmt: skip
     # revision 1 and the webhook outbox commit with the document and its audit entry
-    also = [*also, issued_revision_row(new.id, signed, ctx.clock(), level)]
+    first = issued_revision_row(new.id, signed, ctx.clock(), level)
+    also = [*also, first]
     also = [*also, issued_event(ctx, new)]
     also = [*also, *(req.events(new) if req.events else ())]
-    return PreparedIssue(new, signed, also, spec.id)
+    return PreparedIssue(new, signed, also, spec.id, issued_level(ctx, first))
+
+
+def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[DocumentRecord, bool]:
+    """Issue the document ``req`` asks for; returns it and whether it was created now
+    (:func:`issue` without the level facts)."""
+    done = issue(ctx, actor, req)
+    return done.record, done.created
 
 
 @hot_path
-def issue_document(ctx: Context, actor: Actor, req: IssueRequest) -> tuple[DocumentRecord, bool]:
-    """Issue the document ``req`` asks for; returns it and whether it was created now.
+def issue(ctx: Context, actor: Actor, req: IssueRequest) -> Issued:
+    """Issue the document ``req`` asks for.
 
     The same Idempotency-Key with the same body returns the first document; with another
     body it is a :class:`Conflict`. Nothing is stored unless every stage succeeded.
     """
     replay = _replay(ctx, actor, req)
     if replay is not None:
-        return replay, False
+        return Issued(replay, False)
     for _attempt in range(_INDEX_ATTEMPTS):
         prepared = prepare_issue(ctx, actor, req)
         try:
             record = ctx.registry.register(prepared.new, prepared.pdf, prepared.also)
             DOCUMENTS_ISSUED.labels(prepared.form).inc()
-            return record, True
+            return Issued(record, True, prepared.level)
         except StatusIndexTaken:
             continue  # a concurrent issuance took the same random index: pick again
         except Conflict:
             twin = _replay(ctx, actor, req)
             if twin is None:
                 raise
-            return twin, False
+            return Issued(twin, False)
     raise NoStatusIndex("no free status list index after several attempts; try again")
 
 

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 from asn1crypto import cms
@@ -34,7 +34,13 @@ from pyhanko.sign.validation import EmbeddedPdfSignature
 from forms.errors import QujatError
 from registry import DocumentRecord
 from registry.renewal import RenewalCounts, advance_pdf, record_pdf, renew_registry
-from registry.revisions import RevisionRecord, find_revision, record_revision, revisions
+from registry.revisions import (
+    DocumentRevisionRow,
+    RevisionRecord,
+    find_revision,
+    record_revision,
+    revisions,
+)
 from registry.upgrades import pending_upgrades
 from signing.errors import TimestampUnavailable
 from signing.loop import run_sync
@@ -49,6 +55,7 @@ __all__ = [
     "SignatureProof",
     "UpgradeCounts",
     "Upgrader",
+    "issued_level",
     "level_of",
     "proofs_of",
     "record_signed",
@@ -300,6 +307,21 @@ class LevelFacts:
     """Below B-LTA with a timestamper configured: the upgrader has still to run."""
     signatures: tuple[SignatureProof, ...] = ()
     """Each signature's claimed and proven time and level (:func:`signature_proofs`)."""
+
+
+def issued_level(ctx: Context, first: DocumentRevisionRow) -> LevelFacts:
+    """The level facts of a document whose only revision is ``first``, the revision 1
+    its registration commits: what :func:`level_of` reads back once it is committed."""
+    return LevelFacts(
+        level=first.level,
+        revision=first.revision,
+        revisions=1,
+        archive_timestamp_at=(
+            first.archive_timestamp_at.astimezone(UTC) if first.archive_timestamp_at else None
+        ),  # as the database gives it back
+        renewed_at=None,
+        upgrade_pending=_wanted(ctx) and first.level != "B-LTA",
+    )
 
 
 def level_of(ctx: Context, record: DocumentRecord, *, proofs: bool = False) -> LevelFacts:

@@ -13,7 +13,7 @@ from api.responses import to_public
 from api.schemas import DocumentCreate, DocumentPublic, RevokeRequest
 from api.schemas.listing import DocumentPage
 from registry.records import ApiKeyRecord
-from workflow import Actor, IssueRequest, document_for, issue_document
+from workflow import Actor, IssueRequest, document_for, issue
 from workflow import documents as flows
 from workflow.docx_cache import docx_of
 from workflow.listing import DocumentQuery, list_organisation_documents
@@ -54,12 +54,12 @@ def create_document(
         signers=body.signers.model_dump(exclude_defaults=True) if body.signers else None,
         follow_up=body.follow_up.model_dump(mode="json") if body.follow_up else None,
     )
-    record, created = issue_document(ctx, Actor.of(key), request)
-    if not created:
+    done = issue(ctx, Actor.of(key), request)
+    if not done.created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
-    response.headers["Location"] = f"/v1/documents/{record.id}"
-    return to_public(ctx, record)
+    response.headers["Location"] = f"/v1/documents/{done.record.id}"
+    return to_public(ctx, done.record, done.level)
 
 
 @router.get("")

@@ -88,10 +88,19 @@ def test_embedded_default_timestamps_with_its_own_ecdsa_tsa(
     assert services.settings.ltv_mode == "background"
 
 
+def _as_read_back(client: TestClient, headers: dict[str, str], doc: dict[str, Any]) -> None:
+    """The issuance's answer states the level facts the registry gives back for it (the
+    answer builds them from the revision row it committed, without reading them)."""
+    again = client.get(doc["links"]["self"], headers=headers).json()
+    assert (doc["level"], doc["ltv"]) == (again["level"], again["ltv"])
+
+
 def test_inline_issuance_is_b_lta(inline: tuple[TestClient, Services, dict[str, str]]) -> None:
     client, services, headers = inline
     doc = _issue(client, headers)
     assert doc["level"] == "B-LTA" and not doc["ltv"]["upgrade_pending"]
+    assert doc["ltv"]["archive_timestamp_at"] and doc["ltv"]["revision"] == 1
+    _as_read_back(client, headers, doc)
     pdf = client.get(doc["links"]["pdf"], headers=headers).content
     _independently_b_lta(services, pdf)
     public = client.get(f"/v1/verify/{doc['id']}").json()
@@ -108,6 +117,7 @@ def test_background_issuance_is_b_t_then_b_lta(
     client, services, headers = background
     doc = _issue(client, headers)
     assert doc["level"] == "B-T" and doc["ltv"]["upgrade_pending"]
+    _as_read_back(client, headers, doc)
     first = client.get(doc["links"]["pdf"], headers=headers).content
     (proof,) = proofs_of(first)
     assert proof.level == "B-T" and proof.proven_at is not None  # the signature timestamp
@@ -168,6 +178,7 @@ def test_dead_tsa_background_stays_b_b_and_says_so(tmp_path: Path) -> None:
     for client, _, headers in _app(services):
         doc = _issue(client, headers)
         assert doc["level"] == "B-B" and doc["ltv"]["upgrade_pending"]
+        _as_read_back(client, headers, doc)
         counts = upgrade_pending(services.context)
         assert counts.failed == 1 and counts.upgraded == 0  # retried later
         again = client.get(doc["links"]["self"], headers=headers).json()
