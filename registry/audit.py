@@ -87,8 +87,8 @@ def append_many(session: Session, entries: Sequence[AuditEntry], at: datetime) -
 
     One UPDATE reserves all their numbers and returns the head — its row lock is taken
     once, by the first statement, as for a single entry — then the entries are chained in
-    Python and written in one INSERT, and the head moved to the last. Core statements, no ORM unit of
-    work: this is on every issuance's path.
+    Python and written in one INSERT, and the head moved to the last. Core statements, no
+    ORM unit of work: this is on every issuance's path.
     """
     if not entries:
         return []

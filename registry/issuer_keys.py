@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from registry.models import Base, UTCDateTime
@@ -43,7 +43,13 @@ class IssuerKeyEntry:
     created_at: datetime
 
 
-def _entry(row: IssuerKeyRow) -> IssuerKeyEntry:
+_BY_ORGANISATION = select(
+    IssuerKeyRow.organisation, IssuerKeyRow.bin, IssuerKeyRow.p12_path,
+    IssuerKeyRow.passphrase_file, IssuerKeyRow.certificate_sha256, IssuerKeyRow.created_at,
+).where(IssuerKeyRow.organisation == bindparam("organisation"))  # fmt: skip
+
+
+def _entry(row: Any) -> IssuerKeyEntry:  # an IssuerKeyRow or a row of its columns
     return IssuerKeyEntry(
         row.organisation, row.bin, row.p12_path, row.passphrase_file,
         row.certificate_sha256, row.created_at,
@@ -54,6 +60,7 @@ class IssuerKeyRegistry:
     """The ``issuer_keys`` table."""
 
     def __init__(self, engine: Any) -> None:
+        self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def put(self, entry: IssuerKeyEntry) -> None:
@@ -69,10 +76,11 @@ class IssuerKeyRegistry:
             row.created_at = entry.created_at
 
     def get(self, organisation: str) -> IssuerKeyEntry | None:
-        """The organisation's key, if one was provisioned."""
-        with self._sessions() as s:
-            row = s.get(IssuerKeyRow, organisation)
-            return _entry(row) if row is not None else None
+        """The organisation's key, if one was provisioned (a plain row, no session: every
+        issuance asks)."""
+        with self._engine.connect() as c:
+            row = c.execute(_BY_ORGANISATION, {"organisation": organisation}).first()
+        return _entry(row) if row is not None else None
 
     def all(self) -> list[IssuerKeyEntry]:
         """Every provisioned key, by organisation."""

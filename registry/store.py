@@ -10,9 +10,9 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, func, make_url, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -98,7 +98,21 @@ def _to_record(row: DocumentRow) -> DocumentRecord:
     return DocumentRecord(**values)
 
 
-def _key_record(row: ApiKeyRow) -> ApiKeyRecord:
+_KEY_BY_SECRET = select(
+    ApiKeyRow.id, ApiKeyRow.organisation, ApiKeyRow.scopes, ApiKeyRow.created_at,
+    ApiKeyRow.revoked_at,
+).where(ApiKeyRow.secret_sha256 == bindparam("digest"))  # fmt: skip
+
+
+class _KeyColumns(Protocol):
+    id: str
+    organisation: str
+    scopes: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _key_record(row: _KeyColumns) -> ApiKeyRecord:
     return ApiKeyRecord(
         id=row.id,
         organisation=row.organisation,
@@ -345,11 +359,11 @@ class Registry:
     def api_key_for(self, secret: str) -> ApiKeyRecord | None:
         """The live key whose secret this is, or ``None``."""
         digest = hashlib.sha256(secret.encode()).hexdigest()
-        with self._session() as s:
-            row = s.scalar(select(ApiKeyRow).where(ApiKeyRow.secret_sha256 == digest))
-            if row is None or row.revoked_at is not None:
-                return None
-            return _key_record(row)
+        with self.engine.connect() as c:  # a plain row, no session: every request asks
+            row = c.execute(_KEY_BY_SECRET, {"digest": digest}).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        return _key_record(row)
 
     def api_keys(self) -> list[ApiKeyRecord]:
         with self._session() as s:
