@@ -61,25 +61,36 @@ def test_qr_decodes_to_its_payload(renderer: Renderer) -> None:
     assert qr_payloads(pdf) == [META.verify_url]
 
 
-def test_qr_png_is_one_pixel_per_module_with_a_light_margin() -> None:
-    png = qr_png("https://qujat.kz/v/x", border=2, scale=1)
-    image = zxingcpp.create_barcode(
-        "https://qujat.kz/v/x", zxingcpp.BarcodeFormat.QRCode, ec_level="M"
-    ).to_image(scale=1, add_quiet_zones=False)
-    modules = image.shape[1]
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+def _grid(png: bytes) -> list[bytes]:
+    """The rows of pixels of one of our PNGs (8-bit grey, no filter)."""
     width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
-    assert (width, height, depth, colour) == (modules + 4, modules + 4, 8, 0)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and (width, depth, colour) == (height, 8, 0)
     rows = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
-    stride = width + 1
-    grid = [rows[y * stride + 1 : (y + 1) * stride] for y in range(height)]
+    assert all(rows[y * (width + 1)] == 0 for y in range(height))  # filter "none"
+    return [rows[y * (width + 1) + 1 : (y + 1) * (width + 1)] for y in range(height)]
+
+
+PAYLOADS = [
+    "https://qujat.kz/v/x",
+    "https://qujat.kz/v/sytwdfstewlhomuu32uzirpnjkkbjmsj#QJ1:" + "2KCE3IQBEYCEQAUPNLOOLDQC" * 15,
+    "https://qujat.kz/v/абв?q=Ұлттық",  # not ASCII: still the same text back
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_qr_png_decodes_to_its_payload_module_by_module(payload: str) -> None:
+    grid = _grid(qr_png(payload, border=2, scale=1))
+    modules = len(grid) - 4
     assert all(set(row) <= {0, 255} for row in grid)
     assert set(grid[0] + grid[1] + grid[-1] + grid[-2]) == {255}  # the margin is light
     assert all(row[:2] == row[-2:] == b"\xff\xff" for row in grid)
-    assert grid[2][2:9] == b"\x00" * 7  # the finder pattern's top edge, dark
-    symbol = bytes(memoryview(image))  # type: ignore[arg-type]
-    assert [row[2:-2] for row in grid[2:-2]] == [
-        symbol[y * modules : (y + 1) * modules] for y in range(modules)
-    ]
-    doubled = qr_png("https://qujat.kz/v/x", border=2)  # the default: 2 pixels per module
-    assert struct.unpack(">II", doubled[16:24]) == (2 * (modules + 4), 2 * (modules + 4))
+    assert grid[2][2:9] == grid[8][2:9] == b"\x00" * 7  # the finder pattern's edges, dark
+    assert grid[2][-9:-2] == b"\x00" * 7 and grid[-3][2:9] == b"\x00" * 7
+    # an independent reader (zxing-cpp's) reads the pixels back as the payload
+    pixels = b"".join(grid)
+    found = zxingcpp.read_barcodes(memoryview(pixels).cast("B", (len(grid), len(grid))))
+    assert [b.text for b in found] == [payload]
+    doubled = _grid(qr_png(payload, border=2))  # the default: 2 pixels per module
+    assert len(doubled) == 2 * (modules + 4)
+    assert doubled[::2] == doubled[1::2]  # each row twice…
+    assert [row[::2] for row in doubled[::2]] == grid == [row[1::2] for row in doubled[::2]]
