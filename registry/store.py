@@ -104,6 +104,9 @@ _KEY_BY_SECRET = select(
 ).where(ApiKeyRow.secret_sha256 == bindparam("digest"))  # fmt: skip
 
 
+_HOLDER_OF_INDEX = select(DocumentRow.id).where(DocumentRow.status_index == bindparam("index"))
+
+
 class _KeyColumns(Protocol):
     id: str
     organisation: str
@@ -228,9 +231,8 @@ class Registry:
         return results
 
     def _index_taken(self, index: int) -> bool:
-        with self._session() as s:
-            found = s.scalar(select(DocumentRow.id).where(DocumentRow.status_index == index))
-            return found is not None
+        with self.engine.connect() as c:  # a plain row, no session: every issuance asks
+            return c.execute(_HOLDER_OF_INDEX, {"index": index}).first() is not None
 
     def pick_status_index(self) -> int:
         """A random status list index no document holds yet.
