@@ -37,8 +37,8 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     "workflow": {
         "Actor", "ApplicationOutcome", "ApplicationSubmission", "Clock", "Context",
         "IssueRequest", "Issued", "LinkGrant", "Policy", "Prepared", "PublicView",
-        "SignerRegistration", "SigningLink", "StatusListDocument", "UploadCheck", "WorkflowError", "check_upload",
-        "complete_signature", "create_link", "derive_from_protocol", "document_for",
+        "SignerRegistration", "SigningLink", "StatusListDocument", "UploadCheck",
+        "WorkflowError", "check_upload", "complete_signature", "create_link", "derive_from_protocol", "document_for",
         "document_meta", "grant_of_link", "issue", "issue_document", "item_key", "key_set",
         "logged_lookup", "prepare_signature", "process", "public_view", "read_signer",
         "register_signer", "resume_derivations", "run_chunk", "sign_with_server_key",
