@@ -183,7 +183,7 @@ def parts(services: Services, n: int) -> list[Row]:
     signer: Any = issuer.signer  # sign_raw: pyHanko's SimpleSigner API
     rows = [
         _time(n, lambda i: qr_png(metas[i].qr_payload or "")).row(
-            "  render: QR (zxing-cpp → PNG)", "≈ 1 ms"
+            "  render: QR (zint → PNG)", "≈ 1 ms"
         ),
         _time(n, lambda i: renderer.inputs(spec, "kk", case, metas[i])).row(
             "  render: inputs (QR + case JSON)", "—"
