@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         description="Signed, verifiable documents of Kazakhstan's teacher attestation.",
         lifespan=_lifespan,
         responses=ERROR_RESPONSES,
-        dependencies=[Depends(refuse_nul)],  # no NUL in a query or path (PostgreSQL text)
+        dependencies=[Depends(refuse_nul)],  # no NUL in a query or JSON body (PostgreSQL text)
     )
     app.state.services = services
     # the public answers, per worker; the middleware below sends the current ones

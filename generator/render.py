@@ -116,11 +116,11 @@ class Renderer:
         Same template and warm compiler as :meth:`render`, told ``target: html`` in its
         ``sys.inputs``: the helpers of ``lib.typ`` then emit classed elements (header, title,
         blank, signature, verify…) instead of layout; ``qr-block`` prints the verification
-        URL and id as text instead of the QR (the QR is still passed, so a template reading
-        it compiles the same way).
+        URL and id as text instead of the QR, so no QR is drawn for it (``qr`` is an empty
+        image: ``lib.typ`` reads it only for the PDF).
         """
         template = spec.template(lang)
-        inputs = _inputs(spec, lang, case, meta, qr_png(meta.verify_url))
+        inputs = _inputs(spec, lang, case, meta, b"")
         compiler, lock = self._compiler(template)
         try:
             with lock:

@@ -309,6 +309,11 @@ class LevelFacts:
     """Each signature's claimed and proven time and level (:func:`signature_proofs`)."""
 
 
+def _upgrade_pending(ctx: Context, level: str | None) -> bool:
+    """Below B-LTA with a timestamper configured: the upgrader has still to run."""
+    return _wanted(ctx) and level is not None and level != "B-LTA"
+
+
 def issued_level(ctx: Context, first: DocumentRevisionRow) -> LevelFacts:
     """The level facts of a document whose only revision is ``first``, the revision 1
     its registration commits: what :func:`level_of` reads back once it is committed."""
@@ -320,7 +325,7 @@ def issued_level(ctx: Context, first: DocumentRevisionRow) -> LevelFacts:
             first.archive_timestamp_at.astimezone(UTC) if first.archive_timestamp_at else None
         ),  # as the database gives it back
         renewed_at=None,
-        upgrade_pending=_wanted(ctx) and first.level != "B-LTA",
+        upgrade_pending=_upgrade_pending(ctx, first.level),
     )
 
 
@@ -337,7 +342,7 @@ def level_of(ctx: Context, record: DocumentRecord, *, proofs: bool = False) -> L
         revisions=len(found),
         archive_timestamp_at=current.archive_timestamp_at if current is not None else None,
         renewed_at=max(renewed) if renewed else None,
-        upgrade_pending=_wanted(ctx) and level is not None and level != "B-LTA",
+        upgrade_pending=_upgrade_pending(ctx, level),
         signatures=signature_proofs(ctx, record) if proofs else (),
     )
 
