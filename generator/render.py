@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from forms import FormSpec, templates_dir
 from generator.errors import RenderError
 from generator.qr import qr_png
 
-__all__ = ["DocumentMeta", "Renderer", "fonts_dir"]
+__all__ = ["DocumentMeta", "Renderer", "fonts_dir", "page_count"]
 
 PDF_STANDARD: Final = "a-3b"
 """PDF/A-3b: archival, and it admits the embedded case JSON (PDF/A-2b refuses attachments)."""
@@ -54,12 +55,19 @@ class Renderer:
     A reused ``typst.Compiler`` keeps its parsed fonts and templates (a new one costs ~8 ms,
     a warm compile of a certificate ~2 ms). A compiler is not shared between threads at the
     same moment: each has its own lock.
+
+    Each template also keeps a guess of whether its next document fits one page: its last one
+    did. A one-page guess compiles with the page count given as text, in one layout pass; a
+    document that comes out longer is compiled again with the page counter. Both ways give the
+    same bytes for a one-page document, so the guess changes the time of a render, never the
+    document.
     """
 
     def __init__(self, templates: Path | None = None, fonts: Path | None = None) -> None:
         self._templates = templates or templates_dir()
         self._fonts = fonts or fonts_dir()
         self._compilers: dict[str, tuple[typst.Compiler, threading.Lock]] = {}
+        self._one_page: dict[str, bool] = {}
         self._guard = threading.Lock()
 
     def _compiler(self, template: str) -> tuple[typst.Compiler, threading.Lock]:
@@ -99,16 +107,14 @@ class Renderer:
         writes), dated ``issued_on`` at midnight UTC so the same input gives the same bytes."""
         stamp = datetime.combine(issued_on, time(0, 0), tzinfo=UTC)
         compiler, lock = self._compiler(template)
-        try:
-            with lock:
-                pdf = compiler.compile(
-                    sys_inputs=inputs, pdf_standards=PDF_STANDARD, timestamp=stamp
-                )
-        except typst.TypstError as exc:
-            raise RenderError(f"Typst could not render {template}: {exc.message}") from None
-        if not isinstance(pdf, bytes):
-            raise RenderError(f"Typst returned no PDF for {template}")
-        return pdf
+        with lock:
+            if self._one_page.get(template, True):
+                pdf = _pdf(compiler, template, {**inputs, "pages": "1"}, stamp)
+                if page_count(pdf) == 1:
+                    return pdf
+            pdf = _pdf(compiler, template, inputs, stamp)
+            self._one_page[template] = page_count(pdf) == 1
+            return pdf
 
     def html(self, spec: FormSpec, lang: str, case: BaseModel, meta: DocumentMeta) -> str:
         """Render validated ``case`` to Typst's HTML, the source of the DOCX copy.
@@ -130,6 +136,50 @@ class Renderer:
         if not isinstance(html, bytes):
             raise RenderError(f"Typst returned no HTML for {template}")
         return html.decode("utf-8")
+
+
+def _pdf(compiler: typst.Compiler, template: str, inputs: dict[str, str], stamp: datetime) -> bytes:
+    try:
+        pdf = compiler.compile(sys_inputs=inputs, pdf_standards=PDF_STANDARD, timestamp=stamp)
+    except typst.TypstError as exc:
+        raise RenderError(f"Typst could not render {template}: {exc.message}") from None
+    if not isinstance(pdf, bytes):
+        raise RenderError(f"Typst returned no PDF for {template}")
+    return pdf
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_TRAILER_ROOT = re.compile(rb"trailer\s*<<[^>]*?/Root (\d+) 0 R")
+_CATALOG_PAGES = re.compile(rb"(\d+) 0 obj\s*<</Type/Catalog/Pages (\d+) 0 R")
+_PAGES_COUNT = re.compile(rb"(\d+) 0 obj\s*<</Type/Pages/Count (\d+)/")
+
+
+def page_count(pdf: bytes) -> int | None:
+    """The page count of a PDF as Typst writes it (one xref table, no updates), read through
+    its cross-reference table: the trailer's catalog, the catalog's page tree, the tree's
+    ``/Count``. Each object is read at the offset the table gives, never searched for, so
+    text in a stream (a name in the embedded case data) cannot pass for it. ``None`` when the
+    file is not laid out so (the caller then assumes more than one page)."""
+    end = _STARTXREF.search(pdf, max(0, len(pdf) - 64))
+    if end is None:
+        return None
+    xref = int(end.group(1))
+    header = re.compile(rb"xref\s+0 (\d+)\r?\n").match(pdf, xref)
+    if header is None:
+        return None
+    entries, size = header.end(), int(header.group(1))
+    trailer = _TRAILER_ROOT.match(pdf, entries + 20 * size)
+
+    def obj(number: int, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
+        if not 0 < number < size:
+            return None
+        entry = pdf[entries + 20 * number : entries + 20 * number + 18]
+        found = pattern.match(pdf, int(entry[:10])) if entry[-1:] == b"n" else None
+        return found if found is not None and int(found.group(1)) == number else None
+
+    catalog = obj(int(trailer.group(1)), _CATALOG_PAGES) if trailer is not None else None
+    pages = obj(int(catalog.group(2)), _PAGES_COUNT) if catalog is not None else None
+    return int(pages.group(2)) if pages is not None else None
 
 
 def _case_json(case: BaseModel, meta: DocumentMeta) -> str:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
 import struct
+import subprocess
 import zlib
 from datetime import date
 
 import pytest
 import zxingcpp
+from pypdf import PdfReader
 
 from forms import FormSpec, all_forms, get_form
 from generator import DocumentMeta, Renderer, qr_png
+from generator.render import page_count
 from tests.pdftools import qr_payloads, squeeze, text_of
 
 META = DocumentMeta(
@@ -94,3 +99,55 @@ def test_qr_png_decodes_to_its_payload_module_by_module(payload: str) -> None:
     assert len(doubled) == 2 * (modules + 4)
     assert doubled[::2] == doubled[1::2]  # each row twice…
     assert [row[::2] for row in doubled[::2]] == grid == [row[1::2] for row in doubled[::2]]
+
+
+def _pdfinfo_pages(pdf: bytes) -> int:
+    done = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
+    return int(re.search(rb"^Pages:\s+(\d+)", done.stdout, re.M).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("spec", all_forms(), ids=lambda s: s.id)
+def test_the_one_page_guess_changes_the_time_never_the_bytes(spec: FormSpec) -> None:
+    # one renderer guesses one page (prints "1 / 1" as text), the other the page counter
+    guess_one, guess_many = Renderer(), Renderer()
+    case = spec.validate(spec.example)
+    for lang in spec.languages:
+        guess_many._one_page[spec.template(lang)] = False
+        pdf = guess_one.render(spec, lang, case, META)
+        assert guess_many.render(spec, lang, case, META) == pdf
+        assert page_count(pdf) == _pdfinfo_pages(pdf)
+
+
+def test_a_longer_document_than_guessed_numbers_its_pages() -> None:
+    spec = get_form("protocol-teachers")
+    renderer = Renderer()  # a fresh one guesses one page
+    pdf = renderer.render(spec, "kk", spec.validate(spec.example), META)
+    pages = _pdfinfo_pages(pdf)
+    assert pages > 1
+    # each page's footer ends with its number and the count
+    assert _footers(pdf) == [f"{n}/{pages}" for n in range(1, pages + 1)]
+    one = get_form("qualification-certificate")
+    assert _footers(renderer.render(one, "kk", one.validate(one.example), META)) == ["1/1"]
+
+
+def _footers(pdf: bytes) -> list[str]:
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return [re.sub(r"\s+", "", p.extract_text()).rsplit(META.verify_url, 1)[1] for p in pages]
+
+
+def test_page_count_reads_the_page_tree_or_says_it_cannot() -> None:
+    spec = get_form("portfolio-evaluation-teacher")
+    pdf = Renderer().render(spec, "kk", spec.validate(spec.example), META)
+    assert page_count(pdf) == _pdfinfo_pages(pdf) > 1
+    # a page tree written inside a stream (as a name could be) is not the document's: the
+    # objects are read where the cross-reference table puts them
+    fake = b"\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Count 1/>>\n"
+    start = pdf.index(b"stream\n") + 7
+    assert page_count(pdf[:start] + fake + pdf[start + len(fake) :]) == _pdfinfo_pages(pdf)
+    # not a Typst file as written: an update appended, cut short, another xref
+    assert (
+        page_count(pdf + b"\nxref\n0 1\n0000000000 65535 f\r\ntrailer\n<<>>\nstartxref\n9\n%%EOF")
+        is None
+    )
+    assert page_count(pdf[:-20]) is None
+    assert page_count(b"") is None
