@@ -35,7 +35,7 @@ import workflow.documents as documents
 from api import Settings
 from api.services import Services, build_services
 from forms import get_form
-from generator import DocumentMeta
+from generator import DocumentMeta, Renderer
 from generator.qr import qr_png
 from registry import new_id
 from signing import certify
@@ -180,6 +180,8 @@ def parts(services: Services, n: int) -> list[Row]:
     template = spec.template("kk")
     inputs = [renderer.inputs(spec, "kk", case, m) for m in metas]
     pdf = renderer.compile(template, inputs[0], case.issue_date)
+    counted = Renderer(guess_pages=False)  # lays the page counter out: two passes
+    assert counted.compile(template, inputs[0], case.issue_date) == pdf
     signer: Any = issuer.signer  # sign_raw: pyHanko's SimpleSigner API
     rows = [
         _time(n, lambda i: qr_png(metas[i].qr_payload or "")).row(
@@ -190,6 +192,9 @@ def parts(services: Services, n: int) -> list[Row]:
         ),
         _time(n, lambda i: renderer.compile(template, inputs[i], case.issue_date)).row(
             "  render: Typst compile (PDF/A-3b)", "floor ≈ 3.3 ms"
+        ),
+        _time(n, lambda i: counted.compile(template, inputs[i], case.issue_date)).row(
+            "  render: the same with the page counter", "the one-page guess saves the gap"
         ),
         _time(n, lambda i: signer.sign_raw(hashlib.sha256(pdf).digest(), "sha256")).row(
             "  sign: crypto (SHA-256 of the file + signature)", "floor ≈ 0.08 ms"

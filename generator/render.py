@@ -63,9 +63,14 @@ class Renderer:
     document.
     """
 
-    def __init__(self, templates: Path | None = None, fonts: Path | None = None) -> None:
+    def __init__(
+        self, templates: Path | None = None, fonts: Path | None = None, *, guess_pages: bool = True
+    ) -> None:
+        """``guess_pages=False`` always lays out the page counter (two passes): the bytes are
+        the same, it is slower; the bench and the tests compare the two."""
         self._templates = templates or templates_dir()
         self._fonts = fonts or fonts_dir()
+        self._guess_pages = guess_pages
         self._compilers: dict[str, tuple[typst.Compiler, threading.Lock]] = {}
         self._one_page: dict[str, bool] = {}
         self._guard = threading.Lock()
@@ -108,7 +113,7 @@ class Renderer:
         stamp = datetime.combine(issued_on, time(0, 0), tzinfo=UTC)
         compiler, lock = self._compiler(template)
         with lock:
-            if self._one_page.get(template, True):
+            if self._guess_pages and self._one_page.get(template, True):
                 pdf = _pdf(compiler, template, {**inputs, "pages": "1"}, stamp)
                 if page_count(pdf) == 1:
                     return pdf
