@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -100,6 +100,11 @@ def first_revision_row(
     )  # fmt: skip
 
 
+_LAST_REVISION = select(func.max(DocumentRevisionRow.revision)).where(
+    DocumentRevisionRow.document_id == bindparam("document_id")
+)
+
+
 def next_revision_row(
     s: Session,
     document_id: str,
@@ -114,11 +119,7 @@ def next_revision_row(
     """The document's next revision (numbered after the last one ``s`` sees), for the
     transaction that moves the document to the file ``sha256``: a countersignature's row
     commits with the signature itself."""
-    last = s.scalar(
-        select(func.max(DocumentRevisionRow.revision)).where(
-            DocumentRevisionRow.document_id == document_id
-        )
-    )
+    last = s.execute(_LAST_REVISION, {"document_id": document_id}).scalar()
     return DocumentRevisionRow(
         document_id=document_id, revision=(last or 0) + 1, sha256=sha256, level=level,
         reason=reason, archive_timestamp_at=archive_timestamp_at,

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from forms.catalogue.protocols import PROTOCOL_FORM_IDS
 from forms.rules.signer_plan import PlannedSigner
 from forms.types import Lifecycle
 from registry.audit import AuditEntry, append
@@ -36,9 +37,54 @@ from registry.models_signing import (
 from registry.records import DocumentRecord, SignatureRecorded
 from registry.revisions import next_revision_row
 from registry.signers import SigningBase
-from registry.store import _to_record
+from registry.store import _to_record, insert_rows
 
 __all__ = ["RequiredSigner", "SignatureStore", "SigningPlan", "planned_rows"]
+
+# Recording a signature, on every countersignature's path: Core statements built once, no
+# ORM unit of work for the rows they touch.
+_DOCS = cast(Table, DocumentRow.__table__)
+_REQUIRED = cast(Table, RequiredSignerRow.__table__)
+_MOVE_DOCUMENT = (
+    update(_DOCS)
+    .where(
+        _DOCS.c.id == bindparam("doc_id"),
+        _DOCS.c.sha256 == bindparam("base"),
+        _DOCS.c.status == bindparam("awaiting"),
+    )
+    .values(sha256=bindparam("digest"), updated_at=bindparam("now"))
+    .returning(*_DOCS.c)
+)
+_SIGN_REQUIRED = (
+    update(_REQUIRED)
+    .where(
+        _REQUIRED.c.id == bindparam("required_id"),
+        _REQUIRED.c.document_id == bindparam("doc_id"),
+        _REQUIRED.c.signed_at.is_(None),
+    )
+    .values(signed_at=bindparam("now"), signature_sha256=bindparam("signature_sha256"))
+    .returning(_REQUIRED.c.field_name, _REQUIRED.c.role, _REQUIRED.c.signer_id)
+)
+_SESSIONS = cast(Table, SigningSessionRow.__table__)
+_COMPLETE_SESSION = (
+    update(_SESSIONS)
+    .where(_SESSIONS.c.id == bindparam("session_id"), _SESSIONS.c.completed_at.is_(None))
+    .values(completed_at=bindparam("now"))
+)
+_LINKS = cast(Table, SigningLinkRow.__table__)
+_USE_LINK = (
+    update(_LINKS)
+    .where(_LINKS.c.token_sha256 == bindparam("token_sha256"), _LINKS.c.used_at.is_(None))
+    .values(used_at=bindparam("now"))
+)
+_COUNT_SIGNED = select(  # count() of a column counts its non-null values
+    func.count(), func.count(_REQUIRED.c.signed_at)
+).where(_REQUIRED.c.document_id == bindparam("doc_id"))
+_SET_SIGNATURES = (
+    update(_DOCS)
+    .where(_DOCS.c.id == bindparam("doc_id"))
+    .values(signatures=bindparam("signatures"), status=bindparam("status"))
+)
 
 
 @dataclass(frozen=True)
@@ -135,12 +181,17 @@ class SignatureStore(SigningBase):
                 s.add_all(also())
 
     def awaiting_derivation(self) -> list[str]:
-        """Fully signed protocols whose follow-up documents are not all made yet."""
+        """Fully signed protocols whose follow-up documents are not all made yet (an extract
+        the secretary signs has a signing plan too, and nothing to derive)."""
         with self._session() as s:
             rows = s.scalars(
                 select(SigningPlanRow.document_id)
                 .join(DocumentRow, DocumentRow.id == SigningPlanRow.document_id)
-                .where(SigningPlanRow.derived_at.is_(None), DocumentRow.status == Lifecycle.ISSUED)
+                .where(
+                    SigningPlanRow.derived_at.is_(None),
+                    DocumentRow.status == Lifecycle.ISSUED,
+                    DocumentRow.form.in_(sorted(PROTOCOL_FORM_IDS)),
+                )
             )
             return list(rows)
 
@@ -205,70 +256,40 @@ class SignatureStore(SigningBase):
     ) -> tuple[DocumentRecord, bool]:
         with self._session() as s:
             now = self._clock()
-            moved = s.execute(
-                update(DocumentRow)
-                .where(
-                    DocumentRow.id == doc_id,
-                    DocumentRow.sha256 == base_sha256,
-                    DocumentRow.status == Lifecycle.AWAITING_SIGNATURES,
-                )
-                .values(sha256=digest, updated_at=now)
-            )
-            if not moved.rowcount:  # type: ignore[attr-defined]
+            # the compare-and-set (module doc); it returns the row, so nothing reads it again
+            row = s.execute(_MOVE_DOCUMENT, {
+                "doc_id": doc_id, "base": base_sha256, "awaiting": Lifecycle.AWAITING_SIGNATURES,
+                "digest": digest, "now": now,
+            }).first()  # fmt: skip
+            if row is None:
                 self._explain_refusal(s, doc_id)
-            if s.get_bind().dialect.name == "postgresql":
-                # the UPDATE holds the row lock already; FOR UPDATE documents the intent
-                s.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id).with_for_update())
-            required = s.execute(
-                update(RequiredSignerRow)
-                .where(
-                    RequiredSignerRow.id == required_signer_id,
-                    RequiredSignerRow.document_id == doc_id,
-                    RequiredSignerRow.signed_at.is_(None),
-                )
-                .values(signed_at=now, signature_sha256=signature_sha256)
-                .returning(
-                    RequiredSignerRow.field_name,
-                    RequiredSignerRow.role,
-                    RequiredSignerRow.signer_id,
-                )
-            ).first()
+            assert row is not None
+            required = s.execute(_SIGN_REQUIRED, {
+                "required_id": required_signer_id, "doc_id": doc_id, "now": now,
+                "signature_sha256": signature_sha256,
+            }).first()  # fmt: skip
             if required is None:
                 raise AlreadySigned("this member has signed the document already")
             if session_id is not None:
-                used = s.execute(
-                    update(SigningSessionRow)
-                    .where(SigningSessionRow.id == session_id,
-                           SigningSessionRow.completed_at.is_(None))
-                    .values(completed_at=now)
-                )  # fmt: skip
+                used = s.execute(_COMPLETE_SESSION, {"session_id": session_id, "now": now})
                 if not used.rowcount:  # type: ignore[attr-defined]
                     raise SessionExpired("this signing session was completed already")
             if link_token is not None:
-                used = s.execute(
-                    update(SigningLinkRow)
-                    .where(SigningLinkRow.token_sha256 ==
-                           hashlib.sha256(link_token.encode()).hexdigest(),
-                           SigningLinkRow.used_at.is_(None))
-                    .values(used_at=now)
-                )  # fmt: skip
+                token_sha256 = hashlib.sha256(link_token.encode()).hexdigest()
+                used = s.execute(_USE_LINK, {"token_sha256": token_sha256, "now": now})
                 if not used.rowcount:  # type: ignore[attr-defined]
                     raise SessionExpired("this signing link was used already")
-            row = s.get(DocumentRow, doc_id, populate_existing=True)
-            assert row is not None
-            row.signatures = [
+            total, signed = s.execute(_COUNT_SIGNED, {"doc_id": doc_id}).one()
+            complete = signed == total
+            signatures = [
                 *row.signatures,
                 {"field": required.field_name, "role": required.role, "signer": signer_name,
                  "signed_at": now.isoformat()},
             ]  # fmt: skip
-            total, signed = s.execute(  # count() of a column counts its non-null values
-                select(func.count(), func.count(RequiredSignerRow.signed_at)).where(
-                    RequiredSignerRow.document_id == doc_id
-                )
-            ).one()
-            complete = signed == total
-            if complete:
-                row.status = Lifecycle.ISSUED
+            status = Lifecycle.ISSUED if complete else Lifecycle.AWAITING_SIGNATURES
+            s.execute(
+                _SET_SIGNATURES, {"doc_id": doc_id, "signatures": signatures, "status": status}
+            )
             append(
                 s,
                 AuditEntry(
@@ -282,18 +303,19 @@ class SignatureStore(SigningBase):
                 ),
                 now,
             )  # fmt: skip
+            added: list[object] = []
             if revision_level is not None:
-                s.add(next_revision_row(
+                added.append(next_revision_row(
                     s, doc_id, digest, level=revision_level, reason="countersigned", now=now
                 ))  # fmt: skip
-            s.flush()
-            record = _to_record(row)
+            record = replace(_to_record(row), signatures=signatures, status=status)
             if also is not None:
                 done = SignatureRecorded(
                     record, required.role, signer_name, now,
                     signed=int(signed), required=int(total), complete=complete,
                 )  # fmt: skip
-                s.add_all(also(done))
+                added += also(done)
+            insert_rows(s, added)
             return record, complete
 
     def _explain_refusal(self, s: Session, doc_id: str) -> None:

@@ -66,11 +66,14 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
 
 
 def start(data_dir: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-         "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )  # fmt: skip
+    # its output beside the data directory (pytest keeps the last runs' directories): a
+    # failure after a kill and restart can then be read
+    with (data_dir.parent / f"server-{port}.log").open("w") as logf:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
+             "--data-dir", str(data_dir)],
+            stdout=logf, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

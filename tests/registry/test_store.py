@@ -91,3 +91,34 @@ def test_api_keys_are_stored_hashed(registry: Registry, tmp_path: Path) -> None:
     assert secret not in stored and all(len(s) == 64 for s in stored)
     registry.revoke_api_key(record.id)
     assert registry.api_key_for(secret) is None
+
+
+def test_insert_rows_writes_what_the_unit_of_work_would(registry: Registry) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from registry.models_webhooks import WebhookEventRow
+    from registry.revisions import DocumentRevisionRow, next_revision_row
+    from registry.store import insert_rows
+    from registry.webhooks import event_row
+
+    record = registry.register(doc(), b"%PDF-1.7 rows")
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    # an event without fanned_out set takes the column default; seq comes from the database
+    bare = WebhookEventRow(id="msg_bare", organisation="Org", type="t", subject="s",
+                           payload={"ü": [1]}, created_at=now)  # fmt: skip
+    with registry.sessions() as s, s.begin():
+        rows: list[object] = [event_row("Org", "document.signed", record.id, {"n": 1}, now), bare]
+        rows.insert(1, next_revision_row(s, record.id, "ab" * 32, level="B-T",
+                                         reason="countersigned", now=now))  # fmt: skip
+        insert_rows(s, rows)
+    with registry.sessions() as s:
+        events = s.scalars(select(WebhookEventRow).order_by(WebhookEventRow.seq)).all()
+        revisions = s.scalars(select(DocumentRevisionRow).where(
+            DocumentRevisionRow.document_id == record.id)).all()  # fmt: skip
+    assert [(e.type, e.payload, e.created_at, e.fanned_out) for e in events] == [
+        ("document.signed", {"n": 1}, now, False), ("t", {"ü": [1]}, now, False)]  # fmt: skip
+    assert events[0].seq < events[1].seq
+    assert [(r.revision, r.sha256, r.reason, r.created_at) for r in revisions] == [
+        (1, "ab" * 32, "countersigned", now)]  # fmt: skip
