@@ -13,6 +13,7 @@ from sqlalchemy import String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from registry.models import Base, UTCDateTime
+from registry.store import reading
 
 __all__ = ["IssuerKeyEntry", "IssuerKeyRegistry", "IssuerKeyRow"]
 
@@ -78,7 +79,7 @@ class IssuerKeyRegistry:
     def get(self, organisation: str) -> IssuerKeyEntry | None:
         """The organisation's key, if one was provisioned (a plain row, no session: every
         issuance asks)."""
-        with self._engine.connect() as c:
+        with reading(self._engine) as c:
             row = c.execute(_BY_ORGANISATION, {"organisation": organisation}).first()
         return _entry(row) if row is not None else None
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.models import Base, UTCDateTime
 from registry.records import DocumentRecord
-from registry.store import Registry, transaction
+from registry.store import Registry, reading, transaction
 
 __all__ = [
     "DocumentRevisionRow",
@@ -182,7 +182,7 @@ def revisions(registry: Registry, document_id: str) -> list[RevisionRecord]:
     t = DocumentRevisionRow
     columns = (t.document_id, t.revision, t.sha256, t.level, t.reason,
                t.archive_timestamp_at, t.created_at, t.tsa_expires_at)  # fmt: skip
-    with registry.engine.connect() as c:
+    with reading(registry.engine) as c:
         rows = c.execute(select(*columns).where(t.document_id == document_id).order_by(t.revision))
         return [RevisionRecord(*row) for row in rows]
 

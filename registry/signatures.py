@@ -37,7 +37,7 @@ from registry.models_signing import (
 from registry.records import DocumentRecord, SignatureRecorded
 from registry.revisions import next_revision_row
 from registry.signers import SigningBase
-from registry.store import _to_record, insert_rows
+from registry.store import _to_record, insert_rows, reading
 
 __all__ = ["RequiredSigner", "SignatureStore", "SigningPlan", "planned_rows"]
 
@@ -80,6 +80,13 @@ _USE_LINK = (
 _COUNT_SIGNED = select(  # count() of a column counts its non-null values
     func.count(), func.count(_REQUIRED.c.signed_at)
 ).where(_REQUIRED.c.document_id == bindparam("doc_id"))
+_REQUIRED_OF = (
+    select(_REQUIRED)
+    .where(_REQUIRED.c.document_id == bindparam("doc_id"))
+    .order_by(_REQUIRED.c.position)
+)
+_PLANS = cast(Table, SigningPlanRow.__table__)
+_PLAN_OF = select(_PLANS).where(_PLANS.c.document_id == bindparam("doc_id"))
 _SET_SIGNATURES = (
     update(_DOCS)
     .where(_DOCS.c.id == bindparam("doc_id"))
@@ -109,7 +116,8 @@ class SigningPlan:
     """When its follow-up documents were all made; ``None`` until then."""
 
 
-def _required(row: RequiredSignerRow) -> RequiredSigner:
+def _required(row: Any) -> RequiredSigner:
+    """A :class:`RequiredSignerRow` or a Core row of its columns."""
     return RequiredSigner(
         position=row.position,
         role=row.role,
@@ -147,21 +155,18 @@ class SignatureStore(SigningBase):
     """Required signers, plans, and the compare-and-set that records a signature."""
 
     def required_signers(self, doc_id: str) -> list[RequiredSigner]:
-        with self._session() as s:
-            rows = s.scalars(
-                select(RequiredSignerRow)
-                .where(RequiredSignerRow.document_id == doc_id)
-                .order_by(RequiredSignerRow.position)
-            )
-            return [_required(r) for r in rows]
+        """The document's signatures, made or awaited, in signing position (plain rows, no
+        session: every countersignature asks)."""
+        with reading(self.engine) as c:
+            return [_required(r) for r in c.execute(_REQUIRED_OF, {"doc_id": doc_id})]
 
     def plan(self, doc_id: str) -> SigningPlan | None:
         """The signing plan of a countersigned document, else ``None``."""
-        with self._session() as s:
-            row = s.get(SigningPlanRow, doc_id)
-            if row is None:
-                return None
-            return SigningPlan(row.order_rule, dict(row.follow_up), row.derived_at)
+        with reading(self.engine) as c:
+            row = c.execute(_PLAN_OF, {"doc_id": doc_id}).first()
+        if row is None:
+            return None
+        return SigningPlan(row.order_rule, dict(row.follow_up), row.derived_at)
 
     def mark_derived(self, doc_id: str, also: Callable[[], Sequence[object]] | None = None) -> None:
         """Record that every follow-up document of ``doc_id`` exists.

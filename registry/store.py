@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,6 +104,18 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A plain connection for a read of a few rows, without a session (the lookups every
+    request or issuance makes); a database failure is raised as :class:`RegistryError`, as
+    :func:`transaction` raises it."""
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except SQLAlchemyError as exc:
+        raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
 
 
 def insert_rows(session: Session, rows: Sequence[object]) -> None:
@@ -273,7 +286,7 @@ class Registry:
         return results
 
     def _index_taken(self, index: int) -> bool:
-        with self.engine.connect() as c:  # a plain row, no session: every issuance asks
+        with reading(self.engine) as c:  # a plain row, no session: every issuance asks
             return c.execute(_HOLDER_OF_INDEX, {"index": index}).first() is not None
 
     def pick_status_index(self) -> int:
@@ -403,7 +416,7 @@ class Registry:
     def api_key_for(self, secret: str) -> ApiKeyRecord | None:
         """The live key whose secret this is, or ``None``."""
         digest = hashlib.sha256(secret.encode()).hexdigest()
-        with self.engine.connect() as c:  # a plain row, no session: every request asks
+        with reading(self.engine) as c:  # a plain row, no session: every request asks
             row = c.execute(_KEY_BY_SECRET, {"digest": digest}).first()
         if row is None or row.revoked_at is not None:
             return None

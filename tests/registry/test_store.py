@@ -122,3 +122,21 @@ def test_insert_rows_writes_what_the_unit_of_work_would(registry: Registry) -> N
     assert events[0].seq < events[1].seq
     assert [(r.revision, r.sha256, r.reason, r.created_at) for r in revisions] == [
         (1, "ab" * 32, "countersigned", now)]  # fmt: skip
+
+
+def test_a_plain_read_of_a_broken_database_is_a_registry_error(tmp_path: Path) -> None:
+    from registry.errors import RegistryError
+    from registry.revisions import revisions
+
+    url = f"sqlite:///{tmp_path / 'gone.db'}"
+    registry = Registry.open(url, tmp_path / "files")
+    record = registry.register(doc(), b"%PDF-1.7 gone")
+    registry.close()
+    (tmp_path / "gone.db").unlink()  # the next connection opens an empty database
+    try:
+        for read in (lambda: registry.api_key_for("qj_x"), lambda: revisions(registry, record.id),
+                     lambda: registry.pick_status_index()):  # fmt: skip
+            with pytest.raises(RegistryError, match="registry unavailable"):
+                read()
+    finally:
+        registry.close()
