@@ -42,7 +42,8 @@ from registry.store import _to_record, insert_rows, reading
 __all__ = ["RequiredSigner", "SignatureStore", "SigningPlan", "planned_rows"]
 
 # Recording a signature, on every countersignature's path: Core statements built once, no
-# ORM unit of work for the rows they touch.
+# ORM unit of work for the rows they touch. A parameter of an UPDATE is never named after one
+# of its table's columns (SQLAlchemy reserves those names for the SET clause).
 _DOCS = cast(Table, DocumentRow.__table__)
 _REQUIRED = cast(Table, RequiredSignerRow.__table__)
 _MOVE_DOCUMENT = (
@@ -62,7 +63,7 @@ _SIGN_REQUIRED = (
         _REQUIRED.c.document_id == bindparam("doc_id"),
         _REQUIRED.c.signed_at.is_(None),
     )
-    .values(signed_at=bindparam("now"), signature_sha256=bindparam("signature_sha256"))
+    .values(signed_at=bindparam("now"), signature_sha256=bindparam("new_signature"))
     .returning(_REQUIRED.c.field_name, _REQUIRED.c.role, _REQUIRED.c.signer_id)
 )
 _SESSIONS = cast(Table, SigningSessionRow.__table__)
@@ -74,7 +75,7 @@ _COMPLETE_SESSION = (
 _LINKS = cast(Table, SigningLinkRow.__table__)
 _USE_LINK = (
     update(_LINKS)
-    .where(_LINKS.c.token_sha256 == bindparam("token_sha256"), _LINKS.c.used_at.is_(None))
+    .where(_LINKS.c.token_sha256 == bindparam("link_digest"), _LINKS.c.used_at.is_(None))
     .values(used_at=bindparam("now"))
 )
 _COUNT_SIGNED = select(  # count() of a column counts its non-null values
@@ -90,7 +91,7 @@ _PLAN_OF = select(_PLANS).where(_PLANS.c.document_id == bindparam("doc_id"))
 _SET_SIGNATURES = (
     update(_DOCS)
     .where(_DOCS.c.id == bindparam("doc_id"))
-    .values(signatures=bindparam("signatures"), status=bindparam("status"))
+    .values(signatures=bindparam("new_signatures"), status=bindparam("new_status"))
 )
 
 
@@ -271,7 +272,7 @@ class SignatureStore(SigningBase):
             assert row is not None
             required = s.execute(_SIGN_REQUIRED, {
                 "required_id": required_signer_id, "doc_id": doc_id, "now": now,
-                "signature_sha256": signature_sha256,
+                "new_signature": signature_sha256,
             }).first()  # fmt: skip
             if required is None:
                 raise AlreadySigned("this member has signed the document already")
@@ -281,7 +282,7 @@ class SignatureStore(SigningBase):
                     raise SessionExpired("this signing session was completed already")
             if link_token is not None:
                 token_sha256 = hashlib.sha256(link_token.encode()).hexdigest()
-                used = s.execute(_USE_LINK, {"token_sha256": token_sha256, "now": now})
+                used = s.execute(_USE_LINK, {"link_digest": token_sha256, "now": now})
                 if not used.rowcount:  # type: ignore[attr-defined]
                     raise SessionExpired("this signing link was used already")
             total, signed = s.execute(_COUNT_SIGNED, {"doc_id": doc_id}).one()
@@ -293,7 +294,8 @@ class SignatureStore(SigningBase):
             ]  # fmt: skip
             status = Lifecycle.ISSUED if complete else Lifecycle.AWAITING_SIGNATURES
             s.execute(
-                _SET_SIGNATURES, {"doc_id": doc_id, "signatures": signatures, "status": status}
+                _SET_SIGNATURES,
+                {"doc_id": doc_id, "new_signatures": signatures, "new_status": status},
             )
             append(
                 s,
