@@ -154,6 +154,7 @@ def _pdf(compiler: typst.Compiler, template: str, inputs: dict[str, str], stamp:
 
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_XREF = re.compile(rb"xref\s+0 (\d+)\r?\n")
 _TRAILER_ROOT = re.compile(rb"trailer\s*<<[^>]*?/Root (\d+) 0 R")
 _CATALOG_PAGES = re.compile(rb"(\d+) 0 obj\s*<</Type/Catalog/Pages (\d+) 0 R")
 _PAGES_COUNT = re.compile(rb"(\d+) 0 obj\s*<</Type/Pages/Count (\d+)/")
@@ -169,7 +170,7 @@ def page_count(pdf: bytes) -> int | None:
     if end is None:
         return None
     xref = int(end.group(1))
-    header = re.compile(rb"xref\s+0 (\d+)\r?\n").match(pdf, xref)
+    header = _XREF.match(pdf, xref)
     if header is None:
         return None
     entries, size = header.end(), int(header.group(1))

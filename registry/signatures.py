@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -269,7 +269,6 @@ class SignatureStore(SigningBase):
             }).first()  # fmt: skip
             if row is None:
                 self._explain_refusal(s, doc_id)
-            assert row is not None
             required = s.execute(_SIGN_REQUIRED, {
                 "required_id": required_signer_id, "doc_id": doc_id, "now": now,
                 "new_signature": signature_sha256,
@@ -325,7 +324,7 @@ class SignatureStore(SigningBase):
             insert_rows(s, added)
             return record, complete
 
-    def _explain_refusal(self, s: Session, doc_id: str) -> None:
+    def _explain_refusal(self, s: Session, doc_id: str) -> NoReturn:
         row = s.get(DocumentRow, doc_id)
         if row is None:
             raise NotFound(f"no document {doc_id!r}")

@@ -58,7 +58,7 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         raise
     except SQLAlchemyError as exc:
         session.rollback()
-        raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
+        raise _unavailable(exc) from None
     finally:
         session.close()
 
@@ -115,7 +115,12 @@ def reading(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as conn:
             yield conn
     except SQLAlchemyError as exc:
-        raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
+        raise _unavailable(exc) from None
+
+
+def _unavailable(exc: SQLAlchemyError) -> RegistryError:
+    """A database failure as the registry reports it: its kind, never its SQL or values."""
+    return RegistryError(f"registry unavailable: {type(exc).__name__}")
 
 
 def insert_rows(session: Session, rows: Sequence[object]) -> None:

@@ -21,12 +21,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, event, func, select
-from sqlalchemy.exc import SQLAlchemyError
 
-from registry.errors import RegistryError
 from registry.models import DocumentRow
 from registry.revisions import DocumentRevisionRow
-from registry.store import is_id
+from registry.store import is_id, reading
 
 __all__ = ["DocumentVersion", "WriteCounter", "document_version", "document_versions"]
 
@@ -61,11 +59,8 @@ def document_versions(engine: Engine, doc_ids: list[str]) -> dict[str, DocumentV
     wanted = [d for d in doc_ids if is_id(d)]
     if not wanted:
         return {}
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(_VERSION.where(DocumentRow.id.in_(wanted))).all()
-    except SQLAlchemyError as exc:
-        raise RegistryError(f"registry unavailable: {type(exc).__name__}") from None
+    with reading(engine) as conn:
+        rows = conn.execute(_VERSION.where(DocumentRow.id.in_(wanted))).all()
     return {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows}
 
 
