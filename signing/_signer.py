@@ -22,6 +22,8 @@ from pyhanko.sign.signers import SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from signing.settle import settled
+
 __all__ = ["CachingSigner"]
 
 
@@ -46,7 +48,7 @@ class _PadesSignedAttributes(SignedAttributeProviderSpec):
 
     def __init__(self, signing_cert: x509.Certificate) -> None:
         built = as_signing_certificate_v2(signing_cert)
-        self.value = tsp.SigningCertificateV2.load(built.dump())
+        self.value = settled(tsp.SigningCertificateV2.load(built.dump()))  # shared: settled
         self._provider = _FixedAttribute("signing_certificate_v2", self.value)
 
     def signed_attr_providers(
@@ -67,6 +69,7 @@ class CachingSigner(SimpleSigner):
         signing_key: keys.PrivateKeyInfo,
         chain: Iterable[x509.Certificate],
     ) -> None:
+        settled(signing_key)  # read by every signature, from many threads
         registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]
         for cert in chain:
             registry.register(cert)

@@ -48,6 +48,7 @@ from signing.devpki import DevPki, _load_ca, _locked, _write_file
 from signing.errors import KeyStoreError
 from signing.gost.validator import GOST_ALGORITHM_POLICY, GOST_SIGNATURE_VALIDATOR
 from signing.lean_cms import sign_attributes, signer_info_der
+from signing.settle import settled
 
 __all__ = ["DevTimeStamper", "DevTsa", "dev_crl", "dev_validation_context", "ensure_dev_tsa"]
 
@@ -212,7 +213,9 @@ class DevTimeStamper(DummyTimeStamper):
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        return cls(cert, asn1_keys.PrivateKeyInfo.load(der), [ca], clock)
+        # shared by every timestamp the server's threads ask for
+        key_info = settled(asn1_keys.PrivateKeyInfo.load(der))
+        return cls(settled(cert), key_info, [settled(ca)], clock)
 
 
 def ensure_dev_tsa(pki: DevPki, *, now: datetime | None = None) -> DevTsa:

@@ -20,6 +20,7 @@ from pyhanko.sign.signers import Signer
 
 from signing._signer import CachingSigner
 from signing.errors import KeyStoreError
+from signing.settle import settled
 
 __all__ = ["IssuerKey", "load_pem", "load_pkcs12", "read_passphrase"]
 
@@ -36,6 +37,11 @@ class IssuerKey:
     """The other certificates that travel with it (intermediates, usually the root)."""
     subject_name: str
     """The certificate subject's common name, for logs and reports."""
+
+    def __post_init__(self) -> None:
+        # shared by every signature and signer check the server's threads make
+        for cert in (self.certificate, *self.chain):
+            settled(cert)
 
 
 def load_pkcs12(path: Path, passphrase: bytes) -> IssuerKey:

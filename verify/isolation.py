@@ -36,6 +36,7 @@ from typing import Any
 from asn1crypto import x509
 
 from forms.errors import VerificationError
+from signing.settle import settled
 from verify.errors import PdfTooComplex, VerifierBusy
 from verify.inspection import Inspection
 from verify.pdf import MAX_BYTES, PdfReport
@@ -103,7 +104,7 @@ def _worker(
     # nothing of an upload's contents goes to the log
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    roots = [x509.Certificate.load(der) for der in roots_der]
+    roots = [settled(x509.Certificate.load(der)) for der in roots_der]
     pinned = frozenset(issuers)
     conn.send(("ready",))
     while True:

@@ -23,6 +23,7 @@ from pyhanko.sign.fields import enumerate_sig_fields
 
 from forms.errors import VerificationError
 from signing.loop import run_sync
+from signing.settle import settled
 from verify._hexstrings import install as _install_hex_reader
 from verify._history_cache import install as _install_history_cache
 from verify.ltv import (
@@ -152,11 +153,11 @@ def load_trust_roots(paths: Sequence[Path]) -> tuple[x509.Certificate, ...]:
         try:
             data = path.read_bytes()
             if pem.detect(data):
-                roots.extend(x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, True))
+                found = [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, True)]
             else:
-                cert = x509.Certificate.load(data)
-                cert.native  # noqa: B018  (parse now, so a bad file fails here, not later)
-                roots.append(cert)
+                found = [x509.Certificate.load(data)]
+            # parsed whole now: a bad file fails here, and the roots are shared by threads
+            roots.extend(settled(cert) for cert in found)
         except (OSError, ValueError, TypeError) as exc:
             raise VerificationError(f"Cannot read trust root {path}: {exc}") from exc
     return tuple(roots)

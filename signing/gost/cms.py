@@ -28,6 +28,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from signing.gost import oids, streebog
 from signing.gost.gost3410 import GostKeyError, GostPrivateKey, GostPublicKey
 from signing.loop import run_sync
+from signing.settle import settled
 
 
 class GostSigner(Signer):
@@ -46,7 +47,9 @@ class GostSigner(Signer):
         super().__init__(
             signing_cert=signing_cert,
             cert_registry=SimpleCertificateStore.from_certs(list(chain)),  # type: ignore[no-untyped-call]
-            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": pub.signature_oid}),
+            signature_mechanism=settled(
+                algos.SignedDigestAlgorithm({"algorithm": pub.signature_oid})
+            ),
             embed_roots=True,
         )
 

@@ -14,6 +14,7 @@ from importlib import resources
 from asn1crypto import pem, x509
 
 from signing.nca_profile import NcaPkiProfile
+from signing.settle import settled
 
 #: The pack's subjects: «ТЕСТОВ ТЕСТ» IIN123456789011 / 123456789012, BIN123456789021.
 NCA_TEST_FAKE_IDS = frozenset({"123456789011", "123456789012", "123456789021"})
@@ -34,7 +35,7 @@ class PkiProfileData:
 def _certificate(data: bytes) -> x509.Certificate:
     if pem.detect(data):
         data = pem.unarmor(data)[2]
-    return x509.Certificate.load(data)
+    return settled(x509.Certificate.load(data))  # shared by every check: settled
 
 
 def load_profile(name: str) -> PkiProfileData:
