@@ -9,9 +9,7 @@ pyhanko-certvalidator's own :class:`DefaultSignatureValidator`.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +31,7 @@ from pyhanko_certvalidator.sig_validate import (
 
 from signing.gost import oids, streebog
 from signing.gost.gost3410 import GostKeyError, GostPublicKey
+from signing.remembered import Remembered
 
 _UNSUPPORTED = {oids.SIG_GOST2004, oids.KEY_GOST2004}
 
@@ -80,8 +79,7 @@ class GostSignatureValidator(SignatureValidator):
             raise InvalidSignature("GOST R 34.10-2015 signature does not verify")
 
 
-_VERIFIED: OrderedDict[tuple[bytes, bytes, bytes], bool] = OrderedDict()
-_VERIFIED_MAX = 4096
+_VERIFIED: Remembered[tuple[bytes, bytes, bytes], bool] = Remembered(4096)
 
 
 def _verified(key: GostPublicKey, spki: bytes, signature: bytes, digest: bytes) -> bool:
@@ -93,12 +91,7 @@ def _verified(key: GostPublicKey, spki: bytes, signature: bytes, digest: bytes) 
     known = _VERIFIED.get(entry)
     if known is None:
         known = key.verify_digest(signature, digest)
-        _VERIFIED[entry] = known
-        if len(_VERIFIED) > _VERIFIED_MAX:
-            _VERIFIED.popitem(last=False)
-    else:
-        with suppress(KeyError):  # another thread may have evicted it meanwhile
-            _VERIFIED.move_to_end(entry)
+        _VERIFIED.put(entry, known)
     return known
 
 

@@ -55,6 +55,29 @@ def test_the_revoked_first_head_is_refused(pack: SignerTrust) -> None:
     assert check_signer(ceo.certificate, SignerTrust(pack.anchors, pack.rules), INSIDE)
 
 
+def test_a_remembered_path_changes_no_verdict(pack: SignerTrust) -> None:
+    # the path is validated once per certificate, chain and anchors (signer_trust._PATHS);
+    # what it does not cover is still checked every time
+    ceo = load_nca_pkcs12(PACK / "keys/ceo_gost2015_revoked.p12", GOST_PASSWORD)
+    no_crl = SignerTrust(pack.anchors, pack.rules)
+    assert check_signer(ceo.certificate, no_crl, INSIDE)  # validated and remembered
+    with pytest.raises(NcaProfileError) as exc:  # revocation: checked again
+        check_signer(ceo.certificate, pack, INSIDE)
+    assert _rule(exc) == "certificate_revoked"
+    before = ceo.certificate.not_valid_before - timedelta(days=1)
+    for moment, rule in ((before, "certificate_expired"), (AFTER, "certificate_expired")):
+        with pytest.raises(NcaProfileError) as exc:  # outside the validity: validated again
+            check_signer(ceo.certificate, no_crl, moment)
+        assert _rule(exc) == rule, moment
+    with pytest.raises(NcaProfileError) as exc:  # other anchors: another path
+        check_signer(ceo.certificate, SignerTrust((pack_cert("ca/nca_rsa_test.crt"),)), INSIDE)
+    assert _rule(exc) == "certificate_untrusted"
+    assert (
+        check_signer(ceo.certificate, no_crl, INSIDE).issuer
+        == check_signer(ceo.certificate, SignerTrust(pack.anchors, pack.rules), INSIDE).issuer
+    )
+
+
 def test_other_ca_auth_key_and_fake_iins_outside_the_test_profile(pack: SignerTrust) -> None:
     ind = load_nca_pkcs12(PACK / "keys/individual_gost2015.p12", GOST_PASSWORD)
     rsa_only = SignerTrust((pack_cert("ca/nca_rsa_test.crt"),))
