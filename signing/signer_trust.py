@@ -163,9 +163,10 @@ class _KnownPath:
     end: datetime
 
 
-_PATHS: Remembered[tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]], _KnownPath] = Remembered(
-    1024
-)
+_PathKey = tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]]
+"""The SHA-256 of the certificate, of each chain certificate and of each anchor."""
+
+_PATHS: Remembered[_PathKey, _KnownPath] = Remembered(1024)
 """Validated paths by the certificate, its chain and the anchors (by SHA-256): a held key's
 path is built and checked once, not on every signature it makes (≈ 1 ms each)."""
 
