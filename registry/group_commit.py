@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.audit import AuditEntry, append_many
+from registry.inserts import insert_rows
 from registry.models import DocumentRow
 from registry.records import DocumentRecord, NewDocument
 
@@ -37,13 +37,6 @@ __all__ = ["Entry", "GroupCommit", "commit_documents"]
 Entry = tuple[NewDocument, str, Sequence[object]]
 """A document to register: its row's values, its stored file's SHA-256, rows added with it."""
 Outcome = DocumentRecord | BaseException
-
-
-def _primary_keys(obj: object) -> tuple[object, dict[str, Any]]:
-    """``obj`` with its primary key attributes as they are before any flush."""
-    mapper = inspect(obj).mapper
-    names = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
-    return obj, {name: getattr(obj, name) for name in names}
 
 
 def _issued_entry(doc: NewDocument, digest: str) -> AuditEntry:
@@ -66,7 +59,6 @@ def commit_documents(
     transaction (``session()`` opens it); the outcome at each position is its record or
     the exception that kept it out. On a constraint violation the entries are committed
     one by one (a single entry's violation is its outcome)."""
-    keys = [_primary_keys(obj) for _doc, _digest, also in entries for obj in also]
     rows = [
         DocumentRow(
             **{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
@@ -80,18 +72,14 @@ def commit_documents(
     try:
         with session() as s:
             assert isinstance(s, Session)
-            s.add_all(rows)
-            s.flush()  # every document row first: the others refer to them
-            s.add_all([obj for _doc, _digest, also in entries for obj in also])
-            s.flush()
+            # Core inserts, documents first (the other rows refer to them): the objects stay
+            # outside the session, so a failed try leaves nothing on them to undo
+            insert_rows(s, [*rows, *(obj for _doc, _digest, also in entries for obj in also)])
             audit = [_issued_entry(doc, digest) for doc, digest, _also in entries]
             append_many(s, audit, now)  # last: the chain's head is locked until commit
     except IntegrityError as exc:
         if len(entries) == 1:
             return [exc]
-        for obj, values in keys:  # a flush gave them ids the rollback took back
-            for name, value in values.items():
-                setattr(obj, name, value)
         return [commit_documents(session, now, [e], to_record)[0] for e in entries]
     except Exception as exc:  # the database is unavailable: every entry is kept out
         return [exc] * len(entries)

@@ -27,6 +27,7 @@ from forms.rules.signer_plan import PlannedSigner
 from forms.types import Lifecycle
 from registry.audit import AuditEntry, append
 from registry.errors import AlreadySigned, Conflict, NotFound, SessionExpired, StaleDocument
+from registry.inserts import insert_rows
 from registry.models import DocumentRow
 from registry.models_signing import (
     RequiredSignerRow,
@@ -37,7 +38,7 @@ from registry.models_signing import (
 from registry.records import DocumentRecord, SignatureRecorded
 from registry.revisions import next_revision_row
 from registry.signers import SigningBase
-from registry.store import _to_record, insert_rows, reading
+from registry.store import _to_record, reading
 
 __all__ = ["RequiredSigner", "SignatureStore", "SigningPlan", "planned_rows"]
 

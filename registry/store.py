@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import secrets
@@ -11,17 +10,14 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Engine,
-    Table,
     bindparam,
     create_engine,
     event,
     func,
-    insert,
-    inspect,
     make_url,
     select,
     text,
@@ -35,7 +31,7 @@ from registry.audit import AuditEntry, append
 from registry.errors import Conflict, NotFound, RegistryError, StatusIndexTaken
 from registry.files import FileStore, LocalFileStore, put_all
 from registry.group_commit import Entry, GroupCommit, commit_documents
-from registry.models import ApiKeyRow, Base, DocumentRow
+from registry.models import ApiKeyRow, DocumentRow
 from registry.records import ApiKeyRecord, DocumentRecord, NewDocument
 from signing.token_format import MIN_STATUS_LIST_BITS
 
@@ -121,34 +117,6 @@ def reading(engine: Engine) -> Iterator[Connection]:
 def _unavailable(exc: SQLAlchemyError) -> RegistryError:
     """A database failure as the registry reports it: its kind, never its SQL or values."""
     return RegistryError(f"registry unavailable: {type(exc).__name__}")
-
-
-def insert_rows(session: Session, rows: Sequence[object]) -> None:
-    """Insert new mapped objects with Core statements, one per table and set of columns, in
-    the metadata's dependency order: what ``session.add_all(rows)`` and a flush would write,
-    without the unit of work (on a countersignature's path). Only the attributes set on an
-    object are written, so column defaults and autoincrement keys fill the rest; the objects
-    stay outside the session."""
-    batches: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
-    for obj in rows:
-        state = inspect(obj)
-        values = {
-            attr.columns[0].key: state.dict[attr.key]
-            for attr in state.mapper.column_attrs
-            if attr.key in state.dict
-        }
-        table = cast(Table, state.mapper.local_table)
-        batches.setdefault((table, tuple(values)), []).append(values)
-    order = _table_order(len(Base.metadata.tables))
-    for (table, _columns), batch in sorted(batches.items(), key=lambda b: order[b[0][0]]):
-        session.execute(insert(table), batch)
-
-
-@functools.cache
-def _table_order(_tables: int) -> dict[Table, int]:
-    """Each table's place in dependency order (keyed on the table count: a model module
-    imported later adds tables)."""
-    return {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
 
 
 def _to_record(row: object) -> DocumentRecord:

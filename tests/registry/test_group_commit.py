@@ -88,3 +88,45 @@ def test_one_thread_alone_commits_at_once(registry: Registry) -> None:
         registry.register(doc(), f"%PDF-1.7 alone {i}".encode())
     assert registry._group.transactions - before == 3
     assert verify_chain(registry.engine) is None
+
+
+def test_a_group_with_a_twin_commits_the_others_one_by_one_with_their_rows(
+    registry: Registry,
+) -> None:
+    """A batch's one transaction fails on the twin; then each entry commits alone. The
+    others' revision rows, written by Core statements, go in with them, and each record
+    handed back is what the registry reads back (defaults and all)."""
+    from registry.models_webhooks import WebhookEventRow
+    from registry.webhooks import event_row
+
+    now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    first = registry.register(doc(idempotency_key="k-2"), b"%PDF-1.7 first")
+    news = [doc(status_index=2000), doc(idempotency_key="k-2"), doc(rulebook_id="r-2")]
+    entries = []
+    for i, new in enumerate(news):
+        pdf = f"%PDF-1.7 group {i}".encode()
+        also = [
+            first_revision_row(new.id, pdf, level="B-T", reason="issued", now=now),
+            event_row("Org", "document.issued", new.id, {"i": i}, now),
+        ]
+        entries.append((new, pdf, also))
+    outcomes = registry.register_many(entries)
+    assert isinstance(outcomes[1], Conflict)
+    kept = [outcomes[0], outcomes[2]]
+    assert all(isinstance(o, DocumentRecord) for o in kept)
+    for record in kept:
+        assert isinstance(record, DocumentRecord)
+        assert registry.get(record.id) == record
+    assert [r.rulebook_id for r in kept if isinstance(r, DocumentRecord)] == [
+        "kz-attestation-pilot-2024", "r-2"]  # fmt: skip
+    with registry.engine.connect() as conn:
+        ids = {first.id, news[0].id, news[2].id}
+        assert set(conn.scalars(select(DocumentRow.id))) == ids
+        revised = conn.execute(
+            select(DocumentRevisionRow.document_id, DocumentRevisionRow.revision)
+        )
+        assert sorted(revised) == sorted([(news[0].id, 1), (news[2].id, 1)])
+        events = conn.execute(select(WebhookEventRow.subject, WebhookEventRow.payload))
+        assert sorted(events, key=str) == sorted(
+            [(news[0].id, {"i": 0}), (news[2].id, {"i": 2})], key=str)  # fmt: skip
+    assert verify_chain(registry.engine) is None

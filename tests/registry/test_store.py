@@ -98,9 +98,9 @@ def test_insert_rows_writes_what_the_unit_of_work_would(registry: Registry) -> N
 
     from sqlalchemy import select
 
+    from registry.inserts import insert_rows
     from registry.models_webhooks import WebhookEventRow
     from registry.revisions import DocumentRevisionRow, next_revision_row
-    from registry.store import insert_rows
     from registry.webhooks import event_row
 
     record = registry.register(doc(), b"%PDF-1.7 rows")
