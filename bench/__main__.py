@@ -61,6 +61,20 @@ def ms(label: str, figures: tuple[float, float], note: str = "") -> Row:
     return label, f"{figures[0]:.2f} ms", f"{figures[1]:.2f} ms", note
 
 
+def cpu_reference() -> float:
+    """Milliseconds for a fixed piece of pure-Python work (best of 5): the same on every run
+    of one machine, so it says how fast this machine was while the figures were taken, and
+    lets a reader compare runs made on different ones."""
+
+    def work() -> float:
+        start, total = time.perf_counter(), 0
+        for i in range(1_000_000):
+            total += i ^ (i >> 3)
+        return (time.perf_counter() - start) * 1000
+
+    return min(work() for _ in range(5))
+
+
 def _pin(one_core: bool) -> None:
     if not hasattr(os, "sched_setaffinity"):
         return
@@ -229,6 +243,7 @@ def main() -> None:
     only = set(args.only.split(","))
 
     table: list[tuple[str, list[Row]]] = []
+    speed_before = cpu_reference()
     with tempfile.TemporaryDirectory() as tmp:
         services = _services(tmp)
         _pin(one_core=True)
@@ -263,7 +278,9 @@ def main() -> None:
     cpus = os.cpu_count()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nQujat benchmarks — {platform.machine()}, {cpus} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}, load average {load}\n")  # fmt: skip
+          f"{platform.python_version()}, {platform.platform()}, load average {load}")  # fmt: skip
+    print(f"CPU reference (1 M iterations of a Python loop, best of 5): {speed_before:.1f} ms "
+          f"before the figures, {cpu_reference():.1f} ms after\n")  # fmt: skip
     for title, rows in table:
         print(f"## {title}")
         print(f"{'':58} {'median / rate':>16} {'p95 / p99':>14}  note")
