@@ -83,6 +83,8 @@ def commit_documents(
         return [commit_documents(session, now, [e], to_record)[0] for e in entries]
     except Exception as exc:  # the database is unavailable: every entry is kept out
         return [exc] * len(entries)
+    # read from the objects, which set every field of a record (the revocation's are None,
+    # as in the row): the test of the group's retry compares them with the read-back
     return [to_record(row) for row in rows]
 
 
