@@ -63,21 +63,36 @@ def _checked(sha256: str) -> str:
     return sha256
 
 
+def _fsync_dir(folder: Path) -> None:
+    """Make the entries of ``folder`` durable: a file renamed into it, a folder made in it.
+    Without it a power cut may lose a rename whose file was fsynced, and a row committed
+    after it would name a file that is gone."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _private_dirs(root: Path, folder: Path) -> None:
-    """Make ``folder`` (under ``root``) and the folders between, each 0700."""
+    """Make ``folder`` (under ``root``) and the folders between, each 0700, each new one
+    durable in its parent."""
     current = root
     for name in folder.relative_to(root).parts:
-        current = current / name
+        parent, current = current, current / name
         if not current.exists():
             current.mkdir(mode=0o700, exist_ok=True)
             os.chmod(current, 0o700)
+            _fsync_dir(parent)
 
 
 class LocalFileStore:
-    """Files under ``root/ab/cd/<sha256>``; written to a temporary name, fsynced, renamed.
+    """Files under ``root/ab/cd/<sha256>``; written to a temporary name, fsynced, renamed,
+    and the rename made durable (the folder fsynced).
 
-    A crash leaves either the whole file or none under its final name. Storing the same
-    bytes twice is one file.
+    A crash leaves either the whole file or none under its final name, and once
+    :meth:`put` returns, the file survives a power cut too. Storing the same bytes twice
+    is one file.
     """
 
     def __init__(self, root: Path) -> None:
@@ -107,6 +122,7 @@ class LocalFileStore:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
+            _fsync_dir(path.parent)
         except OSError as exc:
             raise RegistryError(f"could not store a file: {exc.strerror}") from None
         return digest
