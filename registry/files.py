@@ -103,6 +103,7 @@ class LocalFileStore:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         if created:
             os.chmod(root, 0o700)
+            _fsync_dir(root.parent)
 
     def _path(self, sha256: str) -> Path:
         _checked(sha256)

@@ -1,5 +1,6 @@
 """The local file store's durability: what :meth:`LocalFileStore.put` fsyncs before it
-returns (the file, the folder it was renamed into, and each folder it had to make)."""
+returns (the file, the folder it was renamed into, and each folder it had to make), and
+the store's own folder when it is made."""
 
 from __future__ import annotations
 
@@ -27,13 +28,15 @@ def fsynced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
-def test_put_makes_the_file_its_folder_and_new_folders_durable(
+def test_the_store_its_new_folders_and_each_put_are_made_durable(
     tmp_path: Path, fsynced: list[str]
 ) -> None:
     store = LocalFileStore(tmp_path / "files")
+    root = (tmp_path / "files").resolve()
+    assert fsynced == [str(root.parent)]  # the store's own folder, made in its parent
+    fsynced.clear()
     digest = store.put(b"%PDF-1.7 durable")
     assert digest == hashlib.sha256(b"%PDF-1.7 durable").hexdigest()
-    root = (tmp_path / "files").resolve()
     first, second = root / digest[:2], root / digest[:2] / digest[2:4]
     # the new folders in their parents, the temporary file, then the rename in its folder
     assert fsynced[:2] == [str(root), str(first)]
