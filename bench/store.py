@@ -24,8 +24,8 @@ from forms import get_form
 from generator import DocumentMeta
 from registry import NewDocument, new_id
 from registry.audit import AuditEntry, append
+from registry.group_commit import document_row
 from registry.inserts import insert_rows
-from registry.models import DocumentRow
 from registry.renewal import issued_revision_row
 from signing import certify
 from signing.tokens import TokenClaims, issue_token
@@ -169,8 +169,7 @@ def _transaction_parts(
         now = services.clock()
         with Session(registry.engine) as s:
             t0 = time.perf_counter()
-            insert_rows(s, [DocumentRow(**doc.__dict__, sha256=digest, original_sha256=digest,
-                                        created_at=now, updated_at=now)])  # fmt: skip
+            insert_rows(s, [document_row(doc, digest, now)])
             t1 = time.perf_counter()
             insert_rows(s, also)
             t2 = time.perf_counter()

@@ -32,11 +32,22 @@ from registry.inserts import insert_rows
 from registry.models import DocumentRow
 from registry.records import DocumentRecord, NewDocument
 
-__all__ = ["Entry", "GroupCommit", "commit_documents"]
+__all__ = ["Entry", "GroupCommit", "commit_documents", "document_row"]
 
 Entry = tuple[NewDocument, str, Sequence[object]]
 """A document to register: its row's values, its stored file's SHA-256, rows added with it."""
 Outcome = DocumentRecord | BaseException
+
+
+def document_row(doc: NewDocument, digest: str, now: datetime) -> DocumentRow:
+    """The row of the new document ``doc`` whose stored file has SHA-256 ``digest``."""
+    return DocumentRow(
+        **{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
+        sha256=digest,
+        original_sha256=digest,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _issued_entry(doc: NewDocument, digest: str) -> AuditEntry:
@@ -59,16 +70,7 @@ def commit_documents(
     transaction (``session()`` opens it); the outcome at each position is its record or
     the exception that kept it out. On a constraint violation the entries are committed
     one by one (a single entry's violation is its outcome)."""
-    rows = [
-        DocumentRow(
-            **{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
-            sha256=digest,
-            original_sha256=digest,
-            created_at=now,
-            updated_at=now,
-        )
-        for doc, digest, _also in entries
-    ]
+    rows = [document_row(doc, digest, now) for doc, digest, _also in entries]
     try:
         with session() as s:
             assert isinstance(s, Session)
