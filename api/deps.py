@@ -94,7 +94,10 @@ async def refuse_nul(request: Request) -> None:
     ]
     if request.headers.get("content-type", "").startswith("application/json"):
         body = await request.body()
-        if _NUL_ESCAPE.search(body):
+        # the substring first: a byte scan (0.7 ms a megabyte), where the pattern alone costs
+        # 40–80 ns a byte in the event loop: 80 µs for a certificate's body, 77 ms for a
+        # megabyte, seconds for a batch's 64 MB (issue 17)
+        if b"\\u0000" in body and _NUL_ESCAPE.search(body):
             with contextlib.suppress(ValueError):  # not JSON: the route's parsing answers
                 found += [("body", *path) for path in _nul_paths(json.loads(body))]
     if found:
