@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 AdminKey = Annotated[ApiKeyRecord, Depends(require_scope("admin"))]
 
 
-def get_webhooks(request: Request) -> Webhooks:
+async def get_webhooks(request: Request) -> Webhooks:
     hooks: Webhooks = request.app.state.webhooks
     return hooks
 
