@@ -41,10 +41,19 @@ def _subscribe(client: TestClient, org: Org, r: Receiver, events: list[str]) -> 
     return str(created["id"])
 
 
-def _of(r: Receiver, type_: str, count: int, timeout: float = 60) -> list[dict[str, Any]]:
+def _of(
+    r: Receiver, type_: str, count: int, timeout: float = 60, protocol: str | None = None
+) -> list[dict[str, Any]]:
+    """The first ``count`` or more events of ``type_`` to arrive (of ``protocol``, if given:
+    the extracts' events arrive interleaved with their protocol's)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        got = [g.body for g in r.unique().values() if g.body["type"] == type_]
+        got = [
+            g.body
+            for g in r.unique().values()
+            if g.body["type"] == type_
+            and (protocol is None or g.body["data"]["protocol"]["id"] == protocol)
+        ]
         if len(got) >= count:
             return got
         time.sleep(0.05)
@@ -64,7 +73,7 @@ def test_countersigning_and_derivation_events(
     with receiver() as r:
         _subscribe(client, org, r, ALL)
         protocol = signed_protocol(client, org, services, tmp_path)
-        added = _of(r, "protocol.signature_added", 9)
+        added = _of(r, "protocol.signature_added", 9, protocol=protocol)
         derived = _of(r, "derived_documents.created", 1)
         docs = derived[0]["data"]["documents"]
         # every extract the secretary signs is complete too: one completion each
