@@ -24,7 +24,6 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from forms.errors import VerificationError
 from signing.loop import run_sync
 from signing.settle import settled
-from verify._hexstrings import install as _install_hex_reader
 from verify._history_cache import install as _install_history_cache
 from verify.ltv import (
     Level,
@@ -35,7 +34,6 @@ from verify.revisions import ChainDiffPolicy
 from verify.signatures import SignatureReport, _Judge
 from verify.structure import check_structure
 
-_install_hex_reader()
 _install_history_cache()
 
 __all__ = ["PdfReport", "SignatureReport", "load_trust_roots", "validate_pdf"]

@@ -5,6 +5,8 @@ to the page content, a dangling reference filled later)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from io import BytesIO
 
 import pytest
@@ -18,8 +20,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from signing import DevPki, EmptyField, IssuerKey, certify, issue_certificate, load_pem, sign_field
+from signing._hexstrings import read_hex_string
 from verify import validate_pdf
-from verify._hexstrings import read_hex_string
 from verify.revisions import ChainDiffPolicy
 
 FIELDS = ["Member1", "Member2", "Member3"]
@@ -151,7 +153,7 @@ def test_info_dictionary_reused_elsewhere_is_not_vouched_for(
 def test_fast_hex_reader_matches_pyhankos() -> None:
     from pyhanko.pdf_utils.misc import PdfStreamError
 
-    from verify._hexstrings import _ORIGINAL
+    from signing._hexstrings import _ORIGINAL
 
     for raw in (b"<48656c6c6f>", b"<4 8 6\n5 6c>", b"<486>", b"<>", b"<00ff>rest",
                 b"<48 % a comment, pyHanko's path\n65>"):  # fmt: skip
@@ -163,6 +165,19 @@ def test_fast_hex_reader_matches_pyhankos() -> None:
             _ORIGINAL(BytesIO(bad))
         with pytest.raises(PdfStreamError):
             read_hex_string(BytesIO(bad))
+
+
+def test_importing_signing_puts_the_fast_hex_reader_in_pyhankos_parser() -> None:
+    """Each process that signs or upgrades a file reads hex strings in one slice, whether
+    or not it imports the verifier: checked in a fresh interpreter that imports only
+    :mod:`signing`."""
+    assert generic.read_hex_string_from_stream is read_hex_string
+    probe = (
+        "import sys, signing; from pyhanko.pdf_utils import generic; "
+        "print(generic.read_hex_string_from_stream.__module__, 'verify' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["signing._hexstrings", "False"]
 
 
 def test_remembered_historical_reads_match_fresh_parses(protocol: bytes) -> None:
