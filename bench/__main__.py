@@ -2,9 +2,11 @@
 
 Everything is measured in one run, so the ratios hold on a noisy machine:
 
-1. one core (pinned): each stage of the hot path, then validate → render → sign → store per
-   form through the service layer, median and p95;
-2. HTTP on loopback: issuance with 1 and 2 server workers (certificates/s), then
+1. one core (pinned): each stage of the hot path, the registry write, the HTTP layer of an
+   issuance (bench/http_layer.py), then validate → render → sign → store per form through the
+   service layer, a protocol's nine countersignatures (bench/countersign.py), median and p95;
+2. HTTP on loopback: issuance with 1 and 2 server workers (certificates/s, and the CPU each
+   issuance cost the server's processes and the load generator), then
    bench/verify_load.py: ``GET /v1/verify/{id}`` and the page ``/v/{id}`` with 2 workers
    (requests/s, p99), an upload check, RSS per worker idle and after load;
 3. a batch of ``--batch-size`` certificates (local pool, or procrastinate with
@@ -13,7 +15,7 @@ Everything is measured in one run, so the ratios hold on a noisy machine:
    signed the same way, one core, and the ratios.
 
 ``--profile`` prints where the time of one issuance goes (cProfile, cumulative).
-``--only`` picks sections: ``stages,forms,validate,http,batch,alternatives``.
+``--only`` picks sections: ``stages,forms,countersign,validate,http,batch,alternatives``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from api import Settings
 from api.services import Services, build_services
+from bench.throughput import Load
 from forms import all_forms, get_form
 from generator import DocumentMeta
 from registry import new_id
@@ -40,7 +43,7 @@ from verify import validate_pdf
 from workflow import Actor, IssueRequest, issue_document
 
 FORM = "qualification-certificate"
-SECTIONS = ("stages", "forms", "validate", "http", "batch", "alternatives")
+SECTIONS = ("stages", "forms", "countersign", "validate", "http", "batch", "alternatives")
 
 Row = tuple[str, str, str, str]
 
@@ -93,7 +96,7 @@ def _services(tmp: str) -> Services:
 
 def stages(services: Services, n: int) -> list[Row]:
     """The hot path stage by stage (bench/stages.py), ECDSA then GOST 2015, and the rest."""
-    from bench.stages import gost_services, hot_path, parts
+    from bench.stages import gost_services, hot_path, parts, upgrades
 
     spec = get_form(FORM)
     example = dict(spec.example)
@@ -102,6 +105,7 @@ def stages(services: Services, n: int) -> list[Row]:
     signed = certify(services.renderer.render(spec, "kk", case, meta), services.issuer)
     rows = hot_path(services, n, "ECDSA P-256", 7.0)
     rows += parts(services, n)
+    rows += upgrades(services, max(20, n // 4))
     with tempfile.TemporaryDirectory() as tmp:
         gost = gost_services(Path(tmp))
         try:
@@ -160,7 +164,9 @@ def http(requests: int, seconds: int) -> list[Row]:
             server = start_server(Path(tmp) / "data", workers)
             try:
                 load(server, "POST", ["/v1/documents"], body, 40)  # warm every worker
+                cpu = server.cpu_seconds()
                 issued = load(server, "POST", ["/v1/documents"], body, requests)
+                cpu = server.cpu_seconds() - cpu
                 aim = "aim ≥ 200 cert/s, p99 ≤ 60 ms; " if workers == 2 else ""
                 rows.append((
                     f"POST /v1/documents, {workers} worker(s)",
@@ -168,9 +174,24 @@ def http(requests: int, seconds: int) -> list[Row]:
                     f"p99 {issued.p99_ms:.0f} ms",
                     f"{aim}{issued.requests} requests, 16 clients, {issued.errors} errors",
                 ))  # fmt: skip
+                rows.append(_cpu_row(cpu, issued))
             finally:
                 server.stop()
     return rows + lookup_rows(seconds=seconds)
+
+
+def _cpu_row(server_seconds: float, run: Load) -> Row:
+    """CPU per issuance of the server's processes (background threads included) and of the
+    load generator, and the rate the machine's cores would allow at that cost."""
+    server = server_seconds / run.requests * 1000
+    client = run.client_cpu_seconds / run.requests * 1000
+    ceiling = (os.cpu_count() or 1) * 1000 / (server + client)
+    return (
+        "  CPU per issuance: server / load generator",
+        f"{server:.1f} / {client:.1f} ms",
+        "",
+        f"all cores busy at that cost: ≤ {ceiling:.0f} cert/s",
+    )
 
 
 def batch(size: int, workers: int, database_url: str | None) -> list[Row]:
@@ -256,9 +277,17 @@ def main() -> None:
             from bench.store import store_stages
 
             table.append(("One core: the registry write", store_stages(services, args.n)))
+            from bench.http_layer import http_layer
+
+            table.append(("One core: the HTTP layer of an issuance", http_layer(services, args.n)))
         if "forms" in only:
             table.append(("One core: validate → render → sign → store, per form (kk)",
                           per_form(services, args.per_form)))  # fmt: skip
+        if "countersign" in only:
+            from bench.countersign import countersign_rows
+
+            table.append(("One core: countersignatures (bench/countersign.py)",
+                          countersign_rows(rounds=8)))  # fmt: skip
         if "validate" in only:
             from bench.validate import table_rows
 

@@ -34,6 +34,8 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+    client_cpu_seconds: float
+    """CPU time the load generator's processes spent on the run (every thread)."""
 
 
 @dataclass
@@ -46,6 +48,11 @@ class Server:
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each process serving (the workers, or the single server)."""
         return rss_mb(self.proc.pid, self.workers > 1)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server's processes have used so far: the server and
+        its live children (the workers, the resource tracker)."""
+        return sum(_cpu_seconds(p) for p in [self.proc.pid, *_children(self.proc.pid)])
 
     def stop(self) -> None:
         try:
@@ -88,6 +95,14 @@ def rss_mb(pid: int, children: bool) -> list[float]:
     return [_rss_mb(p) for p in kids]
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone since it was listed
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -125,7 +140,7 @@ def start_server(data_dir: Path, workers: int, env_extra: dict[str, str] | None 
 
 def _client(
     port: int, method: str, paths: list[str], body: bytes | None, key: str, n: int, threads: int
-) -> tuple[list[float], int, float, float]:
+) -> tuple[list[float], int, float, float, float]:
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -148,12 +163,12 @@ def _client(
 
     per = [n // threads + (i < n % threads) for i in range(threads)]
     pool = [threading.Thread(target=run, args=(c, i * 7919)) for i, c in enumerate(per)]
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
-    return times, errors, started, time.time()
+    return times, errors, started, time.time(), time.process_time() - cpu
 
 
 def load(
@@ -181,6 +196,7 @@ def load(
         p50_ms=statistics.median(times),
         p99_ms=p99,
         errors=sum(r[1] for r in runs),
+        client_cpu_seconds=sum(r[4] for r in runs),
     )
 
 
