@@ -12,8 +12,8 @@ thread (upgrader, webhook dispatcher) shares the core.
 * its parts, each alone: the body's JSON parsing and validation as the route's model, the
   NUL check every route depends on, the API key's lookup, and the response (``to_public``,
   then validation and JSON as FastAPI does for the route's response model);
-* the rest, by difference: middleware, routing, dependency resolution and the hand-offs to
-  the thread pool and back.
+* the trips to the thread pool and back the route makes, alone and empty;
+* the rest, by difference: middleware, routing and dependency resolution.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio.to_thread
 from pydantic import TypeAdapter
 from starlette.requests import Request
 
@@ -88,6 +90,41 @@ async def _post(app: Any, headers: list[tuple[bytes, bytes]], body: bytes) -> No
         raise RuntimeError(f"POST {PATH} answered {statuses}, not 201")
 
 
+async def _posts(app: Any, headers: list[tuple[bytes, bytes]], body: bytes, n: int) -> _Samples:
+    """``n`` issuances one after another in one task, each timed, after one to warm up.
+
+    One task for all of them, as uvicorn's server task outlives its requests: anyio keeps
+    its worker threads for the task they were started under, so a task per request (a
+    ``run_until_complete`` each) started a new thread for every request and charged it to
+    the HTTP layer (0.5-0.9 ms a request here)."""
+    await _post(app, headers, body)
+    samples = _Samples()
+    for _ in range(n):
+        wall, cpu = time.perf_counter(), time.process_time()
+        await _post(app, headers, body)
+        samples.add(time.perf_counter() - wall, time.process_time() - cpu)
+    return samples
+
+
+async def _hops(n: int, per_request: int) -> _Samples:
+    """``per_request`` trips to the thread pool and back with nothing to do, ``n`` times:
+    what FastAPI's hand-offs of a request cost alone."""
+    await anyio.to_thread.run_sync(int)
+    samples = _Samples()
+    for _ in range(n):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _ in range(per_request):
+            await anyio.to_thread.run_sync(int)
+        samples.add(time.perf_counter() - wall, time.process_time() - cpu)
+    return samples
+
+
+HOPS = 3
+"""Trips to the thread pool a ``POST /v1/documents`` makes (a profile of the route): the
+API key's lookup (a plain ``def`` dependency, it reads the registry), the route (a plain
+``def``: the hot path blocks), and FastAPI's validation of a plain route's response."""
+
+
 def http_layer(services: Services, n: int) -> list[Row]:
     """One issuance through the ASGI app, the share of ``issue()`` in it, and the HTTP
     layer's parts (see the module's docstring)."""
@@ -105,7 +142,7 @@ def http_layer(services: Services, n: int) -> list[Row]:
     timer = _InPlace()
     timer.wrap(routes, "issue", "issue")
     try:
-        whole = _time(n, lambda i: loop.run_until_complete(_post(app, headers, body)))
+        whole = loop.run_until_complete(_posts(app, headers, body, n))
         inner = timer.stages["issue"]
         inner.wall, inner.cpu = inner.wall[-n:], inner.cpu[-n:]  # the warm-up's call left out
         layer = _Samples()
@@ -142,6 +179,10 @@ def http_layer(services: Services, n: int) -> list[Row]:
                 _time(n, lambda i: services.registry.api_key_for(secret)),
             ),
             ("    response: to_public + validation + JSON", _time(n, response)),
+            (
+                f"    {HOPS} trips to the thread pool and back, empty",
+                loop.run_until_complete(_hops(n, HOPS)),
+            ),
         ]
     finally:
         timer.undo()
@@ -153,7 +194,7 @@ def http_layer(services: Services, n: int) -> list[Row]:
         layer.row("  the HTTP layer: whole − issue(), per request", "—"),
         *(samples.row(label, "alone") for label, samples in parts),
         (
-            "    the rest: middleware, routing, dependencies, threads",
+            "    the rest: middleware, routing, dependencies",
             f"{rest:.2f} ms",
             "",
             "by difference",
