@@ -97,7 +97,7 @@ def sweep(registry: Registry, older_than_seconds: float = 600.0) -> ConsistencyR
     for digest in report.unreferenced_files:
         if not isinstance(registry.files, LocalFileStore):
             continue  # no age known here: an object store's lifecycle rules expire orphans
-        path = registry.files.root / digest[:2] / digest[2:4] / digest
-        if path.exists() and path.stat().st_mtime <= limit:
-            path.unlink(missing_ok=True)
+        stored = registry.files.path(digest)
+        if stored is not None and stored.stat().st_mtime <= limit:
+            stored.unlink(missing_ok=True)
     return check(registry)

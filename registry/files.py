@@ -87,12 +87,19 @@ def _private_dirs(root: Path, folder: Path) -> None:
 
 
 class LocalFileStore:
-    """Files under ``root/ab/cd/<sha256>``; written to a temporary name, fsynced, renamed,
+    """Files under ``root/ab/<sha256>``; written to a temporary name, fsynced, renamed,
     and the rename made durable (the folder fsynced).
 
     A crash leaves either the whole file or none under its final name, and once
     :meth:`put` returns, the file survives a power cut too. Storing the same bytes twice
     is one file.
+
+    One level of 256 folders, as git keeps its loose objects: a put that makes its folder
+    pays two more fsyncs (the new folder in the store's, and the store's own), and with
+    256 folders only a young store's first puts do. Stores before issue 17 kept files
+    under ``root/ab/cd/<sha256>`` (65,536 folders, so most puts of a store's first
+    100,000 files made one); those files are still found there, and new ones go to the
+    one-level place.
     """
 
     def __init__(self, root: Path) -> None:
@@ -106,15 +113,27 @@ class LocalFileStore:
             _fsync_dir(root.parent)
 
     def _path(self, sha256: str) -> Path:
+        """Where :meth:`put` stores ``sha256``."""
         _checked(sha256)
+        return self.root / sha256[:2] / sha256
+
+    def _legacy_path(self, sha256: str) -> Path:
+        """Where a store before issue 17 stored ``sha256`` (read, never written)."""
         return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def path(self, sha256: str) -> Path | None:
+        """The file holding ``sha256``, in either layout; ``None`` when it is not stored."""
+        for path in (self._path(sha256), self._legacy_path(sha256)):
+            if path.exists():
+                return path
+        return None
 
     def put(self, data: bytes) -> str:
         """Store ``data``; returns its SHA-256 (hex)."""
         digest = hashlib.sha256(data).hexdigest()
-        path = self._path(digest)
-        if path.exists():
+        if self.path(digest) is not None:
             return digest
+        path = self._path(digest)
         try:
             _private_dirs(self.root, path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -130,17 +149,20 @@ class LocalFileStore:
 
     def get(self, sha256: str) -> bytes:
         """The bytes stored under ``sha256``; :class:`NotFound` if absent."""
-        try:
-            return self._path(sha256).read_bytes()
-        except FileNotFoundError:
-            raise NotFound(f"file {sha256} is not in the store") from None
+        for path in (self._path(sha256), self._legacy_path(sha256)):
+            try:
+                return path.read_bytes()
+            except FileNotFoundError:
+                continue
+        raise NotFound(f"file {sha256} is not in the store")
 
     def exists(self, sha256: str) -> bool:
-        return self._path(sha256).exists()
+        return self.path(sha256) is not None
 
     def delete(self, sha256: str) -> None:
-        """Remove the file if present (used to undo a failed issuance)."""
+        """Remove the file if present, in either layout (used to undo a failed issuance)."""
         self._path(sha256).unlink(missing_ok=True)
+        self._legacy_path(sha256).unlink(missing_ok=True)
 
     def digests(self) -> Iterator[str]:
         for path in self.root.rglob("*"):

@@ -111,8 +111,7 @@ def test_database_and_file_store_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "files").stat().st_mode) == 0o700
     folder = tmp_path / "files" / digest[:2]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE((folder / digest[2:4]).stat().st_mode) == 0o700
-    assert stat.S_IMODE((folder / digest[2:4] / digest).stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / digest).stat().st_mode) == 0o600
 
 
 def test_settings_name_the_proxies() -> None:
