@@ -90,33 +90,28 @@ async def _post(app: Any, headers: list[tuple[bytes, bytes]], body: bytes) -> No
         raise RuntimeError(f"POST {PATH} answered {statuses}, not 201")
 
 
-async def _posts(app: Any, headers: list[tuple[bytes, bytes]], body: bytes, n: int) -> _Samples:
-    """``n`` issuances one after another in one task, each timed, after one to warm up.
+async def _atime(n: int, step: Callable[[], Awaitable[object]]) -> _Samples:
+    """``step`` awaited ``n`` times one after another in one task, each timed, after one
+    to warm up: :func:`bench.stages._time` for a coroutine.
 
     One task for all of them, as uvicorn's server task outlives its requests: anyio keeps
     its worker threads for the task they were started under, so a task per request (a
     ``run_until_complete`` each) started a new thread for every request and charged it to
     the HTTP layer (0.5-0.9 ms a request here)."""
-    await _post(app, headers, body)
+    await step()
     samples = _Samples()
     for _ in range(n):
         wall, cpu = time.perf_counter(), time.process_time()
-        await _post(app, headers, body)
+        await step()
         samples.add(time.perf_counter() - wall, time.process_time() - cpu)
     return samples
 
 
-async def _hops(n: int, per_request: int) -> _Samples:
-    """``per_request`` trips to the thread pool and back with nothing to do, ``n`` times:
-    what FastAPI's hand-offs of a request cost alone."""
-    await anyio.to_thread.run_sync(int)
-    samples = _Samples()
-    for _ in range(n):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(per_request):
-            await anyio.to_thread.run_sync(int)
-        samples.add(time.perf_counter() - wall, time.process_time() - cpu)
-    return samples
+async def _trips(count: int) -> None:
+    """``count`` trips to the thread pool and back with nothing to do: what FastAPI's
+    hand-offs of a request cost alone."""
+    for _ in range(count):
+        await anyio.to_thread.run_sync(int)
 
 
 HOPS = 3
@@ -142,7 +137,7 @@ def http_layer(services: Services, n: int) -> list[Row]:
     timer = _InPlace()
     timer.wrap(routes, "issue", "issue")
     try:
-        whole = loop.run_until_complete(_posts(app, headers, body, n))
+        whole = loop.run_until_complete(_atime(n, lambda: _post(app, headers, body)))
         inner = timer.stages["issue"]
         inner.wall, inner.cpu = inner.wall[-n:], inner.cpu[-n:]  # the warm-up's call left out
         layer = _Samples()
@@ -181,7 +176,7 @@ def http_layer(services: Services, n: int) -> list[Row]:
             ("    response: to_public + validation + JSON", _time(n, response)),
             (
                 f"    {HOPS} trips to the thread pool and back, empty",
-                loop.run_until_complete(_hops(n, HOPS)),
+                loop.run_until_complete(_atime(n, lambda: _trips(HOPS))),
             ),
         ]
     finally:

@@ -91,20 +91,23 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _serving(pid: int, children: bool) -> list[int]:
+    """``pid``, or its worker children (resource trackers left out)."""
+    if not children:
+        return [pid]
+    return [p for p in _children(pid) if "resource_tracker" not in _cmdline(p)]
+
+
 def rss_mb(pid: int, children: bool) -> list[float]:
     """VmRSS (MB) of ``pid``, or of its worker children (resource trackers left out)."""
-    if not children:
-        return [_rss_mb(pid)]
-    kids = [p for p in _children(pid) if "resource_tracker" not in _cmdline(p)]
-    return [_rss_mb(p) for p in kids]
+    return [_rss_mb(p) for p in _serving(pid, children)]
 
 
 def shared_mb(pid: int, children: bool) -> list[float]:
     """The share of each one's RSS (MB) that is file pages other processes map too (the
     libraries' code: Typst's alone is ≈ 24 MB once it has compiled), read from
     ``smaps_rollup``: counted in every worker's RSS, held in memory once."""
-    pids = [p for p in _children(pid) if "resource_tracker" not in _cmdline(p)]
-    return [_rollup_kb(p, "Shared_Clean") / 1024 for p in (pids if children else [pid])]
+    return [_rollup_kb(p, "Shared_Clean") / 1024 for p in _serving(pid, children)]
 
 
 def _rollup_kb(pid: int, field: str) -> int:

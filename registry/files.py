@@ -117,13 +117,14 @@ class LocalFileStore:
         _checked(sha256)
         return self.root / sha256[:2] / sha256
 
-    def _legacy_path(self, sha256: str) -> Path:
-        """Where a store before issue 17 stored ``sha256`` (read, never written)."""
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+    def _places(self, sha256: str) -> tuple[Path, Path]:
+        """Where ``sha256`` may be: where :meth:`put` stores it, then where a store before
+        issue 17 stored it (read and deleted there, never written)."""
+        return self._path(sha256), self.root / sha256[:2] / sha256[2:4] / sha256
 
     def path(self, sha256: str) -> Path | None:
         """The file holding ``sha256``, in either layout; ``None`` when it is not stored."""
-        for path in (self._path(sha256), self._legacy_path(sha256)):
+        for path in self._places(sha256):
             if path.exists():
                 return path
         return None
@@ -149,7 +150,7 @@ class LocalFileStore:
 
     def get(self, sha256: str) -> bytes:
         """The bytes stored under ``sha256``; :class:`NotFound` if absent."""
-        for path in (self._path(sha256), self._legacy_path(sha256)):
+        for path in self._places(sha256):
             try:
                 return path.read_bytes()
             except FileNotFoundError:
@@ -161,8 +162,8 @@ class LocalFileStore:
 
     def delete(self, sha256: str) -> None:
         """Remove the file if present, in either layout (used to undo a failed issuance)."""
-        self._path(sha256).unlink(missing_ok=True)
-        self._legacy_path(sha256).unlink(missing_ok=True)
+        for path in self._places(sha256):
+            path.unlink(missing_ok=True)
 
     def digests(self) -> Iterator[str]:
         for path in self.root.rglob("*"):
